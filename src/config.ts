@@ -1,0 +1,117 @@
+/**
+ * Every setting, parsed once from the environment with zod. `.env.example` documents each one.
+ * Scripts that do not talk to Telegram never require BOT_TOKEN; `requireBotToken` does that for `npm start`.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const idList = z
+  .string()
+  .default('')
+  .transform((s, ctx) => {
+    const ids = s.split(/[\s,]+/u).filter(Boolean);
+    const out: number[] = [];
+    for (const id of ids) {
+      if (!/^-?\d+$/u.test(id)) {
+        ctx.addIssue({ code: 'custom', message: `ADMIN_IDS: "${id}" is not a numeric Telegram user id` });
+        return z.NEVER;
+      }
+      out.push(Number(id));
+    }
+    return out;
+  });
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/u, 'expected HH:MM, e.g. 08:00');
+
+export const ConfigSchema = z.object({
+  BOT_TOKEN: z.string().trim().optional(),
+  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+  WEBHOOK_URL: z.url().optional(),
+  WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/u, 'WEBHOOK_SECRET: 1-256 of A-Z a-z 0-9 _ -').optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  ADMIN_IDS: idList,
+
+  SEEDS_DIR: z.string().default('seeds'),
+  INDEX_DIR: z.string().default('index'),
+  DATA_DIR: z.string().default('data'),
+
+  EMBED_MODEL: z.string().default('Xenova/multilingual-e5-small'),
+  EMBED_LOCAL_DIR: z.string().default('models'),
+  EMBED_ALLOW_REMOTE: bool.default(true),
+  HF_ENDPOINT: z.url().optional(),
+  EMBED_DTYPE: z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'auto']).default('q8'),
+  EMBED_BATCH: z.coerce.number().int().min(1).max(256).default(16),
+  EMBED_CACHE_DIR: z.string().optional(),
+
+  HNSW_M: z.coerce.number().int().min(4).max(128).default(16),
+  HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(10).max(2000).default(200),
+  HNSW_EF: z.coerce.number().int().min(10).max(2000).default(64),
+
+  DEFAULT_LANG: z.enum(['zh', 'en']).default('zh'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  DIGEST_TIME: hhmm.default('08:00'),
+  DIGEST_TZ: z.string().default('Asia/Shanghai'),
+  DIGEST_MAX_TOPICS: z.coerce.number().int().min(1).max(200).default(20),
+  BROADCAST_PER_SECOND: z.coerce.number().min(0.1).max(30).default(25),
+  INDEX_POLL_MS: z.coerce.number().int().min(100).default(5000),
+
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type RawConfig = z.infer<typeof ConfigSchema>;
+
+export interface Config extends RawConfig {
+  /** Absolute paths resolved against the working directory. */
+  seedsDir: string;
+  indexDir: string;
+  dataDir: string;
+  modelDir: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment (default `process.env`) into a Config, or throws ConfigError listing every bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  // Empty strings in .env files mean "unset".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    seedsDir: path.resolve(cwd, c.SEEDS_DIR),
+    indexDir: path.resolve(cwd, c.INDEX_DIR),
+    dataDir: path.resolve(cwd, c.DATA_DIR),
+    modelDir: path.resolve(cwd, c.EMBED_LOCAL_DIR),
+  };
+}
+
+const TOKEN_RE = /^\d{5,16}:[A-Za-z0-9_-]{30,}$/u;
+
+/** Returns the bot token or throws one clear, actionable line (never echoing the token). */
+export function requireBotToken(config: Config): string {
+  const token = config.BOT_TOKEN;
+  if (!token) {
+    throw new ConfigError(
+      'BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), put its token in .env as BOT_TOKEN=..., ' +
+        'or try answers without Telegram: npm run ask -- "通州区去年新发展了多少工会会员？"',
+    );
+  }
+  if (!TOKEN_RE.test(token)) {
+    throw new ConfigError(
+      'BOT_TOKEN does not look like a Telegram bot token (expected 123456789:AA... from @BotFather). ' +
+        'Check .env, or try answers without Telegram: npm run ask -- "问题"',
+    );
+  }
+  return token;
+}

@@ -1,0 +1,104 @@
+/**
+ * The nouns of baowen, named as the retrieval field names them:
+ * page file → Article → Chunk → (embedding) → Passage (a retrieved chunk) → Answer with Citations.
+ * Every stage passes these plain objects; none carries I/O handles.
+ */
+
+export type ArticleKind = 'report' | 'photo';
+
+/** One article (report or captioned photo item) cut out of a page file. */
+export interface Article {
+  /** Stable across re-indexing while file and headline stay the same: `${fileStem}-${hash8(kicker|title)}`. */
+  id: string;
+  /** Page file name, e.g. `001_171a289de099f801.txt` (no directory). */
+  file: string;
+  /** 0-based position of the article on its page. */
+  position: number;
+  /** Optional first headline line (引题) above the main headline. */
+  kicker: string | null;
+  /** Main headline (主题), or the short heading of a photo item. Sub-headlines (副题) are appended after a space. */
+  title: string;
+  /** Normalized byline for display, e.g. `记者 周美玉 通讯员 于佳慧`; null when the page gives none. */
+  byline: string | null;
+  /** Names by role, for display and search. */
+  reporters: string[];
+  correspondents: string[];
+  photographers: string[];
+  kind: ArticleKind;
+  /** Body paragraphs after page-break repair, byline prefix kept as printed. */
+  paragraphs: string[];
+  /** `paragraphs.join('\n')`; all character offsets (Chunk.start/end, quotes) point into this string. */
+  text: string;
+  /** sha256 hex of everything above that affects indexing; drives incremental re-indexing. */
+  hash: string;
+}
+
+/** A sentence-aligned slice of one article, sized in the embedding model's tokens. */
+export interface Chunk {
+  /** Integer label, unique within an index (also the HNSW label). */
+  id: number;
+  articleId: string;
+  /** 0-based order of the chunk in its article. */
+  ordinal: number;
+  /** Offsets into Article.text: text === article.text.slice(start, end). */
+  start: number;
+  end: number;
+  text: string;
+  /** Length in model tokens (or the fallback estimate in keyword-only mode). */
+  tokens: number;
+}
+
+/** A half-open character range [start, end) of a sentence inside Article.text. */
+export interface SentenceSpan {
+  start: number;
+  end: number;
+}
+
+export type SearchMode = 'hybrid' | 'keyword';
+
+/** A chunk returned by retrieval, with the scores that put it there. */
+export interface Passage {
+  chunk: Chunk;
+  article: Article;
+  /** Fused score used for ranking (higher is better). */
+  score: number;
+  /** Rank-level evidence, for debugging and eval. */
+  denseScore?: number;
+  keywordScore?: number;
+}
+
+/** One source an answer cites; `n` is the number shown to the reader as [n]. */
+export interface Citation {
+  n: number;
+  articleId: string;
+  file: string;
+  title: string;
+  kicker: string | null;
+  byline: string | null;
+  kind: ArticleKind;
+  score: number;
+}
+
+/** A verbatim sentence (or run of sentences) from one cited article. */
+export interface Quote {
+  /** Exactly `article.text.slice(start, end)`. */
+  text: string;
+  /** `n` of the Citation it comes from. */
+  source: number;
+  articleId: string;
+  start: number;
+  end: number;
+}
+
+/** What the reader gets: quotes that always travel with their citations. */
+export interface Answer {
+  question: string;
+  answered: boolean;
+  mode: SearchMode;
+  quotes: Quote[];
+  citations: Citation[];
+  /** Why the answer was refused (for logs / eval); absent when answered. */
+  refusal?: 'empty' | 'weak-evidence' | 'no-match';
+}
+
+export type Lang = 'zh' | 'en';

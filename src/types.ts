@@ -97,8 +97,11 @@ export interface Answer {
   mode: SearchMode;
   quotes: Quote[];
   citations: Citation[];
-  /** Why the answer was refused (for logs / eval); absent when answered. */
-  refusal?: 'empty' | 'weak-evidence' | 'no-match';
+  /**
+   * Why the answer was refused; absent when answered. `needs-model`: an English question while only
+   * the keyword index is available (Chinese terms cannot match English words).
+   */
+  refusal?: 'empty' | 'weak-evidence' | 'no-match' | 'needs-model';
 }
 
 export type Lang = 'zh' | 'en';

@@ -42,6 +42,10 @@ export interface SearchIndex {
   chunksOf(articleId: string): Chunk[];
   /** BM25 over chunks (Chinese-aware tokens), best first. */
   keywordSearch(query: string, k: number): ScoredChunk[];
+  /** Number of keyword documents (chunks) — for IDF. */
+  keywordDocCount(): number;
+  /** Keyword documents (chunks) containing this exact token (see src/text/tokenize.ts) — for IDF. */
+  keywordDf(term: string): number;
   /** Cosine similarity over chunk vectors, best first; [] in keyword-only mode. */
   denseSearch(vector: Float32Array, k: number): ScoredChunk[];
 }

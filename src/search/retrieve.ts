@@ -1,0 +1,66 @@
+/**
+ * Hybrid retrieval: BM25 and dense candidates fused by RRF, then diversified so that one long
+ * article cannot fill every slot. Keyword-only when the index has no vectors or no model is loaded.
+ */
+import type { Embedder } from '../embed/types.js';
+import type { SearchIndex } from '../store/types.js';
+import type { Passage, SearchMode } from '../types.js';
+import { fuseRrf, type RankedList } from './fuse.js';
+
+export interface RetrieveOptions {
+  /** Passages to return. */
+  k?: number;
+  /** At most this many passages per article. */
+  perArticle?: number;
+  /** Candidates taken from each list before fusion. */
+  candidates?: number;
+}
+
+export interface Retrieval {
+  mode: SearchMode;
+  passages: Passage[];
+  /** The query's vector when dense retrieval ran (reused for sentence scoring). */
+  queryVector: Float32Array | null;
+}
+
+export function searchMode(index: SearchIndex, embedder: Embedder | null): SearchMode {
+  return index.mode === 'hybrid' && embedder !== null ? 'hybrid' : 'keyword';
+}
+
+export async function retrieve(
+  index: SearchIndex,
+  embedder: Embedder | null,
+  query: string,
+  opts: RetrieveOptions = {},
+): Promise<Retrieval> {
+  const k = opts.k ?? 10;
+  const perArticle = opts.perArticle ?? 2;
+  const candidates = opts.candidates ?? 50;
+  const mode = searchMode(index, embedder);
+
+  const lists: RankedList[] = [{ items: index.keywordSearch(query, candidates) }];
+  let queryVector: Float32Array | null = null;
+  if (mode === 'hybrid' && embedder) {
+    queryVector = await embedder.embedQuery(query);
+    lists.push({ items: index.denseSearch(queryVector, candidates) });
+  }
+
+  const fused = fuseRrf(lists);
+  const perArticleCount = new Map<string, number>();
+  const passages: Passage[] = [];
+  for (const f of fused) {
+    if (passages.length >= k) break;
+    const chunk = index.chunks.get(f.chunkId);
+    if (!chunk) continue;
+    const article = index.articles.get(chunk.articleId);
+    if (!article) continue;
+    const used = perArticleCount.get(article.id) ?? 0;
+    if (used >= perArticle) continue;
+    perArticleCount.set(article.id, used + 1);
+    const passage: Passage = { chunk, article, score: f.score };
+    if (f.raw[0] !== undefined) passage.keywordScore = f.raw[0];
+    if (f.raw[1] !== undefined) passage.denseScore = f.raw[1];
+    passages.push(passage);
+  }
+  return { mode, passages, queryVector };
+}

@@ -1,0 +1,85 @@
+/**
+ * Topic matching for digests: which articles are *about* a topic, not merely mentioning it.
+ *
+ * Article score = evidence that the topic runs through the article: the best sentence's coverage of
+ * the topic's terms, lifted when the headline carries the topic and when several sentences do
+ * (a passing mention is one sentence in a long report).
+ */
+import type { Embedder } from '../embed/types.js';
+import { analyzeQuestion } from '../answer/question.js';
+import { coverage, weighTerms } from '../answer/score.js';
+import type { SearchIndex } from '../store/types.js';
+import { splitSentences } from '../text/sentences.js';
+import { tokenize } from '../text/tokenize.js';
+import type { Article } from '../types.js';
+import { retrieve } from './retrieve.js';
+import { termStatsOf } from './stats.js';
+
+export interface ScoredArticle {
+  article: Article;
+  score: number;
+  /** Verbatim best sentence (byline prefix trimmed). */
+  keySentence: string;
+}
+
+export interface TopicOptions {
+  /** Article score needed to count as "about" the topic (calibrated on topics.jsonl; see README). */
+  threshold?: number;
+  /** Articles considered (from hybrid retrieval over chunks). */
+  candidates?: number;
+}
+
+export const DEFAULT_TOPIC_THRESHOLD = 0.55;
+const BYLINE_PREFIX = /^本报讯\s*[（(][^）)]*[）)]\s*/u;
+
+/** Scores each candidate article for the topic; every article at or above the threshold, best first. */
+export async function matchArticles(
+  index: SearchIndex,
+  embedder: Embedder | null,
+  topic: string,
+  opts: TopicOptions = {},
+): Promise<ScoredArticle[]> {
+  const threshold = opts.threshold ?? DEFAULT_TOPIC_THRESHOLD;
+  return (await scoreTopic(index, embedder, topic, opts)).filter((s) => s.score >= threshold);
+}
+
+/** All candidate articles with their topic score (no threshold), best first — for calibration. */
+export async function scoreTopic(
+  index: SearchIndex,
+  embedder: Embedder | null,
+  topic: string,
+  opts: TopicOptions = {},
+): Promise<ScoredArticle[]> {
+  const q = analyzeQuestion(topic);
+  if (q.terms.length === 0) return [];
+  const keywordOnly = index.mode !== 'hybrid' || embedder === null;
+  if (keywordOnly && q.lang === 'en') return [];
+  const retrieval = await retrieve(index, embedder, topic, { k: opts.candidates ?? 60, perArticle: 1, candidates: 300 });
+  const w = weighTerms(q, termStatsOf(index));
+  const empty: ReadonlySet<string> = new Set();
+  const out: ScoredArticle[] = [];
+  for (const p of retrieval.passages) {
+    const a = p.article;
+    const headline = new Set(tokenize(a.kicker ? `${a.kicker} ${a.title}` : a.title));
+    const h = coverage(w, { sentence: headline, headline: empty, passage: empty, text: '' });
+    let best = 0;
+    let bestSpan = { start: 0, end: 0 };
+    let support = 0;
+    const covs: number[] = [];
+    for (const span of splitSentences(a.text)) {
+      const text = a.text.slice(span.start, span.end);
+      const c = coverage(w, { sentence: new Set(tokenize(text)), headline: empty, passage: empty, text });
+      covs.push(c);
+      if (c > best) {
+        best = c;
+        bestSpan = span;
+      }
+    }
+    for (const c of covs) if (c >= 0.5) support++;
+    const score = Math.max(best, h) * (0.55 + 0.15 * Math.min(support, 3)) + (h >= 0.5 ? 0.15 : 0);
+    let key = a.text.slice(bestSpan.start, bestSpan.end);
+    key = key.replace(BYLINE_PREFIX, '');
+    out.push({ article: a, score: Math.round(score * 1000) / 1000, keySentence: key });
+  }
+  return out.sort((x, y) => y.score - x.score);
+}

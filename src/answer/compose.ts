@@ -10,7 +10,7 @@ import { retrieve } from '../search/retrieve.js';
 import { termStatsOf } from '../search/stats.js';
 import type { SearchIndex } from '../store/types.js';
 import { splitSentences } from '../text/sentences.js';
-import { tokenize } from '../text/tokenize.js';
+import { normalizeForMatch } from '../text/normalize.js';
 import type { Answer, Article, Citation, Quote } from '../types.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { scoreSentence, weighTerms, type TermWeights } from './score.js';
@@ -23,7 +23,7 @@ export interface AnswerOptions {
   passages?: number;
 }
 
-export const DEFAULT_THRESHOLD = 0.5;
+export const DEFAULT_THRESHOLD = 0.35;
 
 export interface ScoredSentence {
   article: Article;
@@ -36,17 +36,6 @@ export interface ScoredSentence {
   prior: number;
 }
 
-const tokenCache = new Map<string, ReadonlySet<string>>();
-/** Token sets are memoized: the same headlines and passages come back query after query. */
-function tokenSet(text: string): ReadonlySet<string> {
-  let s = tokenCache.get(text);
-  if (!s) {
-    if (tokenCache.size > 20_000) tokenCache.clear();
-    s = new Set(tokenize(text));
-    tokenCache.set(text, s);
-  }
-  return s;
-}
 
 /** The byline prefix (`本报讯（记者 X）`) is not part of what a sentence says. */
 const BYLINE_PREFIX = /^本报讯\s*[（(][^）)]*[）)]\s*/u;
@@ -75,6 +64,23 @@ function corpusMentions(index: SearchIndex, name: string): boolean {
   return false;
 }
 
+const leadCache = new WeakMap<Article, number>();
+/**
+ * Start of the article's lead: its first sentence naming a union (`…总工会开展…`) within the first
+ * paragraph, else its first sentence. Reports sometimes open with a quote before saying who did what.
+ */
+export function leadStart(article: Article): number {
+  let v = leadCache.get(article);
+  if (v === undefined) {
+    const firstPara = article.text.split('\n', 1)[0] ?? '';
+    const spans = splitSentences(firstPara);
+    const named = spans.find((s) => firstPara.slice(s.start, s.end).includes('工会'));
+    v = (named ?? spans[0])?.start ?? 0;
+    leadCache.set(article, v);
+  }
+  return v;
+}
+
 /** Scores every sentence of the retrieved passages (plus article leads for "which …" questions). */
 export function scoreCandidates(
   index: SearchIndex,
@@ -84,55 +90,89 @@ export function scoreCandidates(
 ): ScoredSentence[] {
   const seen = new Set<string>();
   const out: ScoredSentence[] = [];
-  const consider = (article: Article, chunkText: string, chunkStart: number, prior: number, leadChunk: boolean): void => {
-    const headline = tokenSet(headlineOf(article));
-    const passage = tokenSet(chunkText);
+  const consider = (article: Article, chunkText: string, chunkStart: number, prior: number): void => {
+    const headline = normalizeForMatch(headlineOf(article));
+    const passage = normalizeForMatch(chunkText);
+    // A question naming a place is about that place: an article that never mentions it answers another question.
+    const placeFactor = q.places.every((p) => headline.includes(p) || article.text.includes(p)) ? 1 : 0.5;
     const spans = splitSentences(chunkText);
-    spans.forEach((span, i) => {
+    spans.forEach((span) => {
       const start = chunkStart + span.start;
       const end = chunkStart + span.end;
       const key = `${article.id}:${start}`;
       if (seen.has(key)) return;
       seen.add(key);
       const text = article.text.slice(start, end);
-      const lead = leadChunk && i === 0;
-      let score = scoreSentence(q, w, { sentence: tokenSet(text), headline, passage, text });
+      const lead = start === leadStart(article);
+      let score = scoreSentence(q, w, { sentence: normalizeForMatch(text), headline, passage }) * placeFactor;
       // "Which unions …?" is answered by who did what: the lead sentence names the actor.
       if (q.wantsMany && lead) score *= 1.15;
       out.push({ article, start, end, score, lead, prior });
     });
   };
   for (const p of passages) {
-    consider(p.article, p.chunk.text, p.chunk.start, p.score, p.chunk.ordinal === 0);
+    consider(p.article, p.chunk.text, p.chunk.start, p.score);
     if (q.wantsMany && p.chunk.ordinal !== 0) {
       const first = index.chunksOf(p.article.id)[0];
-      if (first) consider(p.article, first.text, first.start, p.score, true);
+      if (first) consider(p.article, first.text, first.start, p.score);
     }
   }
   // Ties (common for short questions) go to the better-retrieved passage.
   return out.sort((a, b) => b.score - a.score || b.prior - a.prior || a.start - b.start);
 }
 
-/** Picks quotes: one article for a plain question, every answering article (≤4) for "which …". */
-export function selectQuotes(q: QuestionAnalysis, ranked: ScoredSentence[], threshold: number, maxQuotes: number): ScoredSentence[] {
+/**
+ * Picks quotes. Plain questions: the best article, its best sentence, and a second sentence of it when
+ * nearly as good or when it names what a "哪些/什么 X" question asks for (the lead says who, the next
+ * sentence lists what). "Which …" questions: every article within reach of the best (≤4), each quoted by
+ * its lead sentence when the lead is nearly as good (it names the actor), else its best sentence.
+ */
+export function selectQuotes(
+  q: QuestionAnalysis,
+  ranked: ScoredSentence[],
+  threshold: number,
+  maxQuotes: number,
+  /** Whether the focus word is specific enough to look for (generic words like 活动 are not). */
+  focusUsable = true,
+): ScoredSentence[] {
   const best = ranked[0];
   if (!best || best.score < threshold) return [];
-  const bestPerArticle = new Map<string, ScoredSentence>();
-  for (const s of ranked) if (!bestPerArticle.has(s.article.id)) bestPerArticle.set(s.article.id, s);
-
-  if (q.wantsMany) {
-    const floor = Math.max(threshold, 0.75 * best.score);
-    return [...bestPerArticle.values()].filter((s) => s.score >= floor).slice(0, maxQuotes);
+  const byArticle = new Map<string, ScoredSentence[]>();
+  for (const s of ranked) {
+    const list = byArticle.get(s.article.id) ?? [];
+    list.push(s);
+    byArticle.set(s.article.id, list);
   }
-  const picked = [best];
-  // A second sentence from the same article when it is nearly as good (answers often span two).
-  const second = ranked.find((s) => s !== best && s.article.id === best.article.id && s.score >= 0.85 * best.score);
-  if (second) picked.push(second);
-  // A near-tie from another article: cite it too rather than guess.
-  const rival = [...bestPerArticle.values()].find((s) => s.article.id !== best.article.id && s.score >= 0.97 * best.score);
-  if (rival && picked.length < maxQuotes) picked.push(rival);
+  const tops = [...byArticle.values()].map((l) => l[0] as ScoredSentence);
+  const floor = q.wantsMany ? Math.max(threshold, MULTI_RATIO * best.score) : Math.max(threshold, 0.97 * best.score);
+  const articles = tops.filter((s) => s.score >= floor).slice(0, maxQuotes);
+  const picked: ScoredSentence[] = [];
+  for (const top of articles) {
+    const sentences = byArticle.get(top.article.id) ?? [];
+    if (articles.length > 1) {
+      const lead = sentences.find((s) => s.lead);
+      picked.push(lead && lead.score >= 0.75 * top.score ? lead : top);
+      continue;
+    }
+    picked.push(top);
+    const focus = focusUsable ? q.focus : null;
+    const extra =
+      (focus ? sentences.find((s) => s !== top && s.score >= 0.3 * top.score && mentions(normalizeForMatch(s.article.text.slice(s.start, s.end)), focus)) : undefined) ??
+      sentences.find((s) => s !== top && s.score >= 0.8 * top.score);
+    if (extra) picked.push(extra);
+  }
   return picked.slice(0, maxQuotes);
 }
+
+/** `text` names `word`, or for a longer word one of its bigrams (`要注意` ~ `注意事项`). */
+function mentions(text: string, word: string): boolean {
+  if (text.includes(word)) return true;
+  for (let i = 0; word.length >= 3 && i + 2 <= word.length; i++) if (text.includes(word.slice(i, i + 2))) return true;
+  return false;
+}
+
+/** "Which …" questions cite every article scoring at least this share of the best one. */
+export const MULTI_RATIO = 0.6;
 
 export async function answerQuestion(
   index: SearchIndex,
@@ -153,9 +193,11 @@ export async function answerQuestion(
 
   const retrieval = await retrieve(index, embedder, question, { k: opts.passages ?? 12, perArticle: 3 });
   if (retrieval.passages.length === 0) return refusal(question, mode, 'no-match');
-  const w = weighTerms(q, termStatsOf(index));
+  const stats = termStatsOf(index);
+  const w = weighTerms(q, stats);
   const ranked = scoreCandidates(index, q, w, retrieval.passages);
-  const picked = selectQuotes(q, ranked, threshold, maxQuotes);
+  const focusUsable = q.focus !== null && stats.df(q.focus) <= 0.2 * stats.docCount;
+  const picked = selectQuotes(q, ranked, threshold, maxQuotes, focusUsable);
   if (picked.length === 0) return refusal(question, mode, 'weak-evidence');
 
   const citations: Citation[] = [];

@@ -20,6 +20,11 @@ export interface QuestionAnalysis {
    * they cannot answer the question, however well the rest matches.
    */
   places: string[];
+  /**
+   * What kind of thing a "哪些/什么 X" question asks for: X's head word (`组织生活形式` → `形式`,
+   * `都配了哪些设备` → `设备`). A sentence naming X usually lists the answer.
+   */
+  focus: string | null;
 }
 
 const HAN = /\p{Script=Han}/gu;
@@ -69,6 +74,23 @@ export function extractPlaces(text: string): string[] {
 
 const TIME_WORDS = new Set(['去年', '今年', '明年', '近日', '最近', '目前', '全国', '全市', '本市', '该', '各']);
 
+const WH_FOCUS = /(?:哪些|什么|哪种|哪类|哪个|哪项|哪几)([^，。？！?,!；;、\s]{1,12})/u;
+const FOCUS_SKIP = new Set(['的', '地', '样', '是', '呢', '吗', '了']);
+
+/** Head word of the phrase after a wh-word: the last dictionary word of two or more characters. */
+export function extractFocus(text: string): string | null {
+  const m = WH_FOCUS.exec(normalizeForMatch(text));
+  if (!m) return null;
+  const words = [...segmenter.segment(m[1] as string)]
+    .filter((s) => s.isWordLike && !FOCUS_SKIP.has(s.segment))
+    .map((s) => s.segment);
+  for (let i = words.length - 1; i >= 0; i--) {
+    const w = words[i] as string;
+    if (w.length >= 2 && !STOPWORDS.has(w)) return w;
+  }
+  return null;
+}
+
 export function analyzeQuestion(question: string): QuestionAnalysis {
   const text = question.trim();
   return {
@@ -80,5 +102,6 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     wantsPlace: PLACE_CUE.test(text),
     wantsPerson: PERSON_CUE.test(text),
     places: extractPlaces(text),
+    focus: extractFocus(text),
   };
 }

@@ -1,64 +1,165 @@
 /**
  * Sentence scoring: how well one sentence, read in its article, answers the question.
  *
- * coverage = Σ w(t)·m(t) / Σ w(t) over the question's terms t, with w = IDF (terms the corpus never
- * uses count half: they are either paraphrase or a sign the reports are about something else) and
- * m = 1 when the sentence has the term, 0.5 when only the headline has it, 0.3 when only the
- * surrounding passage has it. Then the question's type adjusts: a "how many" question is not answered
- * by a sentence without a number.
+ * The question is cut into units — dictionary words, with runs of single characters merged
+ * (`海|淀|区` → `海淀`) — and each unit is weighted by its IDF in the index. A unit matches a
+ * sentence when the sentence *contains* it (substring on normalized text): Chinese has no spaces,
+ * and segmenting question and article separately disagrees too often for token-set matching.
+ *
+ * coverage = Σ w(u)·m(u) / Σ w(u), m = 1 in the sentence, 0.5 only in the headline, 0.3 only in the
+ * surrounding passage. Units the corpus never uses count at half weight: they are either paraphrase
+ * or a sign the reports are about something else. The question's type then adjusts the score: a
+ * "how many" question is not answered by a sentence without a number.
  */
 import type { TermStats } from '../search/stats.js';
-import { idf } from '../search/stats.js';
+import { idfOf } from '../search/stats.js';
+import { normalizeForMatch } from '../text/normalize.js';
+import { STOPWORDS } from '../text/tokenize.js';
 import type { QuestionAnalysis } from './question.js';
 
-export interface SentenceContext {
-  /** Tokens of the sentence itself. */
-  sentence: ReadonlySet<string>;
-  /** Tokens of the article's kicker + title. */
-  headline: ReadonlySet<string>;
-  /** Tokens of the passage around the sentence. */
-  passage: ReadonlySet<string>;
-  /** Sentence text (for number / place / name cues). */
+export interface QueryUnit {
   text: string;
+  weight: number;
+  /** Documents (chunks) that can contain it (an upper bound for units longer than a bigram). */
+  df: number;
 }
 
 export interface TermWeights {
-  terms: string[];
-  weights: number[];
+  units: QueryUnit[];
   total: number;
+}
+
+/** Normalized texts a sentence is matched in. */
+export interface SentenceContext {
+  sentence: string;
+  headline: string;
+  passage: string;
+}
+
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+const HAN_ONLY = /^\p{Script=Han}+$/u;
+/** Question scaffolding that is not a stopword in articles but carries nothing in a question. */
+const QUESTION_WORDS = new Set(['最近', '近来', '目前', '现在', '请问', '一下', '知道', '告诉', '介绍', '有关', '关于', '哪位', '哪家', '叫什么', '什么样', '怎么样', '多少家', '多少件', '多少位', '多少个', '几年', '几个', '几家']);
+
+/** Units of a question: words, single-character runs merged, Latin words and numbers. */
+export function questionUnits(text: string): string[] {
+  const out: string[] = [];
+  let run = '';
+  const flush = (): void => {
+    if (run) out.push(run);
+    run = '';
+  };
+  for (const seg of segmenter.segment(normalizeForMatch(text))) {
+    const w = seg.segment;
+    if (!seg.isWordLike || STOPWORDS.has(w) || QUESTION_WORDS.has(w)) {
+      flush();
+      continue;
+    }
+    if (HAN_ONLY.test(w) && w.length === 1) {
+      run += w;
+      continue;
+    }
+    flush();
+    out.push(w);
+  }
+  flush();
+  return [...new Set(out)];
+}
+
+function bigrams(s: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 2 <= s.length; i++) out.push(s.slice(i, i + 2));
+  return out;
+}
+
+function unitDf(stats: TermStats, unit: string): number {
+  if (!HAN_ONLY.test(unit) || unit.length <= 2) return stats.df(unit);
+  // Longer Han units are indexed as bigrams: the rarest bigram bounds how many chunks can hold the unit.
+  let min = Infinity;
+  for (let i = 0; i + 2 <= unit.length; i++) min = Math.min(min, stats.df(unit.slice(i, i + 2)));
+  return min;
 }
 
 export function weighTerms(q: QuestionAnalysis, stats: TermStats): TermWeights {
   const unseen = 0.5 * Math.log(1 + (stats.docCount + 0.5) / 0.5);
-  const weights = q.terms.map((t) => (stats.df(t) === 0 ? unseen : idf(stats, t)));
-  return { terms: q.terms, weights, total: weights.reduce((a, b) => a + b, 0) };
+  const texts: string[] = [];
+  for (const u of questionUnits(q.text)) {
+    // An unseen run like `去植树` (segmenter split `去|植|树`) still holds a known bigram (`植树`).
+    if (u.length >= 3 && HAN_ONLY.test(u) && unitDf(stats, u) === 0) {
+      const known = bigrams(u).filter((b) => stats.df(b) > 0);
+      if (known.length > 0) {
+        texts.push(...known.filter((b) => !texts.includes(b)));
+        continue;
+      }
+    }
+    if (!texts.includes(u)) texts.push(u);
+  }
+  const units = texts.map((text) => {
+    const df = unitDf(stats, text);
+    let weight = df === 0 ? unseen : idfOf(stats.docCount, df);
+    // A lone character (`树`, `讲`) says little on its own.
+    if (HAN_ONLY.test(text) && text.length === 1) weight *= 0.3;
+    return { text, weight, df };
+  });
+  return { units, total: units.reduce((a, u) => a + u.weight, 0) };
 }
 
-const HAS_NUMBER = /[0-9０-９]|[一二三四五六七八九十两百千万亿][个家位件年次场名人天项处所条万千百余多]|[零一二三四五六七八九十百千万]+[年月日号]/u;
-const HAS_PLACE = /山|园|馆|基地|公园|中心|镇|村|街道|大厦|医院|现场|站|社区|项目|工地|学校|广场/u;
-const HAS_PERSON_ROLE = /理事长|主席|书记|劳模|劳动模范|负责人|院长|经理|队长|班长|总监|专家|老师|传承人|带头人/u;
+/** 1 when `text` contains the unit; for a long unit, partial credit for the bigrams it contains (`要注意` ~ `注意事项`). */
+function matchIn(text: string, unit: string): number {
+  if (text.includes(unit)) return 1;
+  if (unit.length < 3 || !HAN_ONLY.test(unit)) return 0;
+  const bs = bigrams(unit);
+  const found = bs.filter((b) => text.includes(b)).length;
+  return (0.6 * found) / bs.length;
+}
 
 export function coverage(w: TermWeights, ctx: SentenceContext): number {
   if (w.total === 0) return 0;
   let got = 0;
-  w.terms.forEach((t, i) => {
-    const weight = w.weights[i] as number;
-    if (ctx.sentence.has(t)) got += weight;
-    else if (ctx.headline.has(t)) got += 0.5 * weight;
-    else if (ctx.passage.has(t)) got += 0.3 * weight;
-  });
+  for (const u of w.units) {
+    const m = Math.max(matchIn(ctx.sentence, u.text), 0.5 * matchIn(ctx.headline, u.text), 0.3 * matchIn(ctx.passage, u.text));
+    got += m * u.weight;
+  }
   return got / w.total;
 }
 
-/** Multiplier for what the question asks for; 1 when it asks nothing specific. */
-export function typeFactor(q: QuestionAnalysis, text: string): number {
+/** Σ weight of the units the sentence itself contains: absolute evidence, independent of question length. */
+export function evidence(w: TermWeights, ctx: SentenceContext): number {
+  let got = 0;
+  for (const u of w.units) if (u.df > 0 && (ctx.sentence.includes(u.text) || ctx.headline.includes(u.text))) got += u.weight;
+  return got;
+}
+
+const HAS_NUMBER = /[0-9]|[一二三四五六七八九十两百千万亿][个家位件年次场名人天项处所条万千百余多]|[零一二三四五六七八九十百千万]+[年月日号]/u;
+const DATES = /\d{1,2}月(?:\d{1,2}[日号])?|\d{4}年(?:度)?|\d{1,2}[日号]/gu;
+const HAS_PLACE = /山|园|馆|基地|公园|中心|镇|村|街道|大厦|医院|现场|站|社区|项目|工地|学校|广场/u;
+const HAS_PERSON_ROLE = /理事长|主席|书记|劳模|劳动模范|负责人|院长|经理|队长|班长|总监|专家|老师|传承人|带头人/u;
+
+/**
+ * Multiplier for what the question asks for; 1 when it asks nothing specific. Cues are looked for in
+ * what the sentence says *beyond* the question (`residual`): `德胜街道` in the question does not make a
+ * sentence repeating it an answer to "where".
+ */
+export function typeFactor(q: QuestionAnalysis, sentence: string, residual = sentence): number {
   let f = 1;
-  if (q.wantsNumber) f *= HAS_NUMBER.test(text) ? 1.1 : 0.55;
-  if (q.wantsPlace && HAS_PLACE.test(text)) f *= 1.1;
-  if (q.wantsPerson && HAS_PERSON_ROLE.test(text)) f *= 1.1;
+  // Dates (`8月29日`, `2024年`) are not the quantity a "how many" question wants.
+  if (q.wantsNumber) f *= HAS_NUMBER.test(residual.replace(DATES, ' ')) ? 1.1 : 0.55;
+  // "Where" is answered by a sentence naming a place the question did not already name.
+  if (q.wantsPlace) f *= HAS_PLACE.test(residual) ? 1.2 : 0.6;
+  if (q.wantsPerson && HAS_PERSON_ROLE.test(residual)) f *= 1.1;
+  // "去年" asks about last year: a sentence about this year's plan answers another question.
+  if (q.text.includes('去年') && sentence.includes('今年') && !sentence.includes('去年')) f *= 0.8;
+  if (q.text.includes('今年') && sentence.includes('去年') && !sentence.includes('今年')) f *= 0.8;
   return f;
 }
 
+/** The sentence with the question's own units blanked out. */
+export function residualOf(w: TermWeights, sentence: string): string {
+  let r = sentence;
+  for (const u of w.units) if (u.text.length >= 2) r = r.replaceAll(u.text, ' ');
+  return r;
+}
+
 export function scoreSentence(q: QuestionAnalysis, w: TermWeights, ctx: SentenceContext): number {
-  return coverage(w, ctx) * typeFactor(q, ctx.text);
+  return coverage(w, ctx) * typeFactor(q, ctx.sentence, residualOf(w, ctx.sentence));
 }

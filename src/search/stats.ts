@@ -13,9 +13,11 @@ export interface TermStats {
 
 /** BM25's IDF, always positive: ln(1 + (N - df + 0.5) / (df + 0.5)). */
 export function idf(stats: TermStats, term: string): number {
-  const n = stats.docCount;
-  const df = stats.df(term);
-  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  return idfOf(stats.docCount, stats.df(term));
+}
+
+export function idfOf(docCount: number, df: number): number {
+  return Math.log(1 + (docCount - df + 0.5) / (df + 0.5));
 }
 
 /** Stats from the index's keyword side; cached per loaded index. */

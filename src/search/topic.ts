@@ -10,7 +10,7 @@ import { analyzeQuestion } from '../answer/question.js';
 import { coverage, weighTerms } from '../answer/score.js';
 import type { SearchIndex } from '../store/types.js';
 import { splitSentences } from '../text/sentences.js';
-import { tokenize } from '../text/tokenize.js';
+import { normalizeForMatch } from '../text/normalize.js';
 import type { Article } from '../types.js';
 import { retrieve } from './retrieve.js';
 import { termStatsOf } from './stats.js';
@@ -56,19 +56,18 @@ export async function scoreTopic(
   if (keywordOnly && q.lang === 'en') return [];
   const retrieval = await retrieve(index, embedder, topic, { k: opts.candidates ?? 60, perArticle: 1, candidates: 300 });
   const w = weighTerms(q, termStatsOf(index));
-  const empty: ReadonlySet<string> = new Set();
   const out: ScoredArticle[] = [];
   for (const p of retrieval.passages) {
     const a = p.article;
-    const headline = new Set(tokenize(a.kicker ? `${a.kicker} ${a.title}` : a.title));
-    const h = coverage(w, { sentence: headline, headline: empty, passage: empty, text: '' });
+    const headline = normalizeForMatch(a.kicker ? `${a.kicker} ${a.title}` : a.title);
+    const h = coverage(w, { sentence: headline, headline: '', passage: '' });
     let best = 0;
     let bestSpan = { start: 0, end: 0 };
     let support = 0;
     const covs: number[] = [];
     for (const span of splitSentences(a.text)) {
       const text = a.text.slice(span.start, span.end);
-      const c = coverage(w, { sentence: new Set(tokenize(text)), headline: empty, passage: empty, text });
+      const c = coverage(w, { sentence: normalizeForMatch(text), headline: '', passage: '' });
       covs.push(c);
       if (c > best) {
         best = c;

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeQuestion, detectLang, extractPlaces } from './question.js';
+
+describe('analyzeQuestion', () => {
+  it('reads what a question asks for', () => {
+    expect(analyzeQuestion('平谷区总工会五年来成功调解了多少件劳动争议案件？').wantsNumber).toBe(true);
+    expect(analyzeQuestion('最近有哪些工会组织职工去植树？').wantsMany).toBe(true);
+    expect(analyzeQuestion('德胜街道总工会组织职工到哪里植的树？').wantsPlace).toBe(true);
+    expect(analyzeQuestion('带队的理事长叫什么？').wantsPerson).toBe(true);
+    expect(analyzeQuestion('中关村银行为女职工举办了什么健身活动？')).toMatchObject({ wantsNumber: false, wantsMany: false });
+  });
+
+  it('keeps the content words and drops question words', () => {
+    const terms = analyzeQuestion('通州区去年新发展了多少工会会员？').terms;
+    expect(terms).toContain('通州');
+    expect(terms).toContain('会员');
+    expect(terms).not.toContain('多少');
+  });
+
+  it('tells English from Chinese', () => {
+    expect(detectLang('Where did the trade union plant trees?')).toBe('en');
+    expect(detectLang('经开区总工会在哪里植树？')).toBe('zh');
+    expect(detectLang('Family Day 是哪个街道办的？')).toBe('zh');
+  });
+});
+
+describe('extractPlaces', () => {
+  it('finds administrative place names as stems', () => {
+    expect(extractPlaces('石景山区总工会今年计划新建多少家工会组织？').join()).toMatch(/景山/u);
+    expect(extractPlaces('天津市总工会今年组织了哪些植树活动？')).toContain('天津');
+    expect(extractPlaces('通州区去年新发展了多少工会会员？')).toContain('通州');
+  });
+
+  it('does not take common words ending in a place suffix for names', () => {
+    expect(extractPlaces('安检员工到小区里给居民讲了什么？')).toEqual([]);
+    expect(extractPlaces('昌平有个镇请专家给女职工讲法律知识')).toEqual([]);
+  });
+});

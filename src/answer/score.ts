@@ -72,6 +72,28 @@ function bigrams(s: string): string[] {
   return out;
 }
 
+/**
+ * A lone character next to a word joins it when the corpus knows the joint bigram:
+ * `女|职工` → `女职工`, `通州|区` → `通州区`. Otherwise it stays a (weak) unit of its own.
+ */
+function attachSingles(units: string[], stats: TermStats): string[] {
+  const out = [...units];
+  for (let i = 0; i < out.length; i++) {
+    const u = out[i] as string;
+    if (u.length !== 1 || !HAN_ONLY.test(u)) continue;
+    const next = out[i + 1];
+    const prev = out[i - 1];
+    if (next && HAN_ONLY.test(next) && stats.df(u + next[0]) > 0) {
+      out.splice(i, 2, u + next);
+      i--;
+    } else if (prev && HAN_ONLY.test(prev) && stats.df(prev[prev.length - 1] + u) > 0) {
+      out.splice(i - 1, 2, prev + u);
+      i -= 2;
+    }
+  }
+  return out;
+}
+
 function unitDf(stats: TermStats, unit: string): number {
   if (!HAN_ONLY.test(unit) || unit.length <= 2) return stats.df(unit);
   // Longer Han units are indexed as bigrams: the rarest bigram bounds how many chunks can hold the unit.
@@ -83,7 +105,7 @@ function unitDf(stats: TermStats, unit: string): number {
 export function weighTerms(q: QuestionAnalysis, stats: TermStats): TermWeights {
   const unseen = 0.5 * Math.log(1 + (stats.docCount + 0.5) / 0.5);
   const texts: string[] = [];
-  for (const u of questionUnits(q.text)) {
+  for (const u of attachSingles(questionUnits(q.text), stats)) {
     // An unseen run like `去植树` (segmenter split `去|植|树`) still holds a known bigram (`植树`).
     if (u.length >= 3 && HAN_ONLY.test(u) && unitDf(stats, u) === 0) {
       const known = bigrams(u).filter((b) => stats.df(b) > 0);

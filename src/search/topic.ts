@@ -12,6 +12,7 @@ import type { SearchIndex } from '../store/types.js';
 import { splitSentences } from '../text/sentences.js';
 import { normalizeForMatch } from '../text/normalize.js';
 import type { Article } from '../types.js';
+import { translateTerms } from '../text/glossary.js';
 import { retrieve } from './retrieve.js';
 import { termStatsOf } from './stats.js';
 
@@ -29,7 +30,7 @@ export interface TopicOptions {
   candidates?: number;
 }
 
-export const DEFAULT_TOPIC_THRESHOLD = 0.55;
+export const DEFAULT_TOPIC_THRESHOLD = 0.4;
 const BYLINE_PREFIX = /^本报讯\s*[（(][^）)]*[）)]\s*/u;
 
 /** Scores each candidate article for the topic; every article at or above the threshold, best first. */
@@ -50,12 +51,17 @@ export async function scoreTopic(
   topic: string,
   opts: TopicOptions = {},
 ): Promise<ScoredArticle[]> {
-  const q = analyzeQuestion(topic);
-  if (q.terms.length === 0) return [];
+  let q = analyzeQuestion(topic);
   const keywordOnly = index.mode !== 'hybrid' || embedder === null;
-  if (keywordOnly && q.lang === 'en') return [];
-  const retrieval = await retrieve(index, embedder, topic, { k: opts.candidates ?? 60, perArticle: 1, candidates: 300 });
-  const w = weighTerms(q, termStatsOf(index));
+  // Keyword-only: an English topic is matched through the domain glossary's Chinese terms.
+  if (keywordOnly && q.lang === 'en') q = analyzeQuestion(translateTerms(topic));
+  if (q.terms.length === 0) return [];
+  const retrieval = await retrieve(index, embedder, q.text, { k: opts.candidates ?? 60, perArticle: 1, candidates: 300 });
+  const all = weighTerms(q, termStatsOf(index));
+  // A topic word the corpus never uses cannot tell its articles apart; only known words count.
+  const units = all.units.filter((u) => u.df > 0);
+  if (units.length === 0) return [];
+  const w = { units, total: units.reduce((a, u) => a + u.weight, 0) };
   const out: ScoredArticle[] = [];
   for (const p of retrieval.passages) {
     const a = p.article;
@@ -75,7 +81,9 @@ export async function scoreTopic(
       }
     }
     for (const c of covs) if (c >= 0.5) support++;
-    const score = Math.max(best, h) * (0.55 + 0.15 * Math.min(support, 3)) + (h >= 0.5 ? 0.15 : 0);
+    // Headline carries the topic, the best sentence states it, and it recurs through the article.
+    const density = covs.length ? Math.min(1, (3 * support) / covs.length) : 0;
+    const score = 0.4 * h + 0.35 * best + 0.25 * density;
     let key = a.text.slice(bestSpan.start, bestSpan.end);
     key = key.replace(BYLINE_PREFIX, '');
     out.push({ article: a, score: Math.round(score * 1000) / 1000, keySentence: key });

@@ -127,6 +127,22 @@ export function scoreCandidates(
  * sentence lists what). "Which …" questions: every article within reach of the best (≤4), each quoted by
  * its lead sentence when the lead is nearly as good (it names the actor), else its best sentence.
  */
+/**
+ * Enough evidence to answer at all: a sentence covering the question well, or — for questions in
+ * everyday words the reports never use — a moderately covered sentence in an article that clearly
+ * beats every other article.
+ */
+export function confident(ranked: ScoredSentence[], threshold: number): boolean {
+  const best = ranked[0];
+  if (!best) return false;
+  if (best.score >= threshold) return true;
+  const rival = ranked.find((s) => s.article.id !== best.article.id);
+  return best.score >= CLEAR_WINNER.score && best.score - (rival?.score ?? 0) >= CLEAR_WINNER.margin;
+}
+
+/** Calibrated on the dev set: below `threshold`, answer only a clear winner (see `confident`). */
+export const CLEAR_WINNER = { score: 0.25, margin: 0.15 };
+
 export function selectQuotes(
   q: QuestionAnalysis,
   ranked: ScoredSentence[],
@@ -136,7 +152,7 @@ export function selectQuotes(
   focusUsable = true,
 ): ScoredSentence[] {
   const best = ranked[0];
-  if (!best || best.score < threshold) return [];
+  if (!best || !confident(ranked, threshold)) return [];
   const byArticle = new Map<string, ScoredSentence[]>();
   for (const s of ranked) {
     const list = byArticle.get(s.article.id) ?? [];
@@ -144,7 +160,7 @@ export function selectQuotes(
     byArticle.set(s.article.id, list);
   }
   const tops = [...byArticle.values()].map((l) => l[0] as ScoredSentence);
-  const floor = q.wantsMany ? Math.max(threshold, MULTI_RATIO * best.score) : Math.max(threshold, 0.97 * best.score);
+  const floor = q.wantsMany ? Math.max(Math.min(threshold, best.score), MULTI_RATIO * best.score) : 0.97 * best.score;
   const articles = tops.filter((s) => s.score >= floor).slice(0, maxQuotes);
   const picked: ScoredSentence[] = [];
   for (const top of articles) {

@@ -25,6 +25,11 @@ export interface QuestionAnalysis {
    * `都配了哪些设备` → `设备`). A sentence naming X usually lists the answer.
    */
   focus: string | null;
+  /**
+   * The unit a "how many" question counts in (`多少件` → `件`, `多少钱` → `元`, `几点` → `点`): the
+   * answer has a number in that unit. null when the question names none (`多少工会会员`).
+   */
+  measure: string | null;
 }
 
 const HAN = /\p{Script=Han}/gu;
@@ -37,7 +42,7 @@ export function detectLang(text: string): Lang {
   return latin >= 2 && han <= latin ? 'en' : 'zh';
 }
 
-const NUMBER_CUE = /多少|几[个家位件年次场名人天项处所条万千百]|几|how many|how much|what number|数量|数目|比例|百分之/iu;
+const NUMBER_CUE = /多少|几|how many|how much|what number|数量|数目|比例|百分之/iu;
 const MANY_CUE = /哪些|有哪|都有|都配|都是|分别|which (?:units|unions|districts|places|organi[sz]ations)|what are|list/iu;
 const PLACE_CUE = /哪里|哪儿|在哪|什么地方|何地|去哪|到哪|where/iu;
 const PERSON_CUE = /谁|哪位|叫什么|名字|who|whose|whom/iu;
@@ -91,6 +96,16 @@ export function extractFocus(text: string): string | null {
   return null;
 }
 
+const MEASURE = /(?:多少|几)(钱|元|人|名|位|家|件|个|场|次|年|天|万|项|处|所|条|种|点|岁|公里|平方米|小时|分钟)/u;
+const MEASURE_ALIASES: Record<string, string> = { 钱: '元' };
+
+export function extractMeasure(text: string): string | null {
+  const m = MEASURE.exec(text);
+  if (!m) return null;
+  const unit = m[1] as string;
+  return MEASURE_ALIASES[unit] ?? unit;
+}
+
 export function analyzeQuestion(question: string): QuestionAnalysis {
   const text = question.trim();
   return {
@@ -103,5 +118,6 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     wantsPerson: PERSON_CUE.test(text),
     places: extractPlaces(text),
     focus: extractFocus(text),
+    measure: extractMeasure(text),
   };
 }

@@ -153,6 +153,17 @@ export function evidence(w: TermWeights, ctx: SentenceContext): number {
 }
 
 const HAS_NUMBER = /[0-9]|[一二三四五六七八九十两百千万亿][个家位件年次场名人天项处所条万千百余多]|[零一二三四五六七八九十百千万]+[年月日号]/u;
+/** Units that answer for each other: a head count may be given in 人, 名 or 位. */
+const MEASURE_EQUIV: Record<string, string> = { 人: '人名位', 名: '名人位', 位: '位名人', 个: '个家项处所', 点: '点时:：' };
+const NUMERAL = '[0-9零一二三四五六七八九十两百千万亿]';
+
+/** A number, in the question's unit when it names one (`1546件` for 多少件; `9点` or `9:30` for 几点). */
+function hasQuantity(text: string, measure: string | null): boolean {
+  if (!measure) return HAS_NUMBER.test(text);
+  const units = [...new Set([...(MEASURE_EQUIV[measure] ?? measure)])].join('');
+  return new RegExp(`${NUMERAL}(?:[余多])?(?:万|千|百)?(?:[${units}]|${measure})`, 'u').test(text);
+}
+
 const DATES = /\d{1,2}月(?:\d{1,2}[日号])?|\d{4}年(?:度)?|\d{1,2}[日号]/gu;
 const HAS_PLACE = /山|园|馆|基地|公园|中心|镇|村|街道|大厦|医院|现场|站|社区|项目|工地|学校|广场/u;
 const HAS_PERSON_ROLE = /理事长|主席|书记|劳模|劳动模范|负责人|院长|经理|队长|班长|总监|专家|老师|传承人|带头人/u;
@@ -165,7 +176,7 @@ const HAS_PERSON_ROLE = /理事长|主席|书记|劳模|劳动模范|负责人|�
 export function typeFactor(q: QuestionAnalysis, sentence: string, residual = sentence): number {
   let f = 1;
   // Dates (`8月29日`, `2024年`) are not the quantity a "how many" question wants.
-  if (q.wantsNumber) f *= HAS_NUMBER.test(residual.replace(DATES, ' ')) ? 1.1 : 0.55;
+  if (q.wantsNumber) f *= hasQuantity(residual.replace(DATES, ' '), q.measure) ? 1.1 : 0.55;
   // "Where" is answered by a sentence naming a place the question did not already name.
   if (q.wantsPlace) f *= HAS_PLACE.test(residual) ? 1.2 : 0.6;
   if (q.wantsPerson && HAS_PERSON_ROLE.test(residual)) f *= 1.1;

@@ -13,7 +13,7 @@ import { splitSentences } from '../text/sentences.js';
 import { normalizeForMatch } from '../text/normalize.js';
 import type { Answer, Article, Citation, Quote } from '../types.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
-import { scoreSentence, weighTerms, type TermWeights } from './score.js';
+import { residualOf, scoreSentence, typeFactor, weighTerms, type TermWeights } from './score.js';
 
 export interface AnswerOptions {
   /** Minimum sentence score to answer at all (calibrated on the dev set; see README). */
@@ -34,6 +34,8 @@ export interface ScoredSentence {
   lead: boolean;
   /** Fused retrieval score of the passage it came from. */
   prior: number;
+  /** It has what the question's type demands (a quantity for "how many"). */
+  typeOk: boolean;
 }
 
 
@@ -104,10 +106,12 @@ export function scoreCandidates(
       seen.add(key);
       const text = article.text.slice(start, end);
       const lead = start === leadStart(article);
-      let score = scoreSentence(q, w, { sentence: normalizeForMatch(text), headline, passage }) * placeFactor;
+      const sentence = normalizeForMatch(text);
+      let score = scoreSentence(q, w, { sentence, headline, passage }) * placeFactor;
+      const typeOk = !q.wantsNumber || typeFactor(q, sentence, residualOf(w, sentence)) >= 1;
       // "Which unions …?" is answered by who did what: the lead sentence names the actor.
       if (q.wantsMany && lead) score *= 1.15;
-      out.push({ article, start, end, score, lead, prior });
+      out.push({ article, start, end, score, lead, prior, typeOk });
     });
   };
   for (const p of passages) {
@@ -135,6 +139,8 @@ export function scoreCandidates(
 export function confident(ranked: ScoredSentence[], threshold: number): boolean {
   const best = ranked[0];
   if (!best) return false;
+  // "How many …?" with no quantity in the best sentence: the reports do not give that number.
+  if (!best.typeOk) return false;
   if (best.score >= threshold) return true;
   const rival = ranked.find((s) => s.article.id !== best.article.id);
   return best.score >= CLEAR_WINNER.score && best.score - (rival?.score ?? 0) >= CLEAR_WINNER.margin;
@@ -188,7 +194,7 @@ function mentions(text: string, word: string): boolean {
 }
 
 /** "Which …" questions cite every article scoring at least this share of the best one. */
-export const MULTI_RATIO = 0.6;
+export const MULTI_RATIO = 0.5;
 
 export async function answerQuestion(
   index: SearchIndex,

@@ -164,6 +164,13 @@ function hasQuantity(text: string, measure: string | null): boolean {
   return new RegExp(`${NUMERAL}(?:[余多])?(?:万|千|百)?(?:[${units}]|${measure})`, 'u').test(text);
 }
 
+/** `text` without the numbers the question itself contains (`2024年…多少` is not answered by 2024). */
+function withoutNumbersOf(question: string, text: string): string {
+  let r = text;
+  for (const m of question.matchAll(/\d+(?:\.\d+)?/gu)) r = r.replaceAll(m[0], ' ');
+  return r;
+}
+
 const DATES = /\d{1,2}月(?:\d{1,2}[日号])?|\d{4}年(?:度)?|\d{1,2}[日号]/gu;
 const HAS_PLACE = /山|园|馆|基地|公园|中心|镇|村|街道|大厦|医院|现场|站|社区|项目|工地|学校|广场/u;
 const HAS_PERSON_ROLE = /理事长|主席|书记|劳模|劳动模范|负责人|院长|经理|队长|班长|总监|专家|老师|传承人|带头人/u;
@@ -176,7 +183,8 @@ const HAS_PERSON_ROLE = /理事长|主席|书记|劳模|劳动模范|负责人|�
 export function typeFactor(q: QuestionAnalysis, sentence: string, residual = sentence): number {
   let f = 1;
   // Dates (`8月29日`, `2024年`) are not the quantity a "how many" question wants.
-  if (q.wantsNumber) f *= hasQuantity(residual.replace(DATES, ' '), q.measure) ? 1.1 : 0.55;
+  // (On the sentence itself: blanking the question's words could cut `16位` out of `16位基层`.)
+  if (q.wantsNumber) f *= hasQuantity(withoutNumbersOf(q.text, sentence.replace(DATES, ' ')), q.measure) ? 1.1 : 0.55;
   // "Where" is answered by a sentence naming a place the question did not already name.
   if (q.wantsPlace) f *= HAS_PLACE.test(residual) ? 1.2 : 0.6;
   if (q.wantsPerson && HAS_PERSON_ROLE.test(residual)) f *= 1.1;

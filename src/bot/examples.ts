@@ -1,0 +1,50 @@
+/**
+ * Example questions drawn from the index (for /start and refusals): a few report headlines,
+ * picked by a hash of the article id so the choice is stable for a given index.
+ */
+import type { Article } from '../types.js';
+import type { SearchIndex } from '../store/types.js';
+import type { Translate } from './render.js';
+
+const topicsCache = new WeakMap<SearchIndex, string[]>();
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/** The main headline without an appended sub-headline. */
+function topicOf(a: Article): string {
+  const main = a.title.split(/\s+/u)[0] ?? a.title;
+  return [...main].length >= 6 ? main : a.title;
+}
+
+/** Up to `n` headline topics, stable for a given index. */
+export function exampleTopics(index: SearchIndex, n = 3): string[] {
+  let topics = topicsCache.get(index);
+  if (!topics) {
+    const candidates = [...index.articles.values()]
+      .filter((a) => a.kind === 'report')
+      .map((a) => ({ a, topic: topicOf(a) }))
+      .filter(({ topic }) => [...topic].length >= 6 && [...topic].length <= 30)
+      .sort((x, y) => fnv1a(x.a.id) - fnv1a(y.a.id) || x.a.id.localeCompare(y.a.id));
+    topics = [...new Set(candidates.map((c) => c.topic))];
+    topicsCache.set(index, topics);
+  }
+  return topics.slice(0, n);
+}
+
+/** Example questions in the reader's language (`example-question` in the .ftl files). */
+export function exampleQuestions(getIndex: () => SearchIndex, tr: Translate, n = 3): string[] {
+  let index: SearchIndex;
+  try {
+    index = getIndex();
+  } catch {
+    return [];
+  }
+  return exampleTopics(index, n).map((topic) => tr('example-question', { topic }));
+}

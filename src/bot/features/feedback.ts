@@ -1,0 +1,30 @@
+/** 👍 / 👎 under an answer: stored in State once per user and answer, acknowledged with a toast. */
+import { Composer } from 'grammy';
+import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import { citedArticleIds, type AnswerCache } from '../answer-cache.js';
+import { decodeCallback } from '../callback-data.js';
+
+export function createFeedbackFeature({ state }: BotDeps, cache: AnswerCache): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+
+  feature.on('callback_query:data', async (ctx, next) => {
+    const data = decodeCallback(ctx.callbackQuery.data);
+    if (data?.kind !== 'fb') return next();
+    const cached = cache.get(data.key);
+    if (!cached) return void (await ctx.answerCallbackQuery({ text: ctx.t('feedback-stale') }));
+    const userId = ctx.from.id;
+    if (cached.voters.has(userId)) return void (await ctx.answerCallbackQuery({ text: ctx.t('feedback-already') }));
+    state.addFeedback({
+      userId,
+      chatId: ctx.chat?.id ?? userId,
+      question: cached.question,
+      vote: data.vote === 'up' ? 1 : -1,
+      articleIds: citedArticleIds(cached),
+    });
+    cached.voters.add(userId);
+    await ctx.answerCallbackQuery({ text: ctx.t(data.vote === 'up' ? 'feedback-thanks-up' : 'feedback-thanks-down') });
+  });
+
+  return feature;
+}

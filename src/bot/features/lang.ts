@@ -1,0 +1,40 @@
+/** /lang: 中文 / English buttons; `/lang en` works too. The choice is stored in State. */
+import { Composer } from 'grammy';
+import type { Lang } from '../../types.js';
+import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import { decodeCallback } from '../callback-data.js';
+import { useLang } from '../i18n.js';
+import { langKeyboard } from '../keyboards.js';
+
+const ALIASES: Record<string, Lang> = { zh: 'zh', cn: 'zh', 中文: 'zh', 汉语: 'zh', chinese: 'zh', en: 'en', english: 'en', 英文: 'en', 英语: 'en' };
+
+export function createLangFeature({ state }: BotDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+
+  const choose = (ctx: BotContext, lang: Lang) => {
+    if (ctx.from) state.setLang(ctx.from.id, lang);
+    useLang(ctx, lang);
+  };
+
+  feature.command('lang', async (ctx) => {
+    const arg = ctx.match.trim().toLowerCase();
+    const lang = ALIASES[arg];
+    if (lang) {
+      choose(ctx, lang);
+      return void (await ctx.reply(ctx.t('lang-set')));
+    }
+    const text = arg ? ctx.t('lang-unknown', { arg: ctx.match.trim().slice(0, 50) }) : ctx.t('lang-choose');
+    await ctx.reply(text, { reply_markup: langKeyboard() });
+  });
+
+  feature.on('callback_query:data', async (ctx, next) => {
+    const data = decodeCallback(ctx.callbackQuery.data);
+    if (data?.kind !== 'lang') return next();
+    choose(ctx, data.lang);
+    await ctx.answerCallbackQuery({ text: ctx.t('lang-set') });
+    if (ctx.callbackQuery.message) await ctx.editMessageText(ctx.t('lang-set')).catch(() => undefined);
+  });
+
+  return feature;
+}

@@ -1,0 +1,80 @@
+/**
+ * Translations: Fluent files in `locales/<lang>/*.ftl` (one folder per language; every .ftl inside
+ * is merged, so `bot.ftl` and the digest's `digest.ftl` live side by side). zh is the default.
+ *
+ * Messages are plain text. Whoever puts a translation into an HTML message escapes it there
+ * (see `render.ts`), so variables can never inject markup.
+ *
+ * ```ts
+ * t('en', 'rate-limited')                 // outside an update (digests)
+ * ctx.t('ask-too-long', { max: 1000 })    // inside one
+ * ```
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Composer } from 'grammy';
+import { I18n } from '@grammyjs/i18n';
+import type { Lang } from '../types.js';
+import type { BotContext } from './context.js';
+import type { BotState } from './deps.js';
+
+/** Absolute path of `locales/` (no trailing slash: the plugin derives the locale from the first sub-folder). */
+export const LOCALES_DIR = path.resolve(fileURLToPath(new URL('../../locales', import.meta.url)));
+
+export const LANGS: readonly Lang[] = ['zh', 'en'];
+
+export type TranslationVars = Record<string, string | number>;
+
+function makeI18n(defaultLang: Lang, negotiator?: (ctx: BotContext) => Lang): I18n<BotContext> {
+  return new I18n<BotContext>({
+    defaultLocale: defaultLang,
+    directory: LOCALES_DIR,
+    // No Unicode isolation marks around placeables: they would end up inside quotes and commands.
+    fluentBundleOptions: { useIsolating: false },
+    ...(negotiator ? { localeNegotiator: negotiator } : {}),
+  });
+}
+
+let shared: I18n<BotContext> | undefined;
+
+/** Translates outside an update (digests, startup messages). Unknown keys come back as `{key}`. */
+export function t(lang: Lang, key: string, vars?: TranslationVars): string {
+  shared ??= makeI18n('zh');
+  return shared.t(lang, key, vars);
+}
+
+/** Maps a Telegram `language_code` (or anything) onto a supported language. */
+export function langFromCode(code: string | undefined, fallback: Lang): Lang {
+  if (!code) return fallback;
+  const c = code.toLowerCase();
+  if (c.startsWith('en')) return 'en';
+  if (c.startsWith('zh')) return 'zh';
+  return fallback;
+}
+
+/** The user's /lang choice stored in State, else Telegram's language_code (en* → en), else the default. */
+export function negotiateLang(ctx: BotContext, state: BotState, defaultLang: Lang): Lang {
+  const id = ctx.from?.id;
+  const stored = id === undefined ? undefined : state.getUser(id)?.lang;
+  if (stored) return stored;
+  const code = ctx.from?.language_code;
+  return code?.toLowerCase().startsWith('en') ? 'en' : defaultLang;
+}
+
+/** The i18n middleware: installs `ctx.t` and sets `ctx.lang`. */
+export function createI18nMiddleware(state: BotState, defaultLang: Lang): Composer<BotContext> {
+  const i18n = makeI18n(defaultLang, (ctx) => negotiateLang(ctx, state, defaultLang));
+  const composer = new Composer<BotContext>();
+  composer.use(i18n.middleware());
+  composer.use(async (ctx, next) => {
+    ctx.lang = negotiateLang(ctx, state, defaultLang);
+    await next();
+  });
+  return composer;
+}
+
+/** Switches the language for the rest of this update (after /lang). */
+export function useLang(ctx: BotContext, lang: Lang): void {
+  ctx.lang = lang;
+  ctx.i18n.useLocale(lang);
+}

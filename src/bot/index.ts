@@ -1,0 +1,92 @@
+/**
+ * createBot: the ONE place where the middleware stack is assembled, in this order:
+ *
+ *  1. error boundary (`bot.catch`: redacted log line + a short apology)
+ *  2. auto-retry on the API (429 retry_after, 5xx, network errors)
+ *  3. sequentialize per chat (ordered within a chat, concurrent across chats under @grammyjs/runner)
+ *  4. i18n (ctx.t, ctx.lang)          5. user upsert (ctx.user)          6. rate limit
+ *  7. features: start, help, lang, sources, status, admin, subscribe, ask, inline, 原文, 👍/👎, fallback
+ *
+ * ```ts
+ * const bot = createBot({ config, log, engine, state });
+ * const polling = startPolling(bot, { log });   // or startWebhook(...)
+ * ```
+ */
+import { Bot } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { sequentialize } from '@grammyjs/runner';
+import { requireBotToken } from '../config.js';
+import { AnswerCache } from './answer-cache.js';
+import type { BotContext } from './context.js';
+import type { BotDeps } from './deps.js';
+import { createI18nMiddleware } from './i18n.js';
+import { errorHandler } from './middleware/error-boundary.js';
+import { rateLimit, SlidingWindowLimiter } from './middleware/rate-limit.js';
+import { upsertUser } from './middleware/user.js';
+import { createAdminFeature } from './features/admin.js';
+import { createAskFeature } from './features/ask.js';
+import { createFallbackFeature } from './features/fallback.js';
+import { createFeedbackFeature } from './features/feedback.js';
+import { createHelpFeature } from './features/help.js';
+import { createInlineFeature } from './features/inline.js';
+import { createLangFeature } from './features/lang.js';
+import { createPassageFeature } from './features/passage.js';
+import { createSourcesFeature } from './features/sources.js';
+import { createStartFeature } from './features/start.js';
+import { createStatusFeature } from './features/status.js';
+import { createSubscribeFeature } from './features/subscribe.js';
+
+export type { BotContext } from './context.js';
+export type { BotDeps, BotState } from './deps.js';
+
+export { ALLOWED_UPDATES } from './updates.js';
+
+export interface CreateBotOptions {
+  /** Skip getMe (tests that never call the API). */
+  botInfo?: UserFromGetMe;
+}
+
+export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotContext> {
+  const { config } = deps;
+  const bot = new Bot<BotContext>(requireBotToken(config), {
+    client: { apiRoot: config.TELEGRAM_API_ROOT },
+    ...(opts.botInfo ? { botInfo: opts.botInfo } : {}),
+  });
+
+  // 1. error boundary
+  bot.catch(errorHandler(deps.log));
+  // 2. API: retry what Telegram asks us to retry; give up on anything longer than a minute
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  // 3. one update at a time per chat (inline queries: per user)
+  bot.use(sequentialize<BotContext>((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
+  // 4.-6.
+  bot.use(createI18nMiddleware(deps.state, config.DEFAULT_LANG));
+  bot.use(upsertUser(deps));
+  bot.use(rateLimit(new SlidingWindowLimiter(config.RATE_LIMIT_PER_MINUTE)));
+
+  // 7. features
+  const answers = new AnswerCache();
+  bot.use(createStartFeature(deps));
+  bot.use(createHelpFeature());
+  bot.use(createLangFeature(deps));
+  bot.use(createSourcesFeature(deps));
+  bot.use(createStatusFeature(deps));
+  bot.use(createAdminFeature(deps));
+  // ── subscriptions & digests (src/bot/features/subscribe.ts) ──────────────────────────────
+  // Must come BEFORE ask (ask treats every private text as a question) and before fallback.
+  bot.use(createSubscribeFeature<BotContext>(deps));
+  // ──────────────────────────────────────────────────────────────────────────────────────────
+  bot.use(createAskFeature(deps, answers));
+  bot.use(createInlineFeature(deps));
+  bot.use(createPassageFeature(deps, answers));
+  bot.use(createFeedbackFeature(deps, answers));
+  bot.use(createFallbackFeature());
+
+  return bot;
+}
+
+export { startPolling, type Polling } from './polling.js';
+export { startWebhook, type Webhook } from './webhook.js';
+export { registerCommands } from './commands.js';
+export { t } from './i18n.js';

@@ -1,0 +1,36 @@
+/** Inline keyboards. Button texts come from the .ftl files; payloads from callback-data.ts. */
+import { InlineKeyboard } from 'grammy';
+import type { Answer } from '../types.js';
+import { encodeCallback, tryEncodeCallback } from './callback-data.js';
+import type { Translate } from './render.js';
+
+const PER_ROW = 4;
+
+/** 原文 1 … 原文 n (one per cited source, linking its first quote), then 👍 / 👎. */
+export function answerKeyboard(answer: Pick<Answer, 'quotes' | 'citations'>, key: string, tr: Translate): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  const seen = new Set<number>();
+  let inRow = 0;
+  for (const q of answer.quotes) {
+    if (seen.has(q.source)) continue;
+    seen.add(q.source);
+    const data =
+      tryEncodeCallback({ kind: 'src', articleId: q.articleId, start: q.start, end: q.end }) ??
+      encodeCallback({ kind: 'srq', key, n: q.source });
+    if (inRow === PER_ROW) {
+      kb.row();
+      inRow = 0;
+    }
+    kb.text(tr('btn-source', { n: q.source }), data);
+    inRow++;
+  }
+  return kb
+    .row()
+    .text('👍', encodeCallback({ kind: 'fb', key, vote: 'up' }))
+    .text('👎', encodeCallback({ kind: 'fb', key, vote: 'down' }));
+}
+
+/** 中文 / English. */
+export function langKeyboard(): InlineKeyboard {
+  return new InlineKeyboard().text('中文', encodeCallback({ kind: 'lang', lang: 'zh' })).text('English', encodeCallback({ kind: 'lang', lang: 'en' }));
+}

@@ -1,0 +1,106 @@
+/**
+ * `npm start`: config → engine → state → bot → long polling (default) or webhook (WEBHOOK_URL),
+ * plus the digest scheduler; SIGINT/SIGTERM shut everything down in reverse order.
+ *
+ * Known start-up problems (no token, bad token, no index…) print ONE clear line to stderr and exit 1.
+ */
+import { GrammyError } from 'grammy';
+import { ConfigError, loadConfig, loadDotEnv, requireBotToken, type Config } from './config.js';
+import { createEngine, type Engine } from './engine.js';
+import { createLogger, redactToken, type Logger } from './log.js';
+import { State } from './state/index.js';
+import { IndexError } from './store/errors.js';
+import { DigestScheduler } from './digest/scheduler.js';
+import { createBot, registerCommands, startPolling, startWebhook } from './bot/index.js';
+
+/** Commands the subscribe feature adds to the menu (described by cmd-<name> in locales/*\/digest.ftl). */
+const SUBSCRIBE_COMMANDS = ['subscribe', 'subscriptions', 'unsubscribe', 'digest', 'digest_time'] as const;
+
+class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+function fatal(e: unknown): never {
+  const known = e instanceof ConfigError || e instanceof IndexError || e instanceof StartupError;
+  const text = known ? (e as Error).message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+  process.stderr.write(`${redactToken(text)}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  let config: Config;
+  try {
+    config = loadConfig();
+    requireBotToken(config);
+  } catch (e) {
+    fatal(e);
+  }
+  const log: Logger = createLogger(config.LOG_LEVEL);
+
+  let engine: Engine;
+  try {
+    engine = await createEngine(config, log, { buildIfMissing: true });
+  } catch (e) {
+    fatal(e);
+  }
+  const state = State.open(config.dataDir);
+  const bot = createBot({ config, log, engine, state });
+
+  try {
+    await bot.init();
+  } catch (e) {
+    await engine.close();
+    state.close();
+    if (e instanceof GrammyError && e.error_code === 401) {
+      fatal(new StartupError('Telegram rejected BOT_TOKEN (401 Unauthorized). Copy the token again from @BotFather (/token) into .env.'));
+    }
+    fatal(new StartupError(`Cannot reach the Telegram Bot API at ${config.TELEGRAM_API_ROOT}: ${e instanceof Error ? e.message : String(e)}`));
+  }
+  log.info({ bot: bot.botInfo.username, mode: engine.status().mode, articles: engine.status().articles }, 'bot ready');
+
+  // Menus are cosmetic: failures are logged inside, never fatal.
+  void registerCommands(bot.api, { adminIds: config.ADMIN_IDS, log, extra: SUBSCRIBE_COMMANDS });
+
+  const scheduler = new DigestScheduler({ engine, state, api: bot.api, log, config });
+  scheduler.start();
+
+  let stopTransport: () => Promise<void>;
+  if (config.WEBHOOK_URL) {
+    const hook = await startWebhook(bot, { config, engine, log });
+    stopTransport = hook.stop;
+    log.info({ url: config.WEBHOOK_URL, port: hook.port }, 'webhook mode');
+  } else {
+    await bot.api.deleteWebhook(); // getUpdates refuses to work while a webhook is set
+    const polling = startPolling(bot, { log });
+    stopTransport = polling.stop;
+    log.info('long polling');
+  }
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    try {
+      await stopTransport();
+      await scheduler.stop();
+      await engine.close();
+      state.close();
+    } catch (err) {
+      log.error({ err }, 'error during shutdown');
+      process.exitCode = 1;
+    }
+    clearTimeout(force);
+    process.exit();
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch(fatal);

@@ -65,6 +65,23 @@ describe('answerQuestion (keyword mode, real seed index)', () => {
     }
   });
 
+  it('does not answer from one shared word (今天天气如何 vs a report mentioning 天气)', async () => {
+    const a = await ask('今天天气如何？');
+    expect(a.answered).toBe(false);
+    expect(a.quotes).toEqual([]);
+  });
+
+  it('refuses a "how many" question when the right article gives no number in that unit', async () => {
+    const a = await ask('窦店镇的户外劳动者暖心驿站每天几点开门？');
+    expect(a.answered).toBe(false);
+  });
+
+  it('drops a closing quote whose opening quote belongs to an earlier sentence', async () => {
+    const a = await ask('顺义区去年新建了多少家工会组织？');
+    const q = a.quotes.find((x) => x.text.includes('14708人'));
+    expect(q?.text.endsWith('14708人。')).toBe(true);
+  });
+
   it('refuses English questions in keyword-only mode and says why', async () => {
     const a = await ask('Where did the development area trade union plant trees?');
     expect(a).toMatchObject({ answered: false, refusal: 'needs-model', quotes: [] });

@@ -36,15 +36,26 @@ export interface ScoredSentence {
   prior: number;
   /** It has what the question's type demands (a quantity for "how many"). */
   typeOk: boolean;
+  /** Distinct known question words found in the sentence or its headline. */
+  matchedUnits: number;
 }
 
 
 /** The byline prefix (`本报讯（记者 X）`) is not part of what a sentence says. */
 const BYLINE_PREFIX = /^本报讯\s*[（(][^）)]*[）)]\s*/u;
 
+/**
+ * Trims what is not part of the sentence's own words: the byline prefix, and a closing quote whose
+ * opening quote lies in an earlier sentence (`…14708人。”`). The result is still a verbatim slice.
+ */
 function trimSpan(text: string, start: number, end: number): { start: number; end: number } {
   const m = BYLINE_PREFIX.exec(text.slice(start, end));
-  return m ? { start: start + m[0].length, end } : { start, end };
+  if (m) start += m[0].length;
+  const s = text.slice(start, end);
+  const opens = (s.match(/“/gu) ?? []).length;
+  const closes = (s.match(/”/gu) ?? []).length;
+  if (closes > opens && s.endsWith('”')) end -= 1;
+  return { start, end };
 }
 
 function headlineOf(a: Article): string {
@@ -111,7 +122,8 @@ export function scoreCandidates(
       const typeOk = !q.wantsNumber || typeFactor(q, sentence, residualOf(w, sentence)) >= 1;
       // "Which unions …?" is answered by who did what: the lead sentence names the actor.
       if (q.wantsMany && lead) score *= 1.15;
-      out.push({ article, start, end, score, lead, prior, typeOk });
+      const matchedUnits = w.units.filter((u) => u.df > 0 && u.text.length >= 2 && (sentence.includes(u.text) || headline.includes(u.text))).length;
+      out.push({ article, start, end, score, lead, prior, typeOk, matchedUnits });
     });
   };
   for (const p of passages) {
@@ -136,9 +148,11 @@ export function scoreCandidates(
  * everyday words the reports never use — a moderately covered sentence in an article that clearly
  * beats every other article.
  */
-export function confident(ranked: ScoredSentence[], threshold: number): boolean {
+export function confident(ranked: ScoredSentence[], threshold: number, knownUnits = 2): boolean {
   const best = ranked[0];
   if (!best) return false;
+  // One shared word (`天气`) between a question and a report is chance, not an answer.
+  if (knownUnits >= 2 && best.matchedUnits < 2) return false;
   // "How many …?" with no quantity in the best sentence: the reports do not give that number.
   if (!best.typeOk) return false;
   if (best.score >= threshold) return true;
@@ -156,9 +170,11 @@ export function selectQuotes(
   maxQuotes: number,
   /** Whether the focus word is specific enough to look for (generic words like 活动 are not). */
   focusUsable = true,
+  /** Question words of two or more characters the corpus knows. */
+  knownUnits = 2,
 ): ScoredSentence[] {
   const best = ranked[0];
-  if (!best || !confident(ranked, threshold)) return [];
+  if (!best || !confident(ranked, threshold, knownUnits)) return [];
   const byArticle = new Map<string, ScoredSentence[]>();
   for (const s of ranked) {
     const list = byArticle.get(s.article.id) ?? [];
@@ -219,7 +235,8 @@ export async function answerQuestion(
   const w = weighTerms(q, stats);
   const ranked = scoreCandidates(index, q, w, retrieval.passages);
   const focusUsable = q.focus !== null && stats.df(q.focus) <= 0.2 * stats.docCount;
-  const picked = selectQuotes(q, ranked, threshold, maxQuotes, focusUsable);
+  const knownUnits = w.units.filter((u) => u.df > 0 && u.text.length >= 2).length;
+  const picked = selectQuotes(q, ranked, threshold, maxQuotes, focusUsable, knownUnits);
   if (picked.length === 0) return refusal(question, mode, 'weak-evidence');
 
   const citations: Citation[] = [];

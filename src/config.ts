@@ -2,6 +2,7 @@
  * Every setting, parsed once from the environment with zod. `.env.example` documents each one.
  * Scripts that do not talk to Telegram never require BOT_TOKEN; `requireBotToken` does that for `npm start`.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -47,6 +48,20 @@ export const ConfigSchema = z.object({
   EMBED_DTYPE: z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'auto']).default('q8'),
   EMBED_BATCH: z.coerce.number().int().min(1).max(256).default(16),
   EMBED_CACHE_DIR: z.string().optional(),
+  /** Preset overrides for models without a preset (or to tune one). A prefix of "-" means none. */
+  EMBED_QUERY_PREFIX: z.string().optional(),
+  EMBED_PASSAGE_PREFIX: z.string().optional(),
+  EMBED_POOLING: z.enum(['mean', 'cls']).optional(),
+  EMBED_MAX_TOKENS: z.coerce.number().int().min(8).max(8192).optional(),
+  EMBED_LOAD_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+
+  /** Answer when the best sentence covers at least this share of the question (calibrated on the dev set). */
+  ANSWER_THRESHOLD: z.coerce.number().min(0).max(2).default(0.35),
+  /** A digest topic matches an article scoring at least this (calibrated on topics.jsonl). */
+  TOPIC_THRESHOLD: z.coerce.number().min(0).max(2).default(0.4),
+  /** Hybrid mode: raw sentence cosine mapped to 0 at DENSE_FLOOR and 1 at DENSE_CEIL (model-specific). */
+  DENSE_FLOOR: z.coerce.number().min(-1).max(1).default(0.78),
+  DENSE_CEIL: z.coerce.number().min(-1).max(1).default(0.92),
 
   HNSW_M: z.coerce.number().int().min(4).max(128).default(16),
   HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(10).max(2000).default(200),
@@ -94,6 +109,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: path.resolve(cwd, c.DATA_DIR),
     modelDir: path.resolve(cwd, c.EMBED_LOCAL_DIR),
   };
+}
+
+/**
+ * Loads `.env` from the working directory into process.env when present (Node's own loader;
+ * variables already set in the environment win). Called by `npm start` and the CLIs, not by tests.
+ */
+export function loadDotEnv(file = '.env'): void {
+  if (!existsSync(file)) return;
+  const before = { ...process.env };
+  process.loadEnvFile(file);
+  for (const [k, v] of Object.entries(before)) process.env[k] = v;
 }
 
 const TOKEN_RE = /^\d{5,16}:[A-Za-z0-9_-]{30,}$/u;

@@ -1,9 +1,18 @@
 /**
  * The Engine: one loaded index + (optional) embedder, shared by the bot, the digest and the CLIs.
- * Interface only for now; the implementation (createEngine) lands with the answers work.
  */
 import type { Answer, Article, SearchMode } from './types.js';
 import type { SearchIndex } from './store/types.js';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import type { Embedder, EmbedderLoad } from './embed/types.js';
+import { loadEmbedder } from './embed/load.js';
+import { answerQuestion } from './answer/compose.js';
+import { matchArticles } from './search/topic.js';
+import { currentGeneration } from './store/disk.js';
+import { loadIndex } from './store/load.js';
+import { IndexNotFoundError } from './store/errors.js';
+import { runIndexer } from './indexer/run.js';
 
 export interface IndexSummary {
   mode: SearchMode;
@@ -55,17 +64,6 @@ export interface Engine {
 
 // ---------------------------------------------------------------------------------------------
 // Implementation
-
-import type { Config } from './config.js';
-import type { Logger } from './log.js';
-import type { Embedder, EmbedderLoad } from './embed/types.js';
-import { loadEmbedder } from './embed/load.js';
-import { answerQuestion } from './answer/compose.js';
-import { matchArticles } from './search/topic.js';
-import { currentGeneration } from './store/disk.js';
-import { loadIndex } from './store/load.js';
-import { IndexNotFoundError } from './store/errors.js';
-import { runIndexer } from './indexer/run.js';
 
 export interface EngineOptions {
   /** Pre-loaded embedder result (tests, CLIs that already tried); otherwise loaded when needed. */
@@ -176,9 +174,13 @@ export async function createEngine(config: Config, log: Logger, opts: EngineOpti
 
   return {
     index: () => index,
-    ask: (question) => answerQuestion(index, queryEmbedder, question),
+    ask: (question) =>
+      answerQuestion(index, queryEmbedder, question, {
+        threshold: config.ANSWER_THRESHOLD,
+        dense: { floor: config.DENSE_FLOOR, ceil: config.DENSE_CEIL },
+      }),
     async matchTopic(topic) {
-      const scored = await matchArticles(index, queryEmbedder, topic);
+      const scored = await matchArticles(index, queryEmbedder, topic, { threshold: config.TOPIC_THRESHOLD });
       return scored.map((s) => ({ article: s.article, score: s.score, keySentence: s.keySentence }));
     },
     status: () => ({

@@ -13,6 +13,7 @@ import { splitSentences } from '../text/sentences.js';
 import { normalizeForMatch } from '../text/normalize.js';
 import type { Answer, Article, Citation, Quote } from '../types.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
+import { cosine, scaleDense, sentenceVectors, type DenseScale } from './dense.js';
 import { residualOf, scoreSentence, typeFactor, weighTerms, type TermWeights } from './score.js';
 
 export interface AnswerOptions {
@@ -21,7 +22,13 @@ export interface AnswerOptions {
   maxQuotes?: number;
   /** Passages retrieved before sentence selection. */
   passages?: number;
+  /** Hybrid mode: how raw sentence cosines map to evidence (see dense.ts). */
+  dense?: DenseScale;
+  /** Hybrid mode: candidate sentences embedded per question. */
+  denseCandidates?: number;
 }
+
+export const DEFAULT_DENSE_SCALE: DenseScale = { floor: 0.78, ceil: 0.92 };
 
 export const DEFAULT_THRESHOLD = 0.35;
 
@@ -38,6 +45,8 @@ export interface ScoredSentence {
   typeOk: boolean;
   /** Distinct known question words found in the sentence or its headline. */
   matchedUnits: number;
+  /** Hybrid mode: scaled dense similarity to the question (0 when not computed). */
+  dense: number;
 }
 
 
@@ -123,7 +132,7 @@ export function scoreCandidates(
       // "Which unions …?" is answered by who did what: the lead sentence names the actor.
       if (q.wantsMany && lead) score *= 1.15;
       const matchedUnits = w.units.filter((u) => u.df > 0 && u.text.length >= 2 && (sentence.includes(u.text) || headline.includes(u.text))).length;
-      out.push({ article, start, end, score, lead, prior, typeOk, matchedUnits });
+      out.push({ article, start, end, score, lead, prior, typeOk, matchedUnits, dense: 0 });
     });
   };
   for (const p of passages) {
@@ -151,8 +160,9 @@ export function scoreCandidates(
 export function confident(ranked: ScoredSentence[], threshold: number, knownUnits = 2): boolean {
   const best = ranked[0];
   if (!best) return false;
-  // One shared word (`天气`) between a question and a report is chance, not an answer.
-  if (knownUnits >= 2 && best.matchedUnits < 2) return false;
+  // One shared word (`天气`) between a question and a report is chance, not an answer —
+  // unless the model says the meaning matches (cross-language and paraphrase questions).
+  if (knownUnits >= 2 && best.matchedUnits < 2 && best.dense < 0.5) return false;
   // "How many …?" with no quantity in the best sentence: the reports do not give that number.
   if (!best.typeOk) return false;
   if (best.score >= threshold) return true;
@@ -233,7 +243,11 @@ export async function answerQuestion(
   if (retrieval.passages.length === 0) return refusal(question, mode, 'no-match');
   const stats = termStatsOf(index);
   const w = weighTerms(q, stats);
-  const ranked = scoreCandidates(index, q, w, retrieval.passages);
+  let ranked = scoreCandidates(index, q, w, retrieval.passages);
+  if (!keywordOnly && embedder && ranked.length > 0) {
+    const qv = retrieval.queryVector ?? (await embedder.embedQuery(question));
+    ranked = await addDenseEvidence(embedder, qv, ranked, retrieval.passages.map((p) => p.article.id), opts);
+  }
   const focusUsable = q.focus !== null && stats.df(q.focus) <= 0.2 * stats.docCount;
   const knownUnits = w.units.filter((u) => u.df > 0 && u.text.length >= 2).length;
   const picked = selectQuotes(q, ranked, threshold, maxQuotes, focusUsable, knownUnits);
@@ -256,6 +270,35 @@ export async function answerQuestion(
   // Quotes of the same source read in article order.
   quotes.sort((a, b) => a.source - b.source || a.start - b.start);
   return { question, answered: true, mode, quotes, citations };
+}
+
+/**
+ * Hybrid mode: embeds the strongest candidate sentences (lexically best, plus those of the best
+ * retrieved articles — an English question shares no words with them) and lets a sentence's score be
+ * the larger of its lexical and its dense evidence.
+ */
+async function addDenseEvidence(
+  embedder: Embedder,
+  qv: Float32Array,
+  ranked: ScoredSentence[],
+  articleOrder: string[],
+  opts: AnswerOptions,
+): Promise<ScoredSentence[]> {
+  const n = opts.denseCandidates ?? 32;
+  const topArticles = new Set(articleOrder.slice(0, 6));
+  const chosen = new Set(ranked.slice(0, n / 2));
+  for (const s of ranked) {
+    if (chosen.size >= n) break;
+    if (topArticles.has(s.article.id)) chosen.add(s);
+  }
+  const list = [...chosen];
+  const vecs = await sentenceVectors(embedder, list.map((s) => s.article.text.slice(s.start, s.end)));
+  const scale = opts.dense ?? DEFAULT_DENSE_SCALE;
+  list.forEach((s, i) => {
+    s.dense = scaleDense(cosine(qv, vecs[i] as Float32Array), scale);
+    if (s.typeOk) s.score = Math.max(s.score, s.dense);
+  });
+  return [...ranked].sort((a, b) => b.score - a.score || b.prior - a.prior || a.start - b.start);
 }
 
 function round(x: number): number {

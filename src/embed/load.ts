@@ -95,10 +95,21 @@ function installAbortableFetch(env: { fetch: (input: string | URL, init?: { sign
   abortableFetch = wrapped;
 }
 
+/** Preset overrides from the environment (`EMBED_QUERY_PREFIX=-` means "no prefix"). */
+export function configOverrides(config: Config): PresetOverrides {
+  const prefix = (v: string | undefined): string | undefined => (v === undefined ? undefined : v === '-' ? '' : v);
+  return {
+    queryPrefix: prefix(config.EMBED_QUERY_PREFIX),
+    passagePrefix: prefix(config.EMBED_PASSAGE_PREFIX),
+    pooling: config.EMBED_POOLING,
+    maxTokens: config.EMBED_MAX_TOKENS,
+  };
+}
+
 async function loadOnce(config: Config, log: Logger, opts: LoadEmbedderOptions): Promise<EmbedderLoad> {
   const modelId = opts.modelId ?? config.EMBED_MODEL;
   const allowRemote = config.EMBED_ALLOW_REMOTE && !opts.localOnly;
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = opts.timeoutMs ?? config.EMBED_LOAD_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS;
   const host = config.HF_ENDPOINT ?? DEFAULT_HOST;
   const cacheDir = config.EMBED_CACHE_DIR ? path.resolve(config.EMBED_CACHE_DIR) : config.modelDir;
   const where = displayDir(path.join(config.modelDir, modelId));
@@ -169,7 +180,7 @@ async function loadOnce(config: Config, log: Logger, opts: LoadEmbedderOptions):
       ...(willDownload ? { progress_callback: downloadLogger(log, modelId) } : {}),
     })) as unknown as FeatureExtractorLike;
     try {
-      const preset = resolvePreset(modelId, opts.overrides, {
+      const preset = resolvePreset(modelId, { ...configOverrides(config), ...opts.overrides }, {
         tokenizerMaxLength: pipe.tokenizer.model_max_length,
         maxPositionEmbeddings: pipe.model.config?.max_position_embeddings,
         modelType: pipe.model.config?.model_type,

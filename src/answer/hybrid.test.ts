@@ -1,0 +1,45 @@
+/** Answers in hybrid mode: the real transformers.js pipeline on the generated tiny model, end to end. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTinyModel } from '../../test/fixtures/tiny-model.js';
+import { buildSeedIndex, quietLog, type SeedIndex } from '../../test/helpers.js';
+import { loadConfig } from '../config.js';
+import { loadEmbedder } from '../embed/load.js';
+import type { Embedder } from '../embed/types.js';
+import { answerQuestion } from './compose.js';
+
+let seed: SeedIndex;
+let embedder: Embedder;
+
+beforeAll(async () => {
+  const dir = (await import('node:fs')).mkdtempSync(`${(await import('node:os')).tmpdir()}/baowen-hybrid-`);
+  const model = await createTinyModel(dir, { dim: 32 });
+  const env = { EMBED_LOCAL_DIR: model.modelDir, EMBED_MODEL: model.modelId, EMBED_ALLOW_REMOTE: 'false', EMBED_DTYPE: 'fp32' };
+  const load = await loadEmbedder(loadConfig(env), quietLog);
+  if (!load.ok) throw new Error(load.reason);
+  embedder = load.embedder;
+  seed = await buildSeedIndex({ embedder, env });
+});
+afterAll(() => seed?.cleanup());
+
+describe('answerQuestion in hybrid mode (tiny real model)', () => {
+  it('answers from the fused dense + keyword candidates, quoting verbatim', async () => {
+    expect(seed.index.mode).toBe('hybrid');
+    const a = await answerQuestion(seed.index, embedder, '平谷区总工会五年来成功调解了多少件劳动争议案件？');
+    expect(a.mode).toBe('hybrid');
+    expect(a.answered).toBe(true);
+    expect(a.quotes.map((q) => q.text).join()).toContain('1546件');
+    for (const q of a.quotes) expect(seed.index.articles.get(q.articleId)?.text.slice(q.start, q.end)).toBe(q.text);
+  });
+
+  it('does not refuse English questions outright when a model is loaded (they are scored by meaning)', async () => {
+    const a = await answerQuestion(seed.index, embedder, 'How many labour dispute cases did the Pinggu union mediate?');
+    expect(a.mode).toBe('hybrid');
+    expect(a.refusal).not.toBe('needs-model');
+  });
+
+  it('still refuses an off-topic question', async () => {
+    const a = await answerQuestion(seed.index, embedder, '饺子馅怎么调才鲜嫩多汁？');
+    expect(a.answered).toBe(false);
+    expect(a.quotes).toEqual([]);
+  });
+});

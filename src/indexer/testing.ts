@@ -1,0 +1,84 @@
+/**
+ * Test helpers for the store and the indexer: a deterministic fake embedder and throwaway
+ * copies of the seed pages. Not used by the app.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type Config } from '../config.js';
+import type { Embedder } from '../embed/types.js';
+import { estimateTokens } from '../ingest/index.js';
+
+export const SEEDS_DIR = fileURLToPath(new URL('../../seeds/', import.meta.url));
+
+export interface FakeEmbedder extends Embedder {
+  /** Passages embedded so far (all calls). */
+  embeddedCount: number;
+}
+
+/**
+ * A fast, deterministic embedder: each character bigram (and character) of the text is hashed
+ * into one of `dim` buckets; the counts vector is L2-normalized. Texts sharing bigrams are close,
+ * so dense search behaves sensibly on Chinese text.
+ */
+export function fakeEmbedder(opts: { modelId?: string; dim?: number; maxTokens?: number } = {}): FakeEmbedder {
+  const dim = opts.dim ?? 64;
+  const embed = (text: string): Float32Array => {
+    const v = new Float32Array(dim);
+    const chars = [...text.replace(/\s+/gu, '')];
+    for (let i = 0; i < chars.length; i++) {
+      for (const g of [chars[i] ?? '', `${chars[i]}${chars[i + 1] ?? ''}`]) {
+        const h = fnv1a(g);
+        const b = h % dim;
+        v[b] = (v[b] ?? 0) + (h & 0x10000 ? 1 : -1);
+      }
+    }
+    let norm = 0;
+    for (const x of v) norm += x * x;
+    norm = Math.sqrt(norm) || 1;
+    for (let i = 0; i < dim; i++) v[i] = v[i]! / norm;
+    return v;
+  };
+  const e: FakeEmbedder = {
+    modelId: opts.modelId ?? 'test/fake-embedder',
+    dim,
+    maxTokens: opts.maxTokens ?? 256,
+    embeddedCount: 0,
+    countTokens: estimateTokens,
+    async embedPassages(texts, onProgress) {
+      const out = texts.map(embed);
+      e.embeddedCount += texts.length;
+      onProgress?.(texts.length, texts.length);
+      return out;
+    },
+    async embedQuery(text) {
+      return embed(text);
+    },
+  };
+  return e;
+}
+
+/** 32-bit FNV-1a of a string's UTF-16 code units. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/** A fresh temp folder with `seeds/` (a copy of the seed pages) and an `index/` path. */
+export function tempWorkspace(prefix = 'baowen-test-'): { root: string; seedsDir: string; indexDir: string; cleanup(): void } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const seedsDir = path.join(root, 'seeds');
+  fs.mkdirSync(seedsDir);
+  for (const f of fs.readdirSync(SEEDS_DIR)) fs.copyFileSync(path.join(SEEDS_DIR, f), path.join(seedsDir, f));
+  return { root, seedsDir, indexDir: path.join(root, 'index'), cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
+}
+
+/** A Config pointing at the given folders (offline model settings). */
+export function testConfig(dirs: { seedsDir: string; indexDir: string }, env: Record<string, string> = {}): Config {
+  return loadConfig({ SEEDS_DIR: dirs.seedsDir, INDEX_DIR: dirs.indexDir, EMBED_ALLOW_REMOTE: 'false', LOG_LEVEL: 'silent', ...env });
+}

@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { VectorIndex, type HnswParams } from './hnsw.js';
+
+const params: HnswParams = { M: 16, efConstruction: 200, ef: 64 };
+const tmpDirs: string[] = [];
+afterEach(() => {
+  for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** Deterministic pseudo-random unit vectors. */
+function vectors(n: number, dim: number, seed = 1): Float32Array[] {
+  let s = seed;
+  const rnd = (): number => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return s / 2 ** 31 - 0.5;
+  };
+  return Array.from({ length: n }, () => {
+    const v = Float32Array.from({ length: dim }, rnd);
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  });
+}
+
+describe('VectorIndex', () => {
+  it('finds each point itself with similarity ≈ 1', () => {
+    const vs = vectors(200, 32);
+    const vi = VectorIndex.create(32, params);
+    vs.forEach((v, i) => vi.add(i * 3, v));
+    for (let i = 0; i < vs.length; i += 17) {
+      const [top] = vi.search(vs[i]!, 1);
+      expect(top!.chunkId).toBe(i * 3);
+      expect(top!.score).toBeCloseTo(1, 5);
+    }
+  });
+
+  it('scores are cosine similarities (unnormalized input too), best first', () => {
+    const vi = VectorIndex.create(2, params);
+    vi.add(1, [1, 0]);
+    vi.add(2, [3, 3]);
+    vi.add(3, [0, -2]);
+    const hits = vi.search([2, 0], 3);
+    expect(hits.map((h) => h.chunkId)).toEqual([1, 2, 3]);
+    expect(hits[0]!.score).toBeCloseTo(1, 6);
+    expect(hits[1]!.score).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(hits[2]!.score).toBeCloseTo(0, 6);
+    expect(() => vi.add(4, [1, 2, 3])).toThrow(/dimensions/);
+  });
+
+  it('deleted points are never returned; k is clamped to the live count', () => {
+    const vs = vectors(50, 16);
+    const vi = VectorIndex.create(16, params);
+    vs.forEach((v, i) => vi.add(i, v));
+    vi.remove(7);
+    vi.remove(7); // twice: no-op
+    expect(vi.size).toBe(49);
+    expect(vi.deleted).toBe(1);
+    expect(vi.search(vs[7]!, 49).map((h) => h.chunkId)).not.toContain(7);
+    expect(vi.search(vs[0]!, 1000)).toHaveLength(49);
+    expect(VectorIndex.create(16, params).search(vs[0]!, 5)).toEqual([]);
+  });
+
+  it('reuses deleted slots, grows its capacity as needed', () => {
+    const vs = vectors(300, 8);
+    const vi = VectorIndex.create(8, params);
+    expect(vi.capacity).toBe(64);
+    vs.forEach((v, i) => vi.add(i, v));
+    expect(vi.capacity).toBeGreaterThanOrEqual(300);
+    const cap = vi.capacity;
+    for (let i = 0; i < 10; i++) vi.remove(i);
+    for (let i = 0; i < 10; i++) vi.add(1000 + i, vs[i]!);
+    expect(vi.deleted).toBe(0);
+    expect(vi.capacity).toBe(cap);
+    expect(vi.search(vs[3]!, 1)[0]!.chunkId).toBe(1003);
+  });
+
+  it('rebuilds from its live points once more than 25% are deleted', () => {
+    const vs = vectors(100, 16);
+    const vi = VectorIndex.create(16, params);
+    vs.forEach((v, i) => vi.add(i, v));
+    for (let i = 0; i < 25; i++) vi.remove(i);
+    expect(vi.maybeRebuild()).toBe(false); // exactly 25%: not yet
+    vi.remove(25);
+    expect(vi.maybeRebuild()).toBe(true);
+    expect(vi.deleted).toBe(0);
+    expect(vi.size).toBe(74);
+    for (let i = 26; i < 100; i += 9) expect(vi.search(vs[i]!, 1)[0]!.chunkId).toBe(i);
+    expect(vi.search(vs[3]!, 74).map((h) => h.chunkId)).not.toContain(3);
+  });
+
+  it('round-trips through a file, deleted markers included', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hnsw-'));
+    tmpDirs.push(dir);
+    const vs = vectors(120, 24);
+    const vi = VectorIndex.create(24, params);
+    vs.forEach((v, i) => vi.add(i + 10, v));
+    vi.remove(15);
+    const file = path.join(dir, 'vectors.hnsw');
+    vi.write(file);
+    const live = [...Array(120).keys()].map((i) => i + 10).filter((id) => id !== 15);
+    const back = VectorIndex.read(file, 24, params, live);
+    expect(back.size).toBe(119);
+    expect(back.deleted).toBe(1);
+    for (const q of [vs[0]!, vs[5]!, vs[77]!]) expect(back.search(q, 5)).toEqual(vi.search(q, 5));
+    expect(back.search(vs[5]!, 119).map((h) => h.chunkId)).not.toContain(15);
+    expect(Array.from(back.vector(20))).toEqual(Array.from(vi.vector(20)));
+    // A chunk the table expects but the file lacks is an error, not a silent miss.
+    expect(() => VectorIndex.read(file, 24, params, [...live, 5000])).toThrow(/chunk 5000/);
+  });
+});

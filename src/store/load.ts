@@ -1,0 +1,123 @@
+/**
+ * Loading an index: follow `CURRENT`, check the manifest against this code and configuration,
+ * read the generation into memory. Never returns an index that would give wrong results.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CHUNKER_VERSION } from '../ingest/index.js';
+import type { Article, Chunk } from '../types.js';
+import { currentGeneration, GEN_FILES, generationDir, isErrno, readLines } from './disk.js';
+import { IndexCorruptError, IndexMismatchError, IndexNotFoundError } from './errors.js';
+import { VectorIndex } from './hnsw.js';
+import { KeywordIndex } from './keyword.js';
+import { FORMAT_VERSION, MemoryIndex, type LoadedIndex, type StoredChunk } from './memory.js';
+import type { IndexManifest } from './types.js';
+
+export interface LoadOptions {
+  /**
+   * The configured model (`EMBED_MODEL`). A hybrid index built with another model is refused;
+   * a keyword-only index is accepted whatever is configured (the app then runs keyword-only).
+   * Omit (or null) to accept any model.
+   */
+  modelId?: string | null;
+  /** Query-time HNSW beam width (HNSW_EF). Default 64. */
+  ef?: number;
+}
+
+const DEFAULT_EF = 64;
+
+/**
+ * Loads the live generation of the index in `dir`.
+ *
+ * @throws {IndexNotFoundError} no index yet ("Run: npm run index")
+ * @throws {IndexMismatchError} format/chunker version or model differ ("re-index: npm run index -- --full")
+ * @throws {IndexCorruptError} the generation named by CURRENT is unreadable
+ *
+ * @example
+ * const index = loadIndex(config.indexDir, { modelId: config.EMBED_MODEL, ef: config.HNSW_EF });
+ * index.keywordSearch('德胜街道 植树', 5);
+ */
+export function loadIndex(dir: string, expect: LoadOptions = {}): LoadedIndex {
+  // A writer may switch CURRENT and delete the generation we are reading (two saves during one
+  // load); then follow CURRENT again.
+  for (let attempt = 0; ; attempt++) {
+    const gen = currentGeneration(dir);
+    if (gen === null) throw new IndexNotFoundError(dir);
+    try {
+      const manifest = readManifest(dir, gen);
+      checkCompatible(manifest, dir, expect);
+      return readGeneration(dir, gen, manifest, expect.ef ?? DEFAULT_EF);
+    } catch (e) {
+      if (attempt < 2 && e instanceof IndexCorruptError && currentGeneration(dir) !== gen) continue;
+      throw e;
+    }
+  }
+}
+
+/** The manifest of generation `gen` (cheap: one small file). */
+export function readManifest(dir: string, gen: string): IndexManifest {
+  const file = path.join(generationDir(dir, gen), GEN_FILES.manifest);
+  let manifest: IndexManifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as IndexManifest;
+  } catch (e) {
+    throw new IndexCorruptError(isErrno(e, 'ENOENT') ? `${gen}/${GEN_FILES.manifest} is missing` : `${gen}/${GEN_FILES.manifest}: ${String(e)}`, dir, { cause: e });
+  }
+  if (typeof manifest !== 'object' || manifest === null || typeof manifest.formatVersion !== 'number') {
+    throw new IndexCorruptError(`${gen}/${GEN_FILES.manifest} is not an index manifest`, dir);
+  }
+  return manifest;
+}
+
+/** Why `manifest` cannot serve `expect`, or null when it can. */
+export function incompatibility(manifest: IndexManifest, expect: LoadOptions = {}): string | null {
+  if (manifest.formatVersion !== FORMAT_VERSION) {
+    return `has format version ${manifest.formatVersion}, this version of baowen reads ${FORMAT_VERSION}`;
+  }
+  if (manifest.chunkerVersion !== CHUNKER_VERSION) {
+    return `was chunked by chunker version ${manifest.chunkerVersion}, this version of baowen chunks with ${CHUNKER_VERSION}`;
+  }
+  if (manifest.mode === 'hybrid' && expect.modelId && manifest.model?.id !== expect.modelId) {
+    return `was built with model ${manifest.model?.id ?? '(none)'}, but EMBED_MODEL is ${expect.modelId}`;
+  }
+  return null;
+}
+
+/** Throws {@link IndexMismatchError} when {@link incompatibility} finds a reason. */
+export function checkCompatible(manifest: IndexManifest, dir: string, expect: LoadOptions = {}): void {
+  const reason = incompatibility(manifest, expect);
+  if (reason) throw new IndexMismatchError(reason, dir);
+}
+
+/** Reads every file of generation `gen` (already checked) into a {@link MemoryIndex}. */
+export function readGeneration(dir: string, gen: string, manifest: IndexManifest, ef = DEFAULT_EF): MemoryIndex {
+  const genDir = generationDir(dir, gen);
+  const file = (name: string): string => path.join(genDir, name);
+  try {
+    const articles = new Map<string, Article>();
+    for (const a of readJsonArray<Article>(file(GEN_FILES.articles))) articles.set(a.id, a);
+    const chunks = new Map<number, Chunk>();
+    for (const c of readJsonArray<StoredChunk>(file(GEN_FILES.chunks))) {
+      const article = articles.get(c.articleId);
+      if (!article) throw new Error(`chunk ${c.id} belongs to unknown article ${c.articleId}`);
+      chunks.set(c.id, { ...c, text: article.text.slice(c.start, c.end) });
+    }
+    const keyword = KeywordIndex.fromLines(readLines(file(GEN_FILES.keyword)));
+    let vectors: VectorIndex | null = null;
+    if (manifest.mode === 'hybrid') {
+      if (!manifest.model || !manifest.hnsw) throw new Error('hybrid manifest without model/hnsw settings');
+      vectors = VectorIndex.read(file(GEN_FILES.vectors), manifest.model.dim, { ...manifest.hnsw, ef }, chunks.keys());
+    }
+    return new MemoryIndex(dir, gen, manifest, articles, chunks, keyword, vectors);
+  } catch (e) {
+    throw new IndexCorruptError(`${gen}: ${e instanceof Error ? e.message : String(e)}`, dir, { cause: e });
+  }
+}
+
+/** Elements of a file written as a JSON array with one element per line. */
+function* readJsonArray<T>(file: string): Generator<T> {
+  for (const line of readLines(file)) {
+    if (line === '[' || line === ']') continue;
+    yield JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as T;
+  }
+}

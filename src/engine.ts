@@ -119,8 +119,8 @@ export async function createEngine(config: Config, log: Logger, opts: EngineOpti
   let warnedKeyword = false;
 
   const load = async (): Promise<void> => {
-    const gen = currentGeneration(config.indexDir);
-    const next = loadIndex(config.indexDir, { modelId: config.EMBED_MODEL });
+    const next = loadIndex(config.indexDir, { modelId: config.EMBED_MODEL, ef: config.HNSW_EF });
+    const gen = next.generation;
     let emb: Embedder | null = null;
     let err: string | null = next.manifest.modelError;
     if (next.mode === 'hybrid') {

@@ -1,5 +1,5 @@
 /** Shared plumbing for the thin CLIs in scripts/: config, stderr logger, clean fatal errors. */
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { IndexError } from '../store/errors.js';
 
@@ -10,6 +10,7 @@ export interface CliContext {
 
 /** Config + a logger on stderr (stdout stays clean for --json). CLIs are quieter than the bot by default. */
 export function cliContext(): CliContext {
+  loadDotEnv();
   const config = loadConfig();
   const level = process.env.LOG_LEVEL ?? 'warn';
   return { config, log: createLogger(level) };

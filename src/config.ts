@@ -64,8 +64,8 @@ export const ConfigSchema = z.object({
   DENSE_CEIL: z.coerce.number().min(-1).max(1).default(0.92),
 
   HNSW_M: z.coerce.number().int().min(4).max(128).default(16),
-  HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(10).max(2000).default(200),
-  HNSW_EF: z.coerce.number().int().min(10).max(2000).default(64),
+  HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(10).max(2000).default(100),
+  HNSW_EF: z.coerce.number().int().min(10).max(2000).default(128),
 
   DEFAULT_LANG: z.enum(['zh', 'en']).default('zh'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),

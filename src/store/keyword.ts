@@ -58,6 +58,10 @@ export class KeywordIndex {
   /** Bumped on every add/remove (invalidates {@link fieldLengths}). */
   private version = 0;
   private lengthCache: { version: number; lengths: Float64Array[] } | null = null;
+  private searchBuffers: { scores: Float64Array; matched: Uint16Array; lastTerm: Uint16Array } | null = null;
+  private compiledTerms = new Map<string, CompiledPosting[]>();
+  private compiledVersion = -1;
+  private compiledEntries = 0;
 
   private constructor(private ms: MiniSearch<KeywordDoc>) {}
 
@@ -158,44 +162,92 @@ export class KeywordIndex {
     if (k <= 0) return [];
     const ms = this.internals();
     const terms = queryTerms(query);
-    const size = ms._nextId;
-    const scores = new Float64Array(size);
-    const matched = new Uint16Array(size);
-    const lastTerm = new Uint16Array(size);
+    const buf = this.buffers(ms._nextId);
+    const { scores, matched, lastTerm } = buf;
     const touched: number[] = [];
-    const { k: k1, b, d } = BM25;
-    const clean = ms._dirtCount === 0;
-    const lengths = this.fieldLengths();
-    const fields: [number | undefined, number][] = [
-      [ms._fieldIds.text, 1],
-      [ms._fieldIds.headline, HEADLINE_BOOST],
-    ];
     for (const [t, term] of terms.entries()) {
-      const data = ms._index.get(term);
-      if (!data) continue;
-      for (const [fieldId, boost] of fields) {
-        if (fieldId === undefined) continue;
-        const postings = data.get(fieldId);
-        if (!postings) continue;
-        let matching = postings.size;
-        if (!clean) for (const id of postings.keys()) if (!ms._documentIds.has(id)) matching--;
-        const idf = Math.log(1 + (ms._documentCount - matching + 0.5) / (matching + 0.5));
-        const avg = ms._avgFieldLength[fieldId] ?? 1;
-        const fieldLength = lengths[fieldId] as Float64Array;
-        for (const [id, tf] of postings) {
-          if (!clean && !ms._documentIds.has(id)) continue;
-          const len = fieldLength[id] as number;
-          scores[id] = (scores[id] ?? 0) + boost * idf * (d + (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * len) / avg)));
+      for (const posting of this.compiled(term)) {
+        const { ids, weights } = posting;
+        for (let i = 0; i < ids.length; i++) {
+          const id = ids[i] as number;
+          scores[id] = (scores[id] as number) + (weights[i] as number);
           if (lastTerm[id] !== t + 1) {
             if (lastTerm[id] === 0) touched.push(id);
             lastTerm[id] = t + 1;
-            matched[id] = (matched[id] ?? 0) + 1;
+            matched[id] = (matched[id] as number) + 1;
           }
         }
       }
     }
-    const top = topK(touched, (id) => (scores[id] ?? 0) * (matched[id] ?? 1), k);
+    const top = topK(touched, (id) => (scores[id] as number) * (matched[id] as number), k);
+    // Reset only what this query touched: the buffers are reused by the next query.
+    for (const id of touched) {
+      scores[id] = 0;
+      matched[id] = 0;
+      lastTerm[id] = 0;
+    }
     return top.map(([id, score]) => ({ chunkId: ms._documentIds.get(id) as number, score }));
+  }
+
+  /** Per-document accumulators, reused across queries (sized to MiniSearch's short ids). */
+  private buffers(size: number): { scores: Float64Array; matched: Uint16Array; lastTerm: Uint16Array } {
+    if (!this.searchBuffers || this.searchBuffers.scores.length < size) {
+      this.searchBuffers = { scores: new Float64Array(size), matched: new Uint16Array(size), lastTerm: new Uint16Array(size) };
+    }
+    return this.searchBuffers;
+  }
+
+  /**
+   * A term's postings as typed arrays with their BM25+ contribution precomputed (per field, headline
+   * boosted). Built on first use and kept until the index changes: the same words (`工会`, `职工`)
+   * come back in almost every question, and walking a Map of 90k postings costs far more than a
+   * Float64Array of them.
+   */
+  private compiled(term: string): CompiledPosting[] {
+    if (this.compiledVersion !== this.version) {
+      this.compiledTerms.clear();
+      this.compiledEntries = 0;
+      this.compiledVersion = this.version;
+    }
+    const hit = this.compiledTerms.get(term);
+    if (hit) return hit;
+    const ms = this.internals();
+    const data = ms._index.get(term);
+    const out: CompiledPosting[] = [];
+    if (data) {
+      const { k: k1, b, d } = BM25;
+      const clean = ms._dirtCount === 0;
+      const lengths = this.fieldLengths();
+      for (const [fieldId, boost] of [
+        [ms._fieldIds.text, 1],
+        [ms._fieldIds.headline, HEADLINE_BOOST],
+      ] as [number | undefined, number][]) {
+        if (fieldId === undefined) continue;
+        const postings = data.get(fieldId);
+        if (!postings) continue;
+        const live = clean ? [...postings] : [...postings].filter(([id]) => ms._documentIds.has(id));
+        if (live.length === 0) continue;
+        const idf = Math.log(1 + (ms._documentCount - live.length + 0.5) / (live.length + 0.5));
+        const avg = ms._avgFieldLength[fieldId] ?? 1;
+        const fieldLength = lengths[fieldId] as Float64Array;
+        const ids = new Int32Array(live.length);
+        const weights = new Float64Array(live.length);
+        live.forEach(([id, tf], i) => {
+          const len = fieldLength[id] as number;
+          ids[i] = id;
+          weights[i] = boost * idf * (d + (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * len) / avg)));
+        });
+        out.push({ ids, weights });
+        this.compiledEntries += live.length;
+      }
+    }
+    // Bound the cache (~12 bytes a posting): past 16M postings start over.
+    if (this.compiledEntries > 16_000_000) {
+      this.compiledTerms.clear();
+      this.compiledEntries = 0;
+    }
+    this.compiledTerms.set(term, out);
+    return out;
   }
 
   /** MiniSearch's own search (slow on large indexes); kept to check {@link search} against. */
@@ -263,6 +315,13 @@ export class KeywordIndex {
       if (line.length > 1) yield `${JSON.stringify(line)}\n`;
     }
   }
+}
+
+interface CompiledPosting {
+  /** MiniSearch short ids. */
+  ids: Int32Array;
+  /** BM25+ contribution of the term in this field for each id, boost included. */
+  weights: Float64Array;
 }
 
 /** Version of the keyword.ndjson layout (checked on load). */

@@ -24,7 +24,7 @@ export interface LoadOptions {
   ef?: number;
 }
 
-const DEFAULT_EF = 64;
+const DEFAULT_EF = 128;
 
 /**
  * Loads the live generation of the index in `dir`.

@@ -5,7 +5,7 @@
  * measured without the cost of embedding the question).
  */
 import type { Embedder } from '../embed/types.js';
-import { estimateTokens } from '../ingest/index.js';
+import { embedderFrom } from '../indexer/testing.js';
 import { fnv1a, Rng } from './random.js';
 import { LowRankSpace } from './vectors.js';
 
@@ -39,23 +39,7 @@ export function lowRankEmbedder(opts: { dim: number; rank?: number; modelId?: st
     for (let r = 0; r < rank; r++) z[r] = (z[r] as number) * s;
     return space.embed(z, new Rng(fnv1a(text)));
   };
-  const e: LowRankEmbedder = {
-    modelId: opts.modelId ?? `bench/low-rank-${opts.dim}`,
-    dim: opts.dim,
-    maxTokens: opts.maxTokens ?? 512,
-    embeddedCount: 0,
-    countTokens: estimateTokens,
-    async embedPassages(texts, onProgress) {
-      const out = texts.map(embed);
-      e.embeddedCount += texts.length;
-      onProgress?.(texts.length, texts.length);
-      return out;
-    },
-    async embedQuery(text) {
-      return embed(text);
-    },
-  };
-  return e;
+  return embedderFrom(embed, { modelId: opts.modelId ?? `bench/low-rank-${opts.dim}`, dim: opts.dim, maxTokens: opts.maxTokens ?? 512 });
 }
 
 /** An Embedder that counts the passages it is asked to embed (answering embeds candidate sentences). */

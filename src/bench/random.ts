@@ -56,12 +56,4 @@ export class Rng {
   }
 }
 
-/** 32-bit FNV-1a of a string's UTF-16 code units. */
-export function fnv1a(s: string, seed = 0x811c9dc5): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
+export { fnv1a } from '../text/hash.js';

@@ -5,17 +5,10 @@
 import type { Article } from '../types.js';
 import type { SearchIndex } from '../store/types.js';
 import type { Translate } from './render.js';
+import { fnv1a } from '../text/hash.js';
 
 const topicsCache = new WeakMap<SearchIndex, string[]>();
 
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
 
 /** The main headline without an appended sub-headline. */
 function topicOf(a: Article): string {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../config.js';
 import type { Embedder } from '../embed/types.js';
 import { estimateTokens } from '../ingest/index.js';
+import { fnv1a } from '../text/hash.js';
 
 export const SEEDS_DIR = fileURLToPath(new URL('../../seeds/', import.meta.url));
 
@@ -40,10 +41,13 @@ export function fakeEmbedder(opts: { modelId?: string; dim?: number; maxTokens?:
     for (let i = 0; i < dim; i++) v[i] = v[i]! / norm;
     return v;
   };
+  return embedderFrom(embed, { modelId: opts.modelId ?? 'test/fake-embedder', dim, maxTokens: opts.maxTokens ?? 256 });
+}
+
+/** Wraps a synchronous text → vector function as an Embedder that counts what it embedded. */
+export function embedderFrom(embed: (text: string) => Float32Array, opts: { modelId: string; dim: number; maxTokens: number }): FakeEmbedder {
   const e: FakeEmbedder = {
-    modelId: opts.modelId ?? 'test/fake-embedder',
-    dim,
-    maxTokens: opts.maxTokens ?? 256,
+    ...opts,
     embeddedCount: 0,
     countTokens: estimateTokens,
     async embedPassages(texts, onProgress) {
@@ -59,15 +63,6 @@ export function fakeEmbedder(opts: { modelId?: string; dim?: number; maxTokens?:
   return e;
 }
 
-/** 32-bit FNV-1a of a string's UTF-16 code units. */
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
 
 /** A fresh temp folder with `seeds/` (a copy of the seed pages) and an `index/` path. */
 export function tempWorkspace(prefix = 'baowen-test-'): { root: string; seedsDir: string; indexDir: string; cleanup(): void } {

@@ -171,10 +171,10 @@ describe('runIndexer: incremental', () => {
   it('changing HNSW settings rebuilds the graph without re-embedding', async () => {
     await run();
     const before = embedder.embeddedCount;
-    const s = await run({ config: testConfig(ws, { HNSW_M: '8' }) });
+    const s = await run({ config: testConfig(ws, { HNSW_M: "8", HNSW_EF_CONSTRUCTION: "150" }) });
     expect(s.written).toBe(true);
     expect(embedder.embeddedCount).toBe(before);
-    expect(loadIndex(ws.indexDir).manifest.hnsw).toEqual({ M: 8, efConstruction: 200 });
+    expect(loadIndex(ws.indexDir).manifest.hnsw).toEqual({ M: 8, efConstruction: 150 });
   });
 
   it('removing most pages compacts the vector graph and keeps results right', async () => {

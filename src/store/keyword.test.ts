@@ -3,6 +3,7 @@ import { chunkArticle, estimateTokens, parseSeedsDir } from '../ingest/index.js'
 import { SEEDS_DIR } from '../indexer/testing.js';
 import type { Article, Chunk } from '../types.js';
 import { KeywordIndex, topK } from './keyword.js';
+import { FrozenKeywordIndex } from './keyword-frozen.js';
 
 let articles: Article[];
 let chunks: Chunk[];
@@ -116,5 +117,30 @@ describe('topK', () => {
     expect(topK(items, score, 3)).toEqual([[2, 9], [9, 9], [8, 8]]);
     expect(topK(items, score, 100).map(([i]) => i)).toEqual([2, 9, 8, 7, 5, 3, 1]);
     expect(topK([], score, 3)).toEqual([]);
+  });
+});
+
+describe('FrozenKeywordIndex (the read-only serving copy)', () => {
+  const questions = ['通州区去年新发展了多少工会会员', '德胜街道 植树', '户外劳动者暖心驿站', '女职工活动', '北京住总外施工会开工第一课', '没有这个词xyz'];
+
+  it('gives exactly the writer index’s results, also after removals and a save/load round-trip', () => {
+    const kw = build();
+    for (const c of chunks.slice(0, 10)) kw.remove(c.id);
+    const frozen = FrozenKeywordIndex.fromLines([...kw.toLines()].map((l) => l.trimEnd()));
+    expect(frozen.size).toBe(kw.size);
+    for (const q of questions) {
+      const want = kw.search(q, 20);
+      const got = frozen.search(q, 20);
+      expect(got.map((h) => h.chunkId), q).toEqual(want.map((h) => h.chunkId));
+      got.forEach((h, i) => expect(h.score).toBeCloseTo(want[i]!.score, 9));
+    }
+    for (const term of ['工会', '植树', '通州', '暖心', '不存在']) expect(frozen.df(term), term).toBe(kw.df(term));
+  });
+
+  it('can be searched again and again (its accumulators are reset between queries)', () => {
+    const frozen = FrozenKeywordIndex.fromLines([...build().toLines()].map((l) => l.trimEnd()));
+    const once = frozen.search('德胜街道 植树', 5);
+    frozen.search('户外劳动者暖心驿站', 5);
+    expect(frozen.search('德胜街道 植树', 5)).toEqual(once);
   });
 });

@@ -74,7 +74,7 @@ export class KeywordIndex {
     const it = lines[Symbol.iterator]();
     const first = it.next();
     if (first.done) throw new Error('keyword index file is empty');
-    const h = JSON.parse(first.value) as Header;
+    const h = JSON.parse(first.value) as KeywordHeader;
     if (h.format !== KEYWORD_FORMAT) throw new Error(`keyword index format ${String(h.format)}, expected ${KEYWORD_FORMAT}`);
     const ms = new MiniSearch<KeywordDoc>(OPTIONS);
     const m = ms as unknown as MiniSearchInternals & {
@@ -96,7 +96,7 @@ export class KeywordIndex {
       j += nFields;
     }
     for (let r = it.next(); !r.done; r = it.next()) {
-      const [term, ...fields] = JSON.parse(r.value) as TermLine;
+      const [term, ...fields] = JSON.parse(r.value) as KeywordTermLine;
       const data = new Map<number, Map<number, number>>();
       for (const [fieldId, deltas, tfs] of fields) {
         const postings = new Map<number, number>();
@@ -292,7 +292,7 @@ export class KeywordIndex {
       const len = m._fieldLength.get(shortId) ?? [];
       for (let f = 0; f < nFields; f++) lengths.push(len[f] ?? 0);
     }
-    const header: Header = {
+    const header: KeywordHeader = {
       format: KEYWORD_FORMAT,
       documentCount: m._documentCount,
       nextId: m._nextId,
@@ -304,7 +304,7 @@ export class KeywordIndex {
     yield `${JSON.stringify(header)}\n`;
     const clean = m._dirtCount === 0;
     for (const [term, data] of m._index as unknown as Iterable<[string, Map<number, Map<number, number>>]>) {
-      const line: TermLine = [term];
+      const line: KeywordTermLine = [term];
       for (const [fieldId, postings] of data) {
         const live = clean ? [...postings.keys()] : [...postings.keys()].filter((id) => m._documentIds.has(id));
         if (live.length === 0) continue;
@@ -325,9 +325,9 @@ interface CompiledPosting {
 }
 
 /** Version of the keyword.ndjson layout (checked on load). */
-const KEYWORD_FORMAT = 1;
+export const KEYWORD_FORMAT = 1;
 
-interface Header {
+export interface KeywordHeader {
   format: number;
   documentCount: number;
   nextId: number;
@@ -339,10 +339,10 @@ interface Header {
   lengths: number[];
 }
 
-type TermLine = [string, ...[number, number[], number[]][]];
+export type KeywordTermLine = [string, ...[number, number[], number[]][]];
 
 /** MiniSearch's BM25+ parameters (its defaults, which we use). */
-const BM25 = { k: 1.2, b: 0.7, d: 0.5 } as const;
+export const BM25 = { k: 1.2, b: 0.7, d: 0.5 } as const;
 
 interface MiniSearchInternals {
   _index: { get(term: string): Map<number, Map<number, number>> | undefined };

@@ -10,6 +10,7 @@ import { currentGeneration, GEN_FILES, generationDir, isErrno, readLines } from 
 import { IndexCorruptError, IndexMismatchError, IndexNotFoundError } from './errors.js';
 import { VectorIndex } from './hnsw.js';
 import { KeywordIndex } from './keyword.js';
+import { FrozenKeywordIndex } from './keyword-frozen.js';
 import { FORMAT_VERSION, MemoryIndex, type LoadedIndex, type StoredChunk } from './memory.js';
 import type { IndexManifest } from './types.js';
 
@@ -46,7 +47,8 @@ export function loadIndex(dir: string, expect: LoadOptions = {}): LoadedIndex {
     try {
       const manifest = readManifest(dir, gen);
       checkCompatible(manifest, dir, expect);
-      return readGeneration(dir, gen, manifest, expect.ef ?? DEFAULT_EF);
+      // Readers get the compact read-only keyword index (see keyword-frozen.ts).
+      return readGeneration(dir, gen, manifest, expect.ef ?? DEFAULT_EF, false);
     } catch (e) {
       if (attempt < 2 && e instanceof IndexCorruptError && currentGeneration(dir) !== gen) continue;
       throw e;
@@ -90,7 +92,7 @@ export function checkCompatible(manifest: IndexManifest, dir: string, expect: Lo
 }
 
 /** Reads every file of generation `gen` (already checked) into a {@link MemoryIndex}. */
-export function readGeneration(dir: string, gen: string, manifest: IndexManifest, ef = DEFAULT_EF): MemoryIndex {
+export function readGeneration(dir: string, gen: string, manifest: IndexManifest, ef = DEFAULT_EF, writable = true): MemoryIndex {
   const genDir = generationDir(dir, gen);
   const file = (name: string): string => path.join(genDir, name);
   try {
@@ -102,7 +104,8 @@ export function readGeneration(dir: string, gen: string, manifest: IndexManifest
       if (!article) throw new Error(`chunk ${c.id} belongs to unknown article ${c.articleId}`);
       chunks.set(c.id, { ...c, text: article.text.slice(c.start, c.end) });
     }
-    const keyword = KeywordIndex.fromLines(readLines(file(GEN_FILES.keyword)));
+    const lines = readLines(file(GEN_FILES.keyword));
+    const keyword = writable ? KeywordIndex.fromLines(lines) : FrozenKeywordIndex.fromLines(lines);
     let vectors: VectorIndex | null = null;
     if (manifest.mode === 'hybrid') {
       if (!manifest.model || !manifest.hnsw) throw new Error('hybrid manifest without model/hnsw settings');

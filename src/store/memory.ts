@@ -6,7 +6,8 @@
 import type { Article, Chunk, SearchMode } from '../types.js';
 import { GEN_FILES, saveGeneration, writeLinesSynced, type GenerationFile, type SaveHooks } from './disk.js';
 import type { VectorIndex } from './hnsw.js';
-import type { KeywordIndex } from './keyword.js';
+import { KeywordIndex } from './keyword.js';
+import type { FrozenKeywordIndex } from './keyword-frozen.js';
 import type { IndexManifest, ScoredChunk, SearchIndex } from './types.js';
 
 /** Bumped when the on-disk layout changes (files, their shapes). */
@@ -36,7 +37,8 @@ export class MemoryIndex implements LoadedIndex {
     public manifest: IndexManifest,
     readonly articles: Map<string, Article>,
     readonly chunks: Map<number, Chunk>,
-    readonly keyword: KeywordIndex,
+    /** Writers get a {@link KeywordIndex}; readers a {@link FrozenKeywordIndex} (see load.ts). */
+    readonly keyword: KeywordIndex | FrozenKeywordIndex,
     public vectors: VectorIndex | null,
   ) {}
 
@@ -66,6 +68,12 @@ export class MemoryIndex implements LoadedIndex {
     return this.keyword.df(term);
   }
 
+  /** The keyword index of a writer's copy; a reader's (frozen) copy cannot change. */
+  writableKeyword(): KeywordIndex {
+    if (!(this.keyword instanceof KeywordIndex)) throw new Error('this index was loaded read-only (loadIndex); writers use readGeneration');
+    return this.keyword;
+  }
+
   denseSearch(vector: Float32Array, k: number): ScoredChunk[] {
     return this.vectors ? this.vectors.search(vector, k) : [];
   }
@@ -76,7 +84,7 @@ export class MemoryIndex implements LoadedIndex {
     this.articles.set(article.id, article);
     for (const [i, c] of chunks.entries()) {
       this.chunks.set(c.id, c);
-      this.keyword.add(c, article);
+      this.writableKeyword().add(c, article);
       const v = vectors?.[i];
       if (this.vectors) {
         if (!v) throw new Error(`no vector for chunk ${c.id} of ${article.id}`);
@@ -93,7 +101,7 @@ export class MemoryIndex implements LoadedIndex {
     if (!entry) return 0;
     for (const id of entry.chunkIds) {
       this.chunks.delete(id);
-      this.keyword.remove(id);
+      this.writableKeyword().remove(id);
       this.vectors?.remove(id);
     }
     delete this.manifest.articles[articleId];
@@ -128,7 +136,7 @@ export async function saveIndex(index: MemoryIndex, hooks: SaveHooks = {}, onFil
   const files: GenerationFile[] = [
     { name: GEN_FILES.articles, write: (f) => writeLinesSynced(f, jsonArrayLines(articles)) },
     { name: GEN_FILES.chunks, write: (f) => writeLinesSynced(f, jsonArrayLines(chunks)) },
-    { name: GEN_FILES.keyword, write: (f) => writeLinesSynced(f, index.keyword.toLines()) },
+    { name: GEN_FILES.keyword, write: (f) => writeLinesSynced(f, index.writableKeyword().toLines()) },
   ];
   const vectors = index.vectors;
   if (vectors) files.push({ name: GEN_FILES.vectors, write: (f) => vectors.write(f) });

@@ -180,7 +180,10 @@ export async function createEngine(config: Config, log: Logger, opts: EngineOpti
         dense: { floor: config.DENSE_FLOOR, ceil: config.DENSE_CEIL },
       }),
     async matchTopic(topic) {
-      const scored = await matchArticles(index, queryEmbedder, topic, { threshold: config.TOPIC_THRESHOLD });
+      const scored = await matchArticles(index, queryEmbedder, topic, {
+        threshold: config.TOPIC_THRESHOLD,
+        dense: { floor: config.DENSE_FLOOR, ceil: config.DENSE_CEIL },
+      });
       return scored.map((s) => ({ article: s.article, score: s.score, keySentence: s.keySentence }));
     },
     status: () => ({

@@ -5,6 +5,7 @@ import { buildSeedIndex, quietLog, type SeedIndex } from '../../test/helpers.js'
 import { loadConfig } from '../config.js';
 import { loadEmbedder } from '../embed/load.js';
 import type { Embedder } from '../embed/types.js';
+import { matchArticles } from '../search/topic.js';
 import { answerQuestion } from './compose.js';
 
 let seed: SeedIndex;
@@ -41,5 +42,15 @@ describe('answerQuestion in hybrid mode (tiny real model)', () => {
     const a = await answerQuestion(seed.index, embedder, '饺子馅怎么调才鲜嫩多汁？');
     expect(a.answered).toBe(false);
     expect(a.quotes).toEqual([]);
+  });
+});
+
+describe('topic matching in hybrid mode (tiny real model)', () => {
+  it('finds the tree-planting reports for 植树, and English topics still go through the glossary', async () => {
+    const zh = (await matchArticles(seed.index, embedder, '植树')).map((m) => m.article.title);
+    expect(zh.some((t) => t.includes('德胜街道'))).toBe(true);
+    expect(zh.some((t) => t.includes('经开区总工会开展植树'))).toBe(true);
+    const en = (await matchArticles(seed.index, embedder, 'tree planting')).map((m) => m.article.title);
+    expect(en.some((t) => t.includes('德胜街道'))).toBe(true);
   });
 });

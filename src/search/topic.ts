@@ -6,6 +6,8 @@
  * (a passing mention is one sentence in a long report).
  */
 import type { Embedder } from '../embed/types.js';
+import { DEFAULT_DENSE_SCALE } from '../answer/compose.js';
+import { scaleDense, type DenseScale } from '../answer/dense.js';
 import { analyzeQuestion } from '../answer/question.js';
 import { coverage, weighTerms } from '../answer/score.js';
 import type { SearchIndex } from '../store/types.js';
@@ -24,6 +26,8 @@ export interface ScoredArticle {
 }
 
 export interface TopicOptions {
+  /** Hybrid mode: how a passage's raw cosine maps to evidence (see answer/dense.ts). */
+  dense?: DenseScale;
   /** Article score needed to count as "about" the topic (calibrated on topics.jsonl; see README). */
   threshold?: number;
   /** Articles considered (from hybrid retrieval over chunks). */
@@ -51,17 +55,23 @@ export async function scoreTopic(
   topic: string,
   opts: TopicOptions = {},
 ): Promise<ScoredArticle[]> {
-  let q = analyzeQuestion(topic);
-  const keywordOnly = index.mode !== 'hybrid' || embedder === null;
-  // Keyword-only: an English topic is matched through the domain glossary's Chinese terms.
-  if (keywordOnly && q.lang === 'en') q = analyzeQuestion(translateTerms(topic));
-  if (q.terms.length === 0) return [];
-  const retrieval = await retrieve(index, embedder, q.text, { k: opts.candidates ?? 60, perArticle: 1, candidates: 300 });
+  const asked = analyzeQuestion(topic);
+  const hybrid = index.mode === 'hybrid' && embedder !== null;
+  // An English topic's words are matched through the domain glossary's Chinese terms; the model
+  // (hybrid mode) also reads the topic as written.
+  const q = asked.lang === 'en' ? analyzeQuestion(translateTerms(topic)) : asked;
+  if (q.terms.length === 0 && !hybrid) return [];
+  const retrieval = await retrieve(index, embedder, hybrid ? `${topic} ${q.text}`.trim() : q.text, {
+    k: opts.candidates ?? 60,
+    perArticle: 1,
+    candidates: 300,
+  });
   const all = weighTerms(q, termStatsOf(index));
   // A topic word the corpus never uses cannot tell its articles apart; only known words count.
   const units = all.units.filter((u) => u.df > 0);
-  if (units.length === 0) return [];
+  if (units.length === 0 && !hybrid) return [];
   const w = { units, total: units.reduce((a, u) => a + u.weight, 0) };
+  const dense = opts.dense ?? DEFAULT_DENSE_SCALE;
   const out: ScoredArticle[] = [];
   for (const p of retrieval.passages) {
     const a = p.article;
@@ -83,7 +93,9 @@ export async function scoreTopic(
     for (const c of covs) if (c >= 0.5) support++;
     // Headline carries the topic, the best sentence states it, and it recurs through the article.
     const density = covs.length ? Math.min(1, (3 * support) / covs.length) : 0;
-    const score = 0.4 * h + 0.35 * best + 0.25 * density;
+    const lexical = 0.4 * h + 0.35 * best + 0.25 * density;
+    // Hybrid mode: the article's best passage, read by the model, can vouch for it too.
+    const score = hybrid && p.denseScore !== undefined ? Math.max(lexical, scaleDense(p.denseScore, dense)) : lexical;
     let key = a.text.slice(bestSpan.start, bestSpan.end);
     key = key.replace(BYLINE_PREFIX, '');
     out.push({ article: a, score: Math.round(score * 1000) / 1000, keySentence: key });

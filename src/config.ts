@@ -33,6 +33,8 @@ export const ConfigSchema = z.object({
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
   WEBHOOK_URL: z.url().optional(),
   WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/u, 'WEBHOOK_SECRET: 1-256 of A-Z a-z 0-9 _ -').optional(),
+  /** `npm start` gives up when the Bot API does not answer getMe within this. */
+  STARTUP_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
   ADMIN_IDS: idList,

@@ -48,14 +48,20 @@ async function main(): Promise<void> {
   const bot = createBot({ config, log, engine, state });
 
   try {
-    await bot.init();
+    // auto-retry retries network errors forever; at start-up an unreachable API must fail clearly instead.
+    bot.botInfo = await bot.api.getMe(AbortSignal.timeout(config.STARTUP_TIMEOUT_MS) as Parameters<typeof bot.api.getMe>[0]);
   } catch (e) {
     await engine.close();
     state.close();
     if (e instanceof GrammyError && e.error_code === 401) {
       fatal(new StartupError('Telegram rejected BOT_TOKEN (401 Unauthorized). Copy the token again from @BotFather (/token) into .env.'));
     }
-    fatal(new StartupError(`Cannot reach the Telegram Bot API at ${config.TELEGRAM_API_ROOT}: ${e instanceof Error ? e.message : String(e)}`));
+    fatal(
+      new StartupError(
+        `Cannot reach the Telegram Bot API at ${config.TELEGRAM_API_ROOT} (no answer within ${config.STARTUP_TIMEOUT_MS / 1000} s). ` +
+          'Check the network or TELEGRAM_API_ROOT; try answers offline with: npm run ask -- "问题"',
+      ),
+    );
   }
   log.info({ bot: bot.botInfo.username, mode: engine.status().mode, articles: engine.status().articles }, 'bot ready');
 

@@ -84,6 +84,15 @@ describe('npm start (src/main.ts) as a process', () => {
     expect(p.stderr()).not.toContain(bad);
   }, 60_000);
 
+  it('an unreachable Bot API → one clear line, exit 1, within STARTUP_TIMEOUT_MS (no endless retrying)', async () => {
+    const closed = await freePort();
+    const p = startMain({ ...baseEnv, TELEGRAM_API_ROOT: `http://127.0.0.1:${closed}`, STARTUP_TIMEOUT_MS: '2000' });
+    running.push(p);
+    expect(await p.exited).toBe(1);
+    expect(p.stderr()).toContain('Cannot reach the Telegram Bot API');
+    expect(p.stderr()).not.toContain(baseEnv.BOT_TOKEN as string);
+  }, 60_000);
+
   it('long polling: answers, registers menus, and SIGTERM stops cleanly after confirming the offset', async () => {
     const since = emu.mark();
     const p = startMain(baseEnv);

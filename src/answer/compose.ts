@@ -142,6 +142,14 @@ export function scoreCandidates(
       if (first) consider(p.article, first.text, first.start, p.score);
     }
   }
+  // The best-retrieved articles are read whole: the answering sentence may sit in a chunk that
+  // matched the question less well than the article's other chunks did.
+  const whole = [...new Set(passages.map((p) => p.article.id))].slice(0, WHOLE_ARTICLES);
+  for (const id of whole) {
+    const p = passages.find((x) => x.article.id === id);
+    if (!p) continue;
+    for (const c of index.chunksOf(id)) consider(p.article, c.text, c.start, p.score * 0.999);
+  }
   // Ties (common for short questions) go to the better-retrieved passage.
   return out.sort((a, b) => b.score - a.score || b.prior - a.prior || a.start - b.start);
 }
@@ -218,6 +226,9 @@ function mentions(text: string, word: string): boolean {
   for (let i = 0; word.length >= 3 && i + 2 <= word.length; i++) if (text.includes(word.slice(i, i + 2))) return true;
   return false;
 }
+
+/** How many of the best-retrieved articles have all their sentences scored. */
+export const WHOLE_ARTICLES = 2;
 
 /** "Which …" questions cite every article scoring at least this share of the best one. */
 export const MULTI_RATIO = 0.5;

@@ -6,24 +6,27 @@
  * {@link KeywordIndex}, which can add and remove chunks.
  */
 import { queryTerms } from '../text/tokenize.js';
-import { BM25, HEADLINE_BOOST, KEYWORD_FORMAT, topK, type KeywordHeader, type KeywordTermLine } from './keyword.js';
+import {
+  bm25Weight,
+  HEADLINE_BOOST,
+  KEYWORD_FORMAT,
+  scorePostings,
+  searchBuffers,
+  type CompiledPosting,
+  type KeywordHeader,
+  type KeywordTermLine,
+  type SearchBuffers,
+} from './keyword.js';
 import type { ScoredChunk } from './types.js';
-
-interface Posting {
-  ids: Int32Array;
-  weights: Float64Array;
-}
 
 interface TermPostings {
   /** Chunks whose text has the term (for IDF in answer scoring). */
   df: number;
-  fields: Posting[];
+  fields: CompiledPosting[];
 }
 
 export class FrozenKeywordIndex {
-  private scores: Float64Array;
-  private matched: Uint16Array;
-  private lastTerm: Uint16Array;
+  private readonly buffers: SearchBuffers;
 
   private constructor(
     private readonly terms: Map<string, TermPostings>,
@@ -31,9 +34,7 @@ export class FrozenKeywordIndex {
     private readonly chunkIds: Int32Array,
     readonly size: number,
   ) {
-    this.scores = new Float64Array(chunkIds.length);
-    this.matched = new Uint16Array(chunkIds.length);
-    this.lastTerm = new Uint16Array(chunkIds.length);
+    this.buffers = searchBuffers(chunkIds.length);
   }
 
   /** Parses what {@link KeywordIndex.toLines} wrote (lines in order). */
@@ -53,7 +54,6 @@ export class FrozenKeywordIndex {
     }
     const textField = h.fieldIds.text;
     const boostOf = (fieldId: number): number => (fieldId === h.fieldIds.headline ? HEADLINE_BOOST : 1);
-    const { k: k1, b, d } = BM25;
     const terms = new Map<string, TermPostings>();
     for (let r = it.next(); !r.done; r = it.next()) {
       const [term, ...fields] = JSON.parse(r.value) as KeywordTermLine;
@@ -72,7 +72,7 @@ export class FrozenKeywordIndex {
           id += deltas[i] as number;
           const tf = tfs[i] as number;
           ids[i] = id;
-          weights[i] = boost * idf * (d + (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * (len[id] as number)) / avg)));
+          weights[i] = bm25Weight(tf, len[id] as number, avg, idf, boost);
         }
         entry.fields.push({ ids, weights });
         if (fieldId === textField) entry.df = n;
@@ -90,29 +90,11 @@ export class FrozenKeywordIndex {
   /** Best `k` chunks for `query`, best first; the same scores as {@link KeywordIndex.search}. */
   search(query: string, k: number): ScoredChunk[] {
     if (k <= 0) return [];
-    const { scores, matched, lastTerm } = this;
-    const touched: number[] = [];
-    for (const [t, term] of queryTerms(query).entries()) {
-      const entry = this.terms.get(term);
-      if (!entry) continue;
-      for (const { ids, weights } of entry.fields) {
-        for (let i = 0; i < ids.length; i++) {
-          const id = ids[i] as number;
-          scores[id] = (scores[id] as number) + (weights[i] as number);
-          if (lastTerm[id] !== t + 1) {
-            if (lastTerm[id] === 0) touched.push(id);
-            lastTerm[id] = t + 1;
-            matched[id] = (matched[id] as number) + 1;
-          }
-        }
-      }
-    }
-    const top = topK(touched, (id) => (scores[id] as number) * (matched[id] as number), k);
-    for (const id of touched) {
-      scores[id] = 0;
-      matched[id] = 0;
-      lastTerm[id] = 0;
-    }
+    const top = scorePostings(
+      queryTerms(query).map((term) => this.terms.get(term)?.fields ?? []),
+      this.buffers,
+      k,
+    );
     return top.map(([id, score]) => ({ chunkId: this.chunkIds[id] as number, score }));
   }
 }

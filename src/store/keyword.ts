@@ -58,7 +58,7 @@ export class KeywordIndex {
   /** Bumped on every add/remove (invalidates {@link fieldLengths}). */
   private version = 0;
   private lengthCache: { version: number; lengths: Float64Array[] } | null = null;
-  private searchBuffers: { scores: Float64Array; matched: Uint16Array; lastTerm: Uint16Array } | null = null;
+  private searchBuffers: SearchBuffers | null = null;
   private compiledTerms = new Map<string, CompiledPosting[]>();
   private compiledVersion = -1;
   private compiledEntries = 0;
@@ -161,39 +161,17 @@ export class KeywordIndex {
   search(query: string, k: number): ScoredChunk[] {
     if (k <= 0) return [];
     const ms = this.internals();
-    const terms = queryTerms(query);
-    const buf = this.buffers(ms._nextId);
-    const { scores, matched, lastTerm } = buf;
-    const touched: number[] = [];
-    for (const [t, term] of terms.entries()) {
-      for (const posting of this.compiled(term)) {
-        const { ids, weights } = posting;
-        for (let i = 0; i < ids.length; i++) {
-          const id = ids[i] as number;
-          scores[id] = (scores[id] as number) + (weights[i] as number);
-          if (lastTerm[id] !== t + 1) {
-            if (lastTerm[id] === 0) touched.push(id);
-            lastTerm[id] = t + 1;
-            matched[id] = (matched[id] as number) + 1;
-          }
-        }
-      }
-    }
-    const top = topK(touched, (id) => (scores[id] as number) * (matched[id] as number), k);
-    // Reset only what this query touched: the buffers are reused by the next query.
-    for (const id of touched) {
-      scores[id] = 0;
-      matched[id] = 0;
-      lastTerm[id] = 0;
-    }
+    const top = scorePostings(
+      queryTerms(query).map((term) => this.compiled(term)),
+      this.buffers(ms._nextId),
+      k,
+    );
     return top.map(([id, score]) => ({ chunkId: ms._documentIds.get(id) as number, score }));
   }
 
   /** Per-document accumulators, reused across queries (sized to MiniSearch's short ids). */
-  private buffers(size: number): { scores: Float64Array; matched: Uint16Array; lastTerm: Uint16Array } {
-    if (!this.searchBuffers || this.searchBuffers.scores.length < size) {
-      this.searchBuffers = { scores: new Float64Array(size), matched: new Uint16Array(size), lastTerm: new Uint16Array(size) };
-    }
+  private buffers(size: number): SearchBuffers {
+    if (!this.searchBuffers || this.searchBuffers.scores.length < size) this.searchBuffers = searchBuffers(size);
     return this.searchBuffers;
   }
 
@@ -215,7 +193,6 @@ export class KeywordIndex {
     const data = ms._index.get(term);
     const out: CompiledPosting[] = [];
     if (data) {
-      const { k: k1, b, d } = BM25;
       const clean = ms._dirtCount === 0;
       const lengths = this.fieldLengths();
       for (const [fieldId, boost] of [
@@ -235,7 +212,7 @@ export class KeywordIndex {
         live.forEach(([id, tf], i) => {
           const len = fieldLength[id] as number;
           ids[i] = id;
-          weights[i] = boost * idf * (d + (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * len) / avg)));
+          weights[i] = bm25Weight(tf, len, avg, idf, boost);
         });
         out.push({ ids, weights });
         this.compiledEntries += live.length;
@@ -317,7 +294,48 @@ export class KeywordIndex {
   }
 }
 
-interface CompiledPosting {
+/** Per-document accumulators for one query at a time, indexed by MiniSearch short id. */
+export interface SearchBuffers {
+  scores: Float64Array;
+  matched: Uint16Array;
+  lastTerm: Uint16Array;
+}
+
+export function searchBuffers(size: number): SearchBuffers {
+  return { scores: new Float64Array(size), matched: new Uint16Array(size), lastTerm: new Uint16Array(size) };
+}
+
+/**
+ * Sums the query terms' precomputed postings per document, multiplies by the number of terms
+ * matched (MiniSearch's OR scoring), keeps the best `k` and leaves the buffers zeroed again.
+ * Returns [short id, score] pairs, best first.
+ */
+export function scorePostings(perTerm: readonly (readonly CompiledPosting[])[], buf: SearchBuffers, k: number): [number, number][] {
+  const { scores, matched, lastTerm } = buf;
+  const touched: number[] = [];
+  perTerm.forEach((postings, t) => {
+    for (const { ids, weights } of postings) {
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i] as number;
+        scores[id] = (scores[id] as number) + (weights[i] as number);
+        if (lastTerm[id] !== t + 1) {
+          if (lastTerm[id] === 0) touched.push(id);
+          lastTerm[id] = t + 1;
+          matched[id] = (matched[id] as number) + 1;
+        }
+      }
+    }
+  });
+  const top = topK(touched, (id) => (scores[id] as number) * (matched[id] as number), k);
+  for (const id of touched) {
+    scores[id] = 0;
+    matched[id] = 0;
+    lastTerm[id] = 0;
+  }
+  return top;
+}
+
+export interface CompiledPosting {
   /** MiniSearch short ids. */
   ids: Int32Array;
   /** BM25+ contribution of the term in this field for each id, boost included. */
@@ -343,6 +361,12 @@ export type KeywordTermLine = [string, ...[number, number[], number[]][]];
 
 /** MiniSearch's BM25+ parameters (its defaults, which we use). */
 export const BM25 = { k: 1.2, b: 0.7, d: 0.5 } as const;
+
+/** One posting's BM25+ contribution (MiniSearch's formula): term frequency `tf` in a field of length `len`. */
+export function bm25Weight(tf: number, len: number, avgLen: number, idf: number, boost: number): number {
+  const { k, b, d } = BM25;
+  return boost * idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * len) / avgLen)));
+}
 
 interface MiniSearchInternals {
   _index: { get(term: string): Map<number, Map<number, number>> | undefined };

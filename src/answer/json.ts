@@ -17,7 +17,8 @@ export function answerToJson(a: Answer, id?: string): AnswerJson {
     answered: a.answered,
     mode: a.mode,
     quotes: a.quotes.map((q) => ({ text: q.text, source: q.source })),
-    sources: a.citations.map((c) => ({ n: c.n, articleId: c.articleId, file: c.file, title: c.title, byline: c.byline, score: c.score })),
+    // `title` is the whole headline block (kicker + main line), as readers and the eval files name articles.
+    sources: a.citations.map((c) => ({ n: c.n, articleId: c.articleId, file: c.file, title: c.kicker ? `${c.kicker} ${c.title}` : c.title, byline: c.byline, score: c.score })),
   };
 }
 

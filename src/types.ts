@@ -56,6 +56,11 @@ export interface SentenceSpan {
 
 export type SearchMode = 'hybrid' | 'keyword';
 
+/** The headline block as printed and as the eval files name articles: `kicker title` (kicker omitted when absent). */
+export function headlineOf(a: { kicker: string | null; title: string }): string {
+  return a.kicker ? `${a.kicker} ${a.title}` : a.title;
+}
+
 /** A chunk returned by retrieval, with the scores that put it there. */
 export interface Passage {
   chunk: Chunk;

@@ -11,7 +11,7 @@ import { termStatsOf } from '../search/stats.js';
 import type { SearchIndex } from '../store/types.js';
 import { splitSentences } from '../text/sentences.js';
 import { normalizeForMatch } from '../text/normalize.js';
-import type { Answer, Article, Citation, Quote } from '../types.js';
+import { headlineOf, type Answer, type Article, type Citation, type Quote } from '../types.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { cosine, scaleDense, sentenceVectors, type DenseScale } from './dense.js';
 import { residualOf, scoreSentence, typeFactor, weighTerms, type TermWeights } from './score.js';
@@ -65,10 +65,6 @@ function trimSpan(text: string, start: number, end: number): { start: number; en
   const closes = (s.match(/”/gu) ?? []).length;
   if (closes > opens && s.endsWith('”')) end -= 1;
   return { start, end };
-}
-
-function headlineOf(a: Article): string {
-  return a.kicker ? `${a.kicker} ${a.title}` : a.title;
 }
 
 function refusal(question: string, mode: Answer['mode'], why: NonNullable<Answer['refusal']>): Answer {

@@ -1,5 +1,5 @@
 /** The machine shape of an Answer printed by `npm run ask -- --json` (documented in the README). */
-import type { Answer } from '../types.js';
+import { headlineOf, type Answer } from '../types.js';
 
 export interface AnswerJson {
   id?: string;
@@ -18,7 +18,7 @@ export function answerToJson(a: Answer, id?: string): AnswerJson {
     mode: a.mode,
     quotes: a.quotes.map((q) => ({ text: q.text, source: q.source })),
     // `title` is the whole headline block (kicker + main line), as readers and the eval files name articles.
-    sources: a.citations.map((c) => ({ n: c.n, articleId: c.articleId, file: c.file, title: c.kicker ? `${c.kicker} ${c.title}` : c.title, byline: c.byline, score: c.score })),
+    sources: a.citations.map((c) => ({ n: c.n, articleId: c.articleId, file: c.file, title: headlineOf(c), byline: c.byline, score: c.score })),
   };
 }
 
@@ -32,7 +32,7 @@ export function answerToText(a: Answer): string {
   const lines = a.quotes.map((q) => `「${q.text}」[${q.source}]`);
   lines.push('', '来源 Sources:');
   for (const c of a.citations) {
-    const head = c.kicker ? `${c.kicker} ${c.title}` : c.title;
+    const head = headlineOf(c);
     lines.push(`[${c.n}] ${head} — ${c.file}${c.byline ? ` · ${c.byline}` : ''}`);
   }
   return lines.join('\n');

@@ -16,7 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chunkArticle, estimateTokens, parsePage, splitSentences } from '../ingest/index.js';
-import type { Article } from '../types.js';
+import { headlineOf, type Article } from '../types.js';
 import { fnv1a, Rng } from './random.js';
 
 /** Chunk ceiling the corpus is sized for (the keyword-only ceiling and e5-small's maxTokens). */
@@ -260,8 +260,7 @@ function group(sentences: string[], rng: Rng): string[] {
 
 /** Chunks the indexer will make of this item (hybrid sizing: headline prefix counted). */
 function countChunks(item: Item): number {
-  const headline = item.kicker ? `${item.kicker} ${item.title}` : item.title;
-  const prefix = `${headline}\n`;
+  const prefix = `${headlineOf(item)}\n`;
   const text = item.paragraphs.join('\n');
   const article = { id: 'x', text } as Article;
   const usePrefix = estimateTokens(prefix) <= SIZING_MAX_TOKENS / 4;

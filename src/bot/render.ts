@@ -14,7 +14,7 @@
  * ```
  */
 import type { InlineQueryResultArticle } from 'grammy/types';
-import type { Answer, Article, Citation, Quote } from '../types.js';
+import { headlineOf, type Answer, type Article, type Citation, type Quote } from '../types.js';
 import type { EngineStatus, IndexSummary } from '../engine.js';
 import type { SearchIndex } from '../store/types.js';
 
@@ -121,9 +121,7 @@ export function packBlocks(blocks: readonly string[], limit = MAX_MESSAGE, sep =
 // Answers
 
 /** `kicker title` as printed (kicker omitted when absent). */
-export function headline(a: { kicker: string | null; title: string }): string {
-  return a.kicker ? `${a.kicker} ${a.title}` : a.title;
-}
+export const headline = headlineOf;
 
 /** `[n] kicker title — page file · byline`, escaped. */
 export function sourceLine(c: Pick<Citation, 'n' | 'kicker' | 'title' | 'file' | 'byline'>): string {

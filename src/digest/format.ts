@@ -5,6 +5,7 @@
  */
 import type { DeliveryPayload, PlannedDelivery } from '../state/index.js';
 import type { Translate } from './i18n.js';
+import { headlineOf } from '../types.js';
 
 /** Telegram's limit for one text message. */
 export const MESSAGE_LIMIT = 4096;
@@ -17,9 +18,7 @@ export function escapeHtml(s: string): string {
 }
 
 /** Headline block as printed: kicker line, then the main headline. */
-export function headline(p: Pick<DeliveryPayload, 'kicker' | 'title'>): string {
-  return p.kicker ? `${p.kicker} ${p.title}` : p.title;
-}
+export const headline = headlineOf;
 
 /** One digest item: bold headline, the quoted key sentence, the source line. */
 export function formatItem(t: Translate, p: DeliveryPayload, alsoTopics: readonly string[] = []): string {

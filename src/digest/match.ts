@@ -17,6 +17,7 @@ import { z } from 'zod';
 import type { Engine, TopicMatch } from '../engine.js';
 import type { Article } from '../types.js';
 import type { DeliveryPayload } from '../state/index.js';
+import { headlineOf } from '../types.js';
 
 /** The frozen digest item for a match. */
 export function toPayload(m: TopicMatch): DeliveryPayload {
@@ -79,7 +80,7 @@ export async function evaluateTopics(engine: Pick<Engine, 'matchTopic'>, topicsJ
     const matches = await engine.matchTopic(c.topic);
     const got = matches.map((m) => ({
       file: m.article.file,
-      title: m.article.kicker ? `${m.article.kicker} ${m.article.title}` : m.article.title,
+      title: headlineOf(m.article),
       score: m.score,
       relevant: c.expected.some((e) => matchesExpected(m.article, e)),
     }));

@@ -1,7 +1,7 @@
 /** The eval file formats (`../shared/eval/README.md`), validated with zod like every external input. */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { Article } from '../types.js';
+import { headlineOf, type Article } from '../types.js';
 
 export const ExpectedArticle = z.object({ file: z.string().min(1), title: z.string().min(1) });
 
@@ -40,6 +40,6 @@ export function readJsonl<T>(file: string, schema: z.ZodType<T>): T[] {
 /** An expected entry names an article by page file and a substring of its headline block. */
 export function matchesExpected(a: Pick<Article, 'file' | 'kicker' | 'title'>, e: { file: string; title: string }): boolean {
   if (a.file !== e.file) return false;
-  const blocks = [a.title, a.kicker ? `${a.kicker} ${a.title}` : a.title, a.kicker ? `${a.kicker}${a.title}` : a.title];
+  const blocks = [a.title, headlineOf(a), `${a.kicker ?? ''}${a.title}`];
   return blocks.some((b) => b.includes(e.title));
 }

@@ -13,7 +13,7 @@ import { coverage, weighTerms } from '../answer/score.js';
 import type { SearchIndex } from '../store/types.js';
 import { splitSentences } from '../text/sentences.js';
 import { normalizeForMatch } from '../text/normalize.js';
-import type { Article } from '../types.js';
+import { headlineOf, type Article } from '../types.js';
 import { translateTerms } from '../text/glossary.js';
 import { retrieve } from './retrieve.js';
 import { termStatsOf } from './stats.js';
@@ -75,7 +75,7 @@ export async function scoreTopic(
   const out: ScoredArticle[] = [];
   for (const p of retrieval.passages) {
     const a = p.article;
-    const headline = normalizeForMatch(a.kicker ? `${a.kicker} ${a.title}` : a.title);
+    const headline = normalizeForMatch(headlineOf(a));
     const h = coverage(w, { sentence: headline, headline: '', passage: '' });
     let best = 0;
     let bestSpan = { start: 0, end: 0 };

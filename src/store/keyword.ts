@@ -13,7 +13,7 @@
  */
 import MiniSearch, { type Options } from 'minisearch';
 import { queryTerms, tokenize } from '../text/tokenize.js';
-import type { Article, Chunk } from '../types.js';
+import { headlineOf, type Article, type Chunk } from '../types.js';
 import type { ScoredChunk } from './types.js';
 
 /** Weight of a headline match relative to a body match. */
@@ -43,10 +43,8 @@ const OPTIONS: Options<KeywordDoc> = {
   },
 };
 
-/** The headline as indexed: `kicker title`. */
-export function headlineOf(article: Pick<Article, 'kicker' | 'title'>): string {
-  return article.kicker ? `${article.kicker} ${article.title}` : article.title;
-}
+/** The headline as indexed: `kicker title` (see types.ts). */
+export { headlineOf };
 
 /**
  * @example

@@ -14,7 +14,7 @@ import { normalizeForMatch } from '../text/normalize.js';
 import { headlineOf, type Answer, type Article, type Citation, type Quote } from '../types.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { cosine, scaleDense, sentenceVectors, type DenseScale } from './dense.js';
-import { residualOf, scoreSentence, typeFactor, weighTerms, type TermWeights } from './score.js';
+import { coverage, residualOf, typeFactor, weighTerms, type TermWeights } from './score.js';
 
 export interface AnswerOptions {
   /** Minimum sentence score to answer at all (calibrated on the dev set; see README). */
@@ -51,7 +51,7 @@ export interface ScoredSentence {
 
 
 /** The byline prefix (`本报讯（记者 X）`) is not part of what a sentence says. */
-const BYLINE_PREFIX = /^本报讯\s*[（(][^）)]*[）)]\s*/u;
+export const BYLINE_PREFIX = /^本报讯\s*[（(][^）)]*[）)]\s*/u;
 
 /**
  * Trims what is not part of the sentence's own words: the byline prefix, and a closing quote whose
@@ -123,8 +123,9 @@ export function scoreCandidates(
       const text = article.text.slice(start, end);
       const lead = start === leadStart(article);
       const sentence = normalizeForMatch(text);
-      let score = scoreSentence(q, w, { sentence, headline, passage }) * placeFactor;
-      const typeOk = !q.wantsNumber || typeFactor(q, sentence, residualOf(w, sentence)) >= 1;
+      const factor = typeFactor(q, sentence, residualOf(w, sentence));
+      let score = coverage(w, { sentence, headline, passage }) * factor * placeFactor;
+      const typeOk = !q.wantsNumber || factor >= 1;
       // "Which unions …?" is answered by who did what: the lead sentence names the actor.
       if (q.wantsMany && lead) score *= 1.15;
       const matchedUnits = w.units.filter((u) => u.df > 0 && u.text.length >= 2 && (sentence.includes(u.text) || headline.includes(u.text))).length;

@@ -201,6 +201,3 @@ export function residualOf(w: TermWeights, sentence: string): string {
   return r;
 }
 
-export function scoreSentence(q: QuestionAnalysis, w: TermWeights, ctx: SentenceContext): number {
-  return coverage(w, ctx) * typeFactor(q, ctx.sentence, residualOf(w, ctx.sentence));
-}

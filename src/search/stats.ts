@@ -12,10 +12,6 @@ export interface TermStats {
 }
 
 /** BM25's IDF, always positive: ln(1 + (N - df + 0.5) / (df + 0.5)). */
-export function idf(stats: TermStats, term: string): number {
-  return idfOf(stats.docCount, stats.df(term));
-}
-
 export function idfOf(docCount: number, df: number): number {
   return Math.log(1 + (docCount - df + 0.5) / (df + 0.5));
 }

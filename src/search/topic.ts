@@ -6,7 +6,7 @@
  * (a passing mention is one sentence in a long report).
  */
 import type { Embedder } from '../embed/types.js';
-import { DEFAULT_DENSE_SCALE } from '../answer/compose.js';
+import { BYLINE_PREFIX, DEFAULT_DENSE_SCALE } from '../answer/compose.js';
 import { scaleDense, type DenseScale } from '../answer/dense.js';
 import { analyzeQuestion } from '../answer/question.js';
 import { coverage, weighTerms } from '../answer/score.js';
@@ -35,7 +35,6 @@ export interface TopicOptions {
 }
 
 export const DEFAULT_TOPIC_THRESHOLD = 0.4;
-const BYLINE_PREFIX = /^本报讯\s*[（(][^）)]*[）)]\s*/u;
 
 /** Scores each candidate article for the topic; every article at or above the threshold, best first. */
 export async function matchArticles(

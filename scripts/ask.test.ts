@@ -1,12 +1,10 @@
 /** `npm run ask` and `npm run eval` as an operator runs them: child processes on a temp index of the seed pages. */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempWorkspace } from '../src/indexer/testing.js';
+import { runScript } from '../test/helpers.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 let ws: ReturnType<typeof tempWorkspace>;
 
 beforeAll(() => {
@@ -15,21 +13,14 @@ beforeAll(() => {
 });
 afterAll(() => ws.cleanup());
 
-function run(script: string, ...args: string[]) {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      SEEDS_DIR: ws.seedsDir,
-      INDEX_DIR: ws.indexDir,
-      EMBED_ALLOW_REMOTE: 'false',
-      EMBED_LOCAL_DIR: path.join(ws.root, 'no-models'),
-      LOG_LEVEL: 'error',
-    },
+const run = (script: string, ...args: string[]) =>
+  runScript(script, args, {
+    SEEDS_DIR: ws.seedsDir,
+    INDEX_DIR: ws.indexDir,
+    EMBED_ALLOW_REMOTE: 'false',
+    EMBED_LOCAL_DIR: path.join(ws.root, 'no-models'),
+    LOG_LEVEL: 'error',
   });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
 
 describe('npm run ask', () => {
   it('--json prints one answer object with quotes tied to numbered sources (index built on first use)', () => {

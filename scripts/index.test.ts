@@ -1,13 +1,11 @@
 /** `npm run index -- --json` as a user runs it: a child process, offline, no model → keyword-only. */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSeedsDir } from '../src/ingest/index.js';
 import { SEEDS_DIR, tempWorkspace } from '../src/indexer/testing.js';
+import { runScript } from '../test/helpers.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 let ws: ReturnType<typeof tempWorkspace>;
 let total: number;
 
@@ -18,21 +16,14 @@ beforeAll(async () => {
 });
 afterAll(() => ws.cleanup());
 
-function cli(...args: string[]) {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/index.ts'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      SEEDS_DIR: ws.seedsDir,
-      INDEX_DIR: ws.indexDir,
-      EMBED_ALLOW_REMOTE: 'false',
-      EMBED_LOCAL_DIR: path.join(ws.root, 'no-models'),
-      LOG_LEVEL: 'warn',
-    },
+const cli = (...args: string[]) =>
+  runScript('scripts/index.ts', args, {
+    SEEDS_DIR: ws.seedsDir,
+    INDEX_DIR: ws.indexDir,
+    EMBED_ALLOW_REMOTE: 'false',
+    EMBED_LOCAL_DIR: path.join(ws.root, 'no-models'),
+    LOG_LEVEL: 'warn',
   });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
 
 describe('scripts/index.ts', () => {
   it('--json prints exactly one object; a second run embeds nothing', () => {

@@ -1,11 +1,19 @@
 /** Shared test setup: a real index built from the seed pages in a temp folder (keyword-only or with an embedder). */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Bot } from 'grammy';
+import { createBot, startPolling, type BotContext, type Polling } from '../src/bot/index.js';
 import { loadConfig, type Config } from '../src/config.js';
 import type { Embedder } from '../src/embed/types.js';
-import { tempWorkspace } from '../src/indexer/testing.js';
+import { createEngine, type Engine } from '../src/engine.js';
+import { tempWorkspace, testConfig } from '../src/indexer/testing.js';
 import { runIndexer } from '../src/indexer/run.js';
 import { createLogger } from '../src/log.js';
 import { loadIndex } from '../src/store/load.js';
 import type { SearchIndex } from '../src/store/types.js';
+import { State } from '../src/state/index.js';
+import { BotApiEmulator, FAKE_TOKEN } from './emulator/bot-api.js';
 
 export interface SeedIndex {
   config: Config;
@@ -25,4 +33,51 @@ export async function buildSeedIndex(opts: { embedder?: Embedder | null; env?: R
   await runIndexer({ config, log: quietLog, embedder: opts.embedder ?? null, modelError: opts.embedder ? null : 'no model in tests' });
   const index = loadIndex(ws.indexDir, { modelId: config.EMBED_MODEL });
   return { config, index, ...ws };
+}
+
+/** A CLI in scripts/ run as a child process, as an operator runs it (exit code, stdout, stderr). */
+export function runScript(script: string, args: string[], env: Record<string, string>): { code: number | null; stdout: string; stderr: string } {
+  const root = fileURLToPath(new URL('../', import.meta.url));
+  const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, script), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+export interface RealBot {
+  emu: BotApiEmulator;
+  engine: Engine;
+  state: State;
+  bot: Bot<BotContext>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real bot — real engine on a temp index of the seed pages (keyword-only), in-memory State —
+ * long-polling the Bot API emulator on 127.0.0.1.
+ */
+export async function startRealBot(prefix: string, env: Record<string, string> = {}): Promise<RealBot> {
+  const ws = tempWorkspace(prefix);
+  const log = createLogger('silent');
+  const emu = await BotApiEmulator.start();
+  const config = testConfig(ws, { BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: emu.apiRoot, EMBED_LOCAL_DIR: `${ws.root}/models`, ...env });
+  const engine = await createEngine(config, log, { buildIfMissing: true, pollMs: 0 });
+  const state = State.open(':memory:');
+  const bot = createBot({ config, log, engine, state });
+  const polling: Polling = startPolling(bot, { log, timeoutSeconds: 5 });
+  return {
+    emu,
+    engine,
+    state,
+    bot,
+    async stop() {
+      await polling.stop();
+      await engine.close();
+      state.close();
+      await emu.close();
+      ws.cleanup();
+    },
+  };
 }

@@ -4,13 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bot } from 'grammy';
-import { createBot, startPolling, type BotContext, type Polling } from '../../src/bot/index.js';
-import { createEngine, type Engine } from '../../src/engine.js';
-import { tempWorkspace, testConfig } from '../../src/indexer/testing.js';
-import { createLogger } from '../../src/log.js';
-import { State } from '../../src/state/index.js';
-import { BotApiEmulator, FAKE_TOKEN } from '../emulator/bot-api.js';
+import { startRealBot, type RealBot } from '../helpers.js';
 
 const DEV = new URL('../../../shared/eval/dev.jsonl', import.meta.url);
 const questions = readFileSync(DEV, 'utf8')
@@ -19,34 +13,18 @@ const questions = readFileSync(DEV, 'utf8')
   .map((l) => JSON.parse(l) as { id: string; question: string });
 
 describe('bot ↔ npm run ask parity on the dev set (real engine, emulator)', () => {
-  const ws = tempWorkspace('baowen-parity-');
-  const log = createLogger('silent');
-  let emu: BotApiEmulator;
-  let engine: Engine;
-  let state: State;
-  let bot: Bot<BotContext>;
-  let polling: Polling;
-
+  let real: RealBot;
   beforeAll(async () => {
-    emu = await BotApiEmulator.start();
-    const config = testConfig(ws, { BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: emu.apiRoot, EMBED_LOCAL_DIR: `${ws.root}/models`, RATE_LIMIT_PER_MINUTE: '1000' });
-    engine = await createEngine(config, log, { buildIfMissing: true, pollMs: 0 });
-    state = State.open(':memory:');
-    bot = createBot({ config, log, engine, state });
-    polling = startPolling(bot, { log, timeoutSeconds: 5 });
+    real = await startRealBot('baowen-parity-', { RATE_LIMIT_PER_MINUTE: '1000' });
   });
-
   afterAll(async () => {
-    await polling?.stop();
-    await engine?.close();
-    state?.close();
-    await emu?.close();
-    ws.cleanup();
+    await real?.stop();
   });
 
   it('answers all 30 dev questions with the quotes and sources of engine.ask', async () => {
     let chat = 9000;
     for (const q of questions) {
+      const { emu, engine } = real;
       const expected = await engine.ask(q.question);
       const id = chat++;
       const since = emu.mark();

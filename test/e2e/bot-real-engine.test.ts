@@ -3,28 +3,18 @@
  * keyword-only because the model is not available offline) and the real State, against the emulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bot } from 'grammy';
-import type { Config } from '../../src/config.js';
-import { createEngine, type Engine } from '../../src/engine.js';
-import { tempWorkspace, testConfig } from '../../src/indexer/testing.js';
-import { createLogger } from '../../src/log.js';
-import { State } from '../../src/state/index.js';
-import { createBot, startPolling, type BotContext, type Polling } from '../../src/bot/index.js';
-import { BotApiEmulator, FAKE_TOKEN, type RecordedCall } from '../emulator/bot-api.js';
+import type { Engine } from '../../src/engine.js';
+import type { BotApiEmulator, RecordedCall } from '../emulator/bot-api.js';
+import { startRealBot, type RealBot } from '../helpers.js';
 
 type Button = { text: string; callback_data?: string };
 const buttons = (c: RecordedCall): Button[] => ((c.params.reply_markup as { inline_keyboard?: Button[][] } | undefined)?.inline_keyboard ?? []).flat();
 const textOf = (c: RecordedCall) => c.parsed?.text ?? '';
 
 describe('bot end to end (real engine on a temp index, emulator)', () => {
-  const ws = tempWorkspace('baowen-bot-e2e-');
-  const log = createLogger('silent');
   let emu: BotApiEmulator;
   let engine: Engine;
-  let state: State;
-  let config: Config;
-  let bot: Bot<BotContext>;
-  let polling: Polling;
+  let real: RealBot;
   let nextId = 5000;
   const newUser = () => nextId++;
 
@@ -36,20 +26,12 @@ describe('bot end to end (real engine on a temp index, emulator)', () => {
   }
 
   beforeAll(async () => {
-    emu = await BotApiEmulator.start();
-    config = testConfig(ws, { BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: emu.apiRoot, EMBED_LOCAL_DIR: `${ws.root}/models`, RATE_LIMIT_PER_MINUTE: '100' });
-    engine = await createEngine(config, log, { buildIfMissing: true, pollMs: 0 });
-    state = State.open(':memory:');
-    bot = createBot({ config, log, engine, state });
-    polling = startPolling(bot, { log, timeoutSeconds: 5 });
+    real = await startRealBot('baowen-bot-e2e-', { RATE_LIMIT_PER_MINUTE: '100' });
+    ({ emu, engine } = real);
   });
 
   afterAll(async () => {
-    await polling?.stop();
-    await engine?.close();
-    state?.close();
-    await emu?.close();
-    ws.cleanup();
+    await real?.stop();
   });
 
   it('answers a seed question with verbatim quotes, [n] and the source (headline, page, reporter)', async () => {

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRealBot, type RealBot } from '../helpers.js';
 
-const DEV = new URL('../../../shared/eval/dev.jsonl', import.meta.url);
+/** The dev questions (a copy of ../shared/eval/dev.jsonl, see eval/README.md). */
+const DEV = new URL('../../eval/dev.jsonl', import.meta.url);
 const questions = readFileSync(DEV, 'utf8')
   .split('\n')
   .filter((l) => l.trim())

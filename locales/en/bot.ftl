@@ -82,6 +82,7 @@ rate-limited = You're asking too fast. Please try again in { $seconds } seconds.
 error-generic = Sorry, something went wrong. Please try again later.
 unknown-command = There is no /{ $command } command. Just send your question, or see /help.
 non-text = I can only read text questions. Please type your question.
+short-help = Just send me your question as text, without a leading /, e.g. "How many new union members did Tongzhou gain last year?" See /help for everything else.
 callback-stale = This button has expired.
 
 ## Command menu

@@ -82,6 +82,7 @@ rate-limited = 提问太频繁了，请 { $seconds } 秒后再试。
 error-generic = 抱歉，出了点问题，请稍后再试。
 unknown-command = 没有 /{ $command } 这个命令。直接发送问题即可，/help 查看用法。
 non-text = 我只能读懂文字问题。请把问题用文字发给我。
+short-help = 直接把问题用文字发给我就行，不用加 /，例如：通州区去年新发展了多少工会会员？ /help 查看全部用法。
 callback-stale = 这个按钮已经失效了。
 
 ## 命令菜单

@@ -103,7 +103,7 @@ export function extractMeasure(text: string): string | null {
   const m = MEASURE.exec(text);
   if (!m) return null;
   const unit = m[1] as string;
-  return MEASURE_ALIASES[unit] ?? unit;
+  return Object.hasOwn(MEASURE_ALIASES, unit) ? MEASURE_ALIASES[unit]! : unit;
 }
 
 export function analyzeQuestion(question: string): QuestionAnalysis {

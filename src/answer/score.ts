@@ -160,7 +160,7 @@ const NUMERAL = '[0-9零一二三四五六七八九十两百千万亿]';
 /** A number, in the question's unit when it names one (`1546件` for 多少件; `9点` or `9:30` for 几点). */
 function hasQuantity(text: string, measure: string | null): boolean {
   if (!measure) return HAS_NUMBER.test(text);
-  const units = [...new Set([...(MEASURE_EQUIV[measure] ?? measure)])].join('');
+  const units = [...new Set([...((Object.hasOwn(MEASURE_EQUIV, measure) ? MEASURE_EQUIV[measure] : undefined) ?? measure)])].join('');
   return new RegExp(`${NUMERAL}(?:[余多])?(?:万|千|百)?(?:[${units}]|${measure})`, 'u').test(text);
 }
 

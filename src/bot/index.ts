@@ -1,8 +1,9 @@
 /**
  * createBot: the ONE place where the middleware stack is assembled, in this order:
  *
- *  1. error boundary (`bot.catch`: redacted log line + a short apology)
- *  2. auto-retry on the API (429 retry_after, 5xx, network errors)
+ *  1. error boundary (`bot.catch`: redacted log line + a short apology; none into a chat that blocked us)
+ *  2. auto-retry on the API (429 retry_after, 5xx, network errors); a 403 on any send marks the
+ *     user inactive and mutes the chat (blocked.ts)
  *  3. sequentialize per chat (ordered within a chat, concurrent across chats under @grammyjs/runner)
  *  4. i18n (ctx.t, ctx.lang)          5. user upsert (ctx.user)          6. rate limit
  *  7. features: start, help, lang, sources, status, admin, subscribe, ask, inline, 原文, 👍/👎, fallback
@@ -21,6 +22,7 @@ import { AnswerCache } from './answer-cache.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import { createI18nMiddleware } from './i18n.js';
+import { BlockedChats, blockedChatGuard, liftBlockOnNewMessage } from './blocked.js';
 import { errorHandler } from './middleware/error-boundary.js';
 import { rateLimit, SlidingWindowLimiter } from './middleware/rate-limit.js';
 import { upsertUser } from './middleware/user.js';
@@ -54,10 +56,14 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
     ...(opts.botInfo ? { botInfo: opts.botInfo } : {}),
   });
 
-  // 1. error boundary
-  bot.catch(errorHandler(deps.log));
-  // 2. API: retry what Telegram asks us to retry; give up on anything longer than a minute
+  // 1. error boundary (no apology into a chat that blocked the bot)
+  const blocked = new BlockedChats();
+  bot.catch(errorHandler(deps.log, blocked));
+  // 2. API: retry what Telegram asks us to retry; give up on anything longer than a minute.
+  //    A 403 on any send marks the user inactive and mutes the chat (src/bot/blocked.ts).
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  bot.api.config.use(blockedChatGuard({ blocked, state: deps.state, log: deps.log }));
+  bot.use(liftBlockOnNewMessage(blocked));
   // 3. one update at a time per chat (inline queries: per user)
   bot.use(sequentialize<BotContext>((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
   // 4.-6.

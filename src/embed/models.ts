@@ -91,7 +91,7 @@ const FALLBACK_MAX_TOKENS = 512;
 
 /** The preset for an id: exact id first, then the same model name under another org (`intfloat/…`, `onnx-community/…`). */
 export function findPreset(modelId: string): ModelPreset | undefined {
-  const exact = MODEL_PRESETS[modelId];
+  const exact = Object.hasOwn(MODEL_PRESETS, modelId) ? MODEL_PRESETS[modelId] : undefined;
   if (exact) return exact;
   const name = baseName(modelId);
   for (const [id, preset] of Object.entries(MODEL_PRESETS)) if (baseName(id) === name) return preset;

@@ -173,8 +173,8 @@ export class BotApiEmulator {
     text: string,
     opts: { chatType?: ChatInfo['type']; languageCode?: string; entities?: unknown[]; replyTo?: number; firstName?: string } = {},
   ): Record<string, unknown> {
-    const entities = opts.entities ?? (text.startsWith('/') ? [{ type: 'bot_command', offset: 0, length: text.split(/\s/u)[0]!.length }] : undefined);
-    return this.injectMessage(chatId, userId, { text, ...(entities ? { entities } : {}) }, opts);
+    const entities = opts.entities ?? telegramEntities(text);
+    return this.injectMessage(chatId, userId, { text, ...(entities.length ? { entities } : {}) }, opts);
   }
 
   sendNonText(
@@ -708,6 +708,24 @@ export class BotApiEmulator {
     if (!chatMessages) this.messages.set(m.chatId, (chatMessages = new Map()));
     chatMessages.set(m.message_id, m);
   }
+}
+
+// ------------------------------------------------------------------ entities
+
+/**
+ * The entities Telegram's clients attach to a plain text: a `bot_command` for a leading
+ * `/command[@bot]` (ASCII letters, digits, `_` only — `/开始`, `/ 问题`, `//` are no command) and a
+ * `mention` for every `@username` (5-32 characters). Offsets in UTF-16 units, like Telegram.
+ */
+export function telegramEntities(text: string): { type: string; offset: number; length: number }[] {
+  const out: { type: string; offset: number; length: number }[] = [];
+  const cmd = /^\/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_@])/u.exec(text);
+  if (cmd) out.push({ type: 'bot_command', offset: 0, length: cmd[0].length });
+  for (const m of text.matchAll(/(?<![A-Za-z0-9_/])@[A-Za-z0-9_]{5,32}(?![A-Za-z0-9_])/gu)) {
+    if (m.index === 0 && cmd) continue;
+    out.push({ type: 'mention', offset: m.index, length: m[0].length });
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ body parsing

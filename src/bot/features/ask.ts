@@ -7,7 +7,7 @@ import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import type { AnswerCache } from '../answer-cache.js';
 import { exampleQuestions } from '../examples.js';
-import { isGroup, repliesToBot, withoutMention } from '../filters.js';
+import { commandOf, isGroup, repliesToBot, slashQuestion, withoutMention } from '../filters.js';
 import { answerKeyboard } from '../keyboards.js';
 import { withTyping } from '../middleware/typing.js';
 import { renderAnswer, renderRefusal } from '../render.js';
@@ -56,12 +56,17 @@ export function createAskFeature(deps: BotDeps, cache: AnswerCache): Composer<Bo
   });
 
   feature.chatType('private').on('message:text', async (ctx, next) => {
-    if (ctx.msg.text.startsWith('/')) return next(); // commands, known or not, are handled elsewhere
-    await answer(ctx, ctx.msg.text);
+    if (commandOf(ctx)) return next(); // commands, known or not, are handled elsewhere
+    const text = ctx.msg.text;
+    if (!text.startsWith('/')) return answer(ctx, text);
+    // A slash that is not a command (`/ 问题`, `/开始`, `//`): the question after it, else the short help.
+    const question = slashQuestion(text);
+    if (question) return answer(ctx, question);
+    await ctx.reply(ctx.t('short-help'), { reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } });
   });
 
   feature.filter(isGroup).on('message:text', async (ctx, next) => {
-    if (ctx.msg.text.startsWith('/')) return next();
+    if (commandOf(ctx)) return next();
     const mentioned = withoutMention(ctx);
     if (mentioned !== undefined) return answer(ctx, mentioned);
     if (repliesToBot(ctx)) return answer(ctx, ctx.msg.text);

@@ -7,7 +7,11 @@ import { decodeCallback } from '../callback-data.js';
 import { useLang } from '../i18n.js';
 import { langKeyboard } from '../keyboards.js';
 
-const ALIASES: Record<string, Lang> = { zh: 'zh', cn: 'zh', 中文: 'zh', 汉语: 'zh', chinese: 'zh', en: 'en', english: 'en', 英文: 'en', 英语: 'en' };
+/** What `/lang X` accepts. A Map, so `/lang constructor` or `/lang __proto__` finds nothing (a plain object would inherit them). */
+export const LANG_ALIASES: ReadonlyMap<string, Lang> = new Map<string, Lang>([
+  ['zh', 'zh'], ['cn', 'zh'], ['中文', 'zh'], ['汉语', 'zh'], ['chinese', 'zh'],
+  ['en', 'en'], ['english', 'en'], ['英文', 'en'], ['英语', 'en'],
+]);
 
 export function createLangFeature({ state }: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
@@ -19,7 +23,7 @@ export function createLangFeature({ state }: BotDeps): Composer<BotContext> {
 
   feature.command('lang', async (ctx) => {
     const arg = ctx.match.trim().toLowerCase();
-    const lang = ALIASES[arg];
+    const lang = LANG_ALIASES.get(arg);
     if (lang) {
       choose(ctx, lang);
       return void (await ctx.reply(ctx.t('lang-set')));

@@ -76,6 +76,8 @@ export const ConfigSchema = z.object({
   DIGEST_MAX_TOPICS: z.coerce.number().int().min(1).max(200).default(20),
   BROADCAST_PER_SECOND: z.coerce.number().min(0.1).max(30).default(25),
   INDEX_POLL_MS: z.coerce.number().int().min(100).default(5000),
+  /** Handled updates stay in the update journal this long (hours), then are pruned. */
+  JOURNAL_RETENTION_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(24),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -1,18 +1,35 @@
-/** One pino logger for the app. The bot token is redacted wherever it could appear. */
-import { pino, type Logger } from 'pino';
+/**
+ * One pino logger for the app. Secrets never reach a log line: anything shaped like a bot token is
+ * redacted, and so is every value given to `registerSecret` (the token itself, the webhook secret) —
+ * in messages, error messages and stacks, and, as a last line of defence, in each serialized line
+ * before it is written.
+ */
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-/** Replaces anything shaped like a bot token (`123456:ABC...`) so it never reaches a log line. */
-export function redactToken(text: string): string {
-  return text.replace(/\b\d{5,16}:[A-Za-z0-9_-]{30,}\b/gu, '<redacted-token>');
+const secrets = new Set<string>();
+
+/** Registers a secret (≥ 8 characters) to be redacted from every log line and `redactToken` result. */
+export function registerSecret(secret: string | undefined): void {
+  if (secret && secret.length >= 8) secrets.add(secret);
 }
 
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', destination: number = 2): Logger {
+/** Replaces anything shaped like a bot token (`123456:ABC...`) and every registered secret. */
+export function redactToken(text: string): string {
+  let out = text.replace(/(?<!\d)\d{5,16}:[A-Za-z0-9_-]{30,}/gu, '<redacted-token>');
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('<redacted>');
+  return out;
+}
+
+/** Logs to a file descriptor (default stderr) or any stream (tests capture lines this way). */
+export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', destination: number | DestinationStream = 2): Logger {
+  const sink = typeof destination === 'number' ? pino.destination({ fd: destination, sync: true }) : destination;
+  const scrubbed: DestinationStream = { write: (line: string) => sink.write(redactToken(line)) };
   return pino(
     {
       level,
-      redact: { paths: ['token', 'botToken', 'config.BOT_TOKEN', 'BOT_TOKEN', '*.BOT_TOKEN'], censor: '<redacted>' },
+      redact: { paths: ['token', 'botToken', 'secret', 'config.BOT_TOKEN', 'config.WEBHOOK_SECRET', 'BOT_TOKEN', 'WEBHOOK_SECRET', '*.BOT_TOKEN', '*.WEBHOOK_SECRET'], censor: '<redacted>' },
       hooks: {
         // Errors from HTTP clients embed the request URL, which contains the token: scrub every string arg.
         logMethod(args, method) {
@@ -31,7 +48,7 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', de
         },
       },
     },
-    pino.destination({ fd: destination, sync: true }),
+    scrubbed,
   );
 }
 

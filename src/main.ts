@@ -7,11 +7,12 @@
 import { GrammyError } from 'grammy';
 import { ConfigError, loadConfig, loadDotEnv, requireBotToken, type Config } from './config.js';
 import { createEngine, type Engine } from './engine.js';
-import { createLogger, redactToken, type Logger } from './log.js';
+import { createLogger, redactToken, registerSecret, type Logger } from './log.js';
 import { State } from './state/index.js';
+import { SqliteUpdateJournal } from './state/journal.js';
 import { IndexError } from './store/errors.js';
 import { DigestScheduler } from './digest/scheduler.js';
-import { createBot, registerCommands, startPolling, startWebhook } from './bot/index.js';
+import { createBot, registerCommands, startPolling, startWebhook, UpdatePipeline } from './bot/index.js';
 
 /** Commands the subscribe feature adds to the menu (described by cmd-<name> in locales/*\/digest.ftl). */
 const SUBSCRIBE_COMMANDS = ['subscribe', 'subscriptions', 'unsubscribe', 'digest', 'digest_time'] as const;
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   } catch (e) {
     fatal(e);
   }
+  registerSecret(config.BOT_TOKEN);
+  registerSecret(config.WEBHOOK_SECRET);
   const log: Logger = createLogger(config.LOG_LEVEL);
 
   let engine: Engine;
@@ -45,7 +48,9 @@ async function main(): Promise<void> {
     fatal(e);
   }
   const state = State.open(config.dataDir);
-  const bot = createBot({ config, log, engine, state });
+  const journal = new SqliteUpdateJournal(state.db);
+  const bot = createBot({ config, log, engine, state, journal });
+  const pipeline = new UpdatePipeline(bot, { journal, log, retentionMs: config.JOURNAL_RETENTION_HOURS * 3_600_000 });
 
   try {
     // auto-retry retries network errors forever; at start-up an unreachable API must fail clearly instead.
@@ -71,14 +76,18 @@ async function main(): Promise<void> {
   const scheduler = new DigestScheduler({ engine, state, api: bot.api, log, config });
   scheduler.start();
 
+  // What a crashed run recorded and never finished is handled first, in order (src/bot/durable.ts).
+  await pipeline.recover();
+  pipeline.startPruning();
+
   let stopTransport: () => Promise<void>;
   if (config.WEBHOOK_URL) {
-    const hook = await startWebhook(bot, { config, engine, log });
+    const hook = await startWebhook(bot, { config, engine, log, pipeline });
     stopTransport = hook.stop;
     log.info({ url: config.WEBHOOK_URL, port: hook.port }, 'webhook mode');
   } else {
     await bot.api.deleteWebhook(); // getUpdates refuses to work while a webhook is set
-    const polling = startPolling(bot, { log });
+    const polling = startPolling(bot, { log, pipeline });
     stopTransport = polling.stop;
     log.info('long polling');
   }
@@ -95,6 +104,7 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await stopTransport();
+      pipeline.stopPruning();
       await scheduler.stop();
       await engine.close();
       state.close();

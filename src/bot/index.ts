@@ -23,6 +23,7 @@ import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import { createI18nMiddleware } from './i18n.js';
 import { BlockedChats, blockedChatGuard, liftBlockOnNewMessage } from './blocked.js';
+import { replayGuard } from './durable.js';
 import { errorHandler } from './middleware/error-boundary.js';
 import { rateLimit, SlidingWindowLimiter } from './middleware/rate-limit.js';
 import { upsertUser } from './middleware/user.js';
@@ -63,6 +64,8 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
   //    A 403 on any send marks the user inactive and mutes the chat (src/bot/blocked.ts).
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
   bot.api.config.use(blockedChatGuard({ blocked, state: deps.state, log: deps.log }));
+  // Replies are recorded per update, so one handled again after a crash is not answered twice.
+  if (deps.journal) bot.use(replayGuard(deps.journal, deps.log));
   bot.use(liftBlockOnNewMessage(blocked));
   // 3. one update at a time per chat (inline queries: per user)
   bot.use(sequentialize<BotContext>((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
@@ -94,5 +97,6 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
 
 export { startPolling, type Polling } from './polling.js';
 export { startWebhook, type Webhook } from './webhook.js';
+export { UpdatePipeline } from './durable.js';
 export { registerCommands } from './commands.js';
 export { t } from './i18n.js';

@@ -105,6 +105,38 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'update-journal',
+    sql: `
+      -- Every Telegram update, recorded before Telegram is told it was received (src/state/journal.ts).
+      --   pending  recorded, not finished  -> handled again after a restart
+      --   done     handled; its replies are in update_replies
+      --   failed   gave up after repeated crashes while handling it
+      -- Finished rows are pruned after JOURNAL_RETENTION_HOURS.
+      CREATE TABLE update_journal (
+        update_id   INTEGER PRIMARY KEY,
+        chat_id     INTEGER,                               -- for per-chat order and inspection
+        body        TEXT NOT NULL,                         -- the update as JSON
+        status      TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        received_at INTEGER NOT NULL,                      -- epoch ms
+        done_at     INTEGER                                -- epoch ms
+      );
+      CREATE INDEX update_journal_status ON update_journal(status, update_id);
+
+      -- The replies an update produced (the seq-th write call of its handling), so a restart that
+      -- handles it again does not send them twice.
+      CREATE TABLE update_replies (
+        update_id INTEGER NOT NULL,
+        seq       INTEGER NOT NULL,
+        method    TEXT NOT NULL,
+        result    TEXT NOT NULL,                           -- Telegram's result as JSON
+        sent_at   INTEGER NOT NULL,
+        PRIMARY KEY (update_id, seq)
+      );
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns versions applied. */

@@ -17,6 +17,17 @@ import { BotApiEmulator, FAKE_TOKEN } from '../emulator/bot-api.js';
 import { FakeEngine } from '../emulator/fakes.js';
 
 const log = createLogger('silent');
+
+/** The journal, except that its first `record` fails (disk full). */
+function failingOnce(journal: UpdateJournal): UpdateJournal {
+  let failures = 1;
+  const flaky = Object.create(journal) as UpdateJournal;
+  flaky.record = async (ups) => {
+    if (failures-- > 0) throw new Error('disk full');
+    return journal.record(ups);
+  };
+  return flaky;
+}
 const replyTo = (c: { params: Record<string, unknown> }) => (c.params.reply_parameters as { message_id?: number } | undefined)?.message_id;
 
 describe('durable update handling', () => {
@@ -74,12 +85,7 @@ describe('durable update handling', () => {
 
   it('polling: the offset moves past an update only once it is recorded', async () => {
     const { emu, state, journal } = await world();
-    let failures = 1;
-    const flaky: UpdateJournal = Object.create(journal) as UpdateJournal;
-    flaky.record = async (ups) => {
-      if (failures-- > 0) throw new Error('disk full');
-      return journal.record(ups);
-    };
+    const flaky = failingOnce(journal);
     const { bot: b, pipeline } = bot(emu, state, flaky);
     const polling = startPolling(b, { log, timeoutSeconds: 1, pipeline });
     cleanups.push(() => polling.stop());
@@ -97,12 +103,7 @@ describe('durable update handling', () => {
 
   it('webhook: 200 only after the update is recorded (a journal failure is a 500, and Telegram retries)', async () => {
     const { emu, state, journal } = await world();
-    let failures = 1;
-    const flaky: UpdateJournal = Object.create(journal) as UpdateJournal;
-    flaky.record = async (ups) => {
-      if (failures-- > 0) throw new Error('disk full');
-      return journal.record(ups);
-    };
+    const flaky = failingOnce(journal);
     const { bot: b, pipeline, config } = bot(emu, state, flaky, { WEBHOOK_URL: 'http://127.0.0.1:1/tg/hook', HOST: '127.0.0.1', PORT: '0' });
     const hook = await startWebhook(b, { config, engine: new FakeEngine(), log, pipeline });
     cleanups.push(() => hook.stop());

@@ -1,6 +1,6 @@
 /** Answers in hybrid mode: the real transformers.js pipeline on the generated tiny model, end to end. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTinyModel } from '../../test/fixtures/tiny-model.js';
+import { createTinyModel } from '../bench/model/tiny.js';
 import { buildSeedIndex, quietLog, type SeedIndex } from '../../test/helpers.js';
 import { loadConfig } from '../config.js';
 import { loadEmbedder } from '../embed/load.js';

@@ -19,7 +19,7 @@ import { headlineOf, KeywordIndex } from '../store/keyword.js';
 import { loadIndex } from '../store/load.js';
 import { tokenize } from '../text/tokenize.js';
 import type { Article, Chunk } from '../types.js';
-import { createTinyModel } from '../../test/fixtures/tiny-model.js';
+import { createTinyModel } from './model/tiny.js';
 import { SIZING_MAX_TOKENS } from './corpus.js';
 import { lowRankEmbedder, precomputedQueries } from './embedder.js';
 import { Rng } from './random.js';

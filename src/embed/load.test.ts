@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTinyModel, type TinyModel } from '../../test/fixtures/tiny-model.js';
+import { createTinyModel, type TinyModel } from '../bench/model/tiny.js';
 import { loadConfig, type Config } from '../config.js';
 import { chooseDtype, inspectLocal, loadEmbedder } from './load.js';
 import type { Embedder } from './types.js';

@@ -1,6 +1,6 @@
 /** The real path: transformers.js + onnxruntime with the generated tiny BERT model, end to end. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTinyModel } from '../../test/fixtures/tiny-model.js';
+import { createTinyModel } from '../bench/model/tiny.js';
 import { loadEmbedder } from '../embed/load.js';
 import type { Embedder } from '../embed/types.js';
 import { createLogger } from '../log.js';

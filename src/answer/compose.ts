@@ -254,7 +254,7 @@ export async function answerQuestion(
   let ranked = scoreCandidates(index, q, w, retrieval.passages);
   if (!keywordOnly && embedder && ranked.length > 0) {
     const qv = retrieval.queryVector ?? (await embedder.embedQuery(question));
-    ranked = await addDenseEvidence(embedder, qv, ranked, retrieval.passages.map((p) => p.article.id), opts);
+    ranked = await addDenseEvidence(index, embedder, qv, ranked, retrieval.passages.map((p) => p.article.id), opts);
   }
   const focusUsable = q.focus !== null && stats.df(q.focus) <= 0.2 * stats.docCount;
   const knownUnits = w.units.filter((u) => u.df > 0 && u.text.length >= 2).length;
@@ -281,11 +281,12 @@ export async function answerQuestion(
 }
 
 /**
- * Hybrid mode: embeds the strongest candidate sentences (lexically best, plus those of the best
+ * Hybrid mode: scores the strongest candidate sentences (lexically best, plus those of the best
  * retrieved articles — an English question shares no words with them) and lets a sentence's score be
  * the larger of its lexical and its dense evidence.
  */
 async function addDenseEvidence(
+  index: SearchIndex,
   embedder: Embedder,
   qv: Float32Array,
   ranked: ScoredSentence[],
@@ -300,7 +301,7 @@ async function addDenseEvidence(
     if (topArticles.has(s.article.id)) chosen.add(s);
   }
   const list = [...chosen];
-  const vecs = await sentenceVectors(embedder, list.map((s) => s.article.text.slice(s.start, s.end)));
+  const vecs = await sentenceVectors(index, embedder, list);
   const scale = opts.dense ?? DEFAULT_DENSE_SCALE;
   list.forEach((s, i) => {
     s.dense = scaleDense(cosine(qv, vecs[i] as Float32Array), scale);

@@ -7,6 +7,7 @@
  * paraphrases above 0.85 (DENSE_FLOOR / DENSE_CEIL tune it per model).
  */
 import type { Embedder } from '../embed/types.js';
+import type { SearchIndex } from '../store/types.js';
 
 export interface DenseScale {
   floor: number;
@@ -16,16 +17,29 @@ export interface DenseScale {
 const cache = new Map<string, Float32Array>();
 const CACHE_MAX = 50_000;
 
-/** Sentence vectors, memoized per model and text (the same sentences come back for related questions). */
-export async function sentenceVectors(embedder: Embedder, texts: string[]): Promise<Float32Array[]> {
+/** A sentence as the answer path holds it: a span of its article's text. */
+export interface SentenceRef {
+  article: { id: string; text: string };
+  start: number;
+  end: number;
+}
+
+/**
+ * Sentence vectors: read from the index, where the indexer stored one per sentence (so nothing but the
+ * question is embedded while the user waits). A sentence the index has no vector for (an index built
+ * before sentence vectors, a span the indexer did not cut) is embedded here, memoized per model and text.
+ */
+export async function sentenceVectors(index: SearchIndex, embedder: Embedder, sentences: readonly SentenceRef[]): Promise<Float32Array[]> {
+  const out = sentences.map((s) => index.sentenceVector(s.article.id, s.start, s.end));
+  const texts = sentences.map((s, i) => (out[i] ? null : s.article.text.slice(s.start, s.end)));
   const key = (t: string): string => `${embedder.modelId}\u0000${t}`;
-  const missing = [...new Set(texts.filter((t) => !cache.has(key(t))))];
+  const missing = [...new Set(texts.filter((t): t is string => t !== null && !cache.has(key(t))))];
   if (missing.length > 0) {
     const vecs = await embedder.embedPassages(missing);
     if (cache.size + missing.length > CACHE_MAX) cache.clear();
     missing.forEach((t, i) => cache.set(key(t), vecs[i] as Float32Array));
   }
-  return texts.map((t) => cache.get(key(t)) as Float32Array);
+  return out.map((v, i) => v ?? (cache.get(key(texts[i] as string)) as Float32Array));
 }
 
 export function cosine(a: Float32Array, b: Float32Array): number {

@@ -8,7 +8,8 @@ import { IndexLockedError } from '../store/errors.js';
 import { loadIndex } from '../store/load.js';
 import { tryLock } from '../store/lock.js';
 import type { MemoryIndex } from '../store/memory.js';
-import { runIndexer, type RunIndexerOptions } from './run.js';
+import { splitSentences } from '../text/sentences.js';
+import { passageText, runIndexer, type RunIndexerOptions } from './run.js';
 import { fakeEmbedder, SEEDS_DIR, tempWorkspace, testConfig, type FakeEmbedder } from './testing.js';
 
 const log = createLogger('silent');
@@ -33,18 +34,33 @@ const run = (over: Partial<RunIndexerOptions> = {}) => runIndexer({ config: test
 const pageWith = (needle: string): string =>
   fs.readdirSync(ws.seedsDir).find((f) => fs.readFileSync(path.join(ws.seedsDir, f), 'utf8').includes(needle))!;
 
+/** Distinct texts the index holds vectors for: chunk passages and sentences (of one article, or all). */
+function textsOf(index: MemoryIndex, articleId?: string): Set<string> {
+  const out = new Set<string>();
+  for (const a of index.articles.values()) {
+    if (articleId && a.id !== articleId) continue;
+    for (const c of index.chunksOf(a.id)) out.add(passageText(a, c));
+    for (const sp of index.sentences!.spansOf(a.id)) out.add(a.text.slice(sp.start, sp.end));
+  }
+  return out;
+}
+
 describe('runIndexer: incremental', () => {
   it('first run adds every article; a second run embeds nothing and writes nothing', async () => {
     const first = await run();
     expect(total).toBeGreaterThanOrEqual(25);
     expect(first).toMatchObject({ mode: 'hybrid', articles: total, added: total, changed: 0, removed: 0, unchanged: 0, skipped: [] });
     expect(first.embedded).toBe(first.chunks);
-    expect(embedder.embeddedCount).toBe(first.chunks);
+    // Each distinct text once: every chunk's passage and every sentence (for the answer path).
+    const built = loadIndex(ws.indexDir) as MemoryIndex;
+    expect(first.sentencesEmbedded).toBe(built.sentences!.size);
+    expect(first.sentencesEmbedded).toBeGreaterThan(first.chunks);
+    expect(embedder.embeddedCount).toBe(textsOf(built).size);
 
     const gen = currentGeneration(ws.indexDir);
     const second = await run();
     expect(second).toMatchObject({ articles: total, chunks: first.chunks, added: 0, changed: 0, removed: 0, unchanged: total, embedded: 0, written: false });
-    expect(embedder.embeddedCount).toBe(first.chunks);
+    expect(embedder.embeddedCount).toBe(textsOf(built).size);
     expect(currentGeneration(ws.indexDir)).toBe(gen);
   });
 
@@ -54,13 +70,23 @@ describe('runIndexer: incremental', () => {
     const p = path.join(ws.seedsDir, file);
     fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace('2.36万人', '2.37万人'));
     const before = embedder.embeddedCount;
+    const old = loadIndex(ws.indexDir) as MemoryIndex;
 
     const s = await run();
-    const index = loadIndex(ws.indexDir);
+    const index = loadIndex(ws.indexDir) as MemoryIndex;
     const edited = [...index.articles.values()].find((a) => a.text.includes('2.37万人'))!;
     expect(s).toMatchObject({ articles: total, added: 0, changed: 1, removed: 0, unchanged: total - 1 });
     expect(s.embedded).toBe(index.chunksOf(edited.id).length);
-    expect(embedder.embeddedCount - before).toBe(s.embedded);
+    // Only texts the edit changed go to the model (the edited sentence, the chunk holding it).
+    const fresh = [...textsOf(index, edited.id)].filter((t) => !textsOf(old, edited.id).has(t));
+    expect(fresh.length).toBeGreaterThanOrEqual(2);
+    expect(embedder.embeddedCount - before).toBe(fresh.length);
+    expect(s.reusedVectors).toBe(textsOf(index, edited.id).size - fresh.length);
+    // Every sentence of the edited article has the vector of its own text.
+    for (const sp of splitSentences(edited.text)) {
+      const [want] = await embedder.embedPassages([edited.text.slice(sp.start, sp.end)]);
+      expect(Array.from(index.sentenceVector(edited.id, sp.start, sp.end)!)).toEqual(Array.from(want!));
+    }
     // Old text gone from both retrievers; the new text is found.
     const hit = index.keywordSearch('2.37万人 通州', 1)[0]!;
     expect(index.chunks.get(hit.chunkId)!.articleId).toBe(edited.id);
@@ -146,7 +172,7 @@ describe('runIndexer: incremental', () => {
     const other = fakeEmbedder({ modelId: 'org/other', dim: 32 });
     const changedModel = await run({ embedder: other });
     expect(changedModel.rebuildReason).toContain('model changed (test/fake-embedder → org/other)');
-    expect(other.embeddedCount).toBe(changedModel.chunks);
+    expect(other.embeddedCount).toBe(textsOf(loadIndex(ws.indexDir) as MemoryIndex).size);
     expect(loadIndex(ws.indexDir, { modelId: 'org/other' }).manifest.model?.dim).toBe(32);
 
     const keyword = await run({ embedder: null, modelError: 'model missing' });

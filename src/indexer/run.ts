@@ -31,10 +31,12 @@ import { IndexError } from '../store/errors.js';
 import { VectorIndex, type HnswParams } from '../store/hnsw.js';
 import { headlineOf, KeywordIndex } from '../store/keyword.js';
 import { readGeneration, readManifest } from '../store/load.js';
+import { articleSentenceSpans, SentenceStore } from '../store/sentences.js';
 import { acquireLock } from '../store/lock.js';
 import { FORMAT_VERSION, MemoryIndex, saveIndex, type ManifestFile } from '../store/memory.js';
 import type { IndexManifest } from '../store/types.js';
 import type { Article, Chunk, SearchMode } from '../types.js';
+import { denseStatsStale, measureDenseStats } from './dense-stats.js';
 import { hashBytes, listPages } from './pages.js';
 
 /** Chunk ceiling in keyword-only mode (no model tokenizer; sized with `estimateTokens`). */
@@ -44,8 +46,12 @@ const EMBED_SLICE = 256;
 
 export interface IndexProgress {
   phase: 'parse' | 'embed' | 'write';
+  /** Embed phase: texts (chunk passages and sentences) done / to do. */
   done: number;
   total: number;
+  /** Embed phase: chunks whose passage and sentences are embedded, of all to embed. */
+  chunks?: number;
+  totalChunks?: number;
 }
 
 export interface RunIndexerOptions {
@@ -71,6 +77,10 @@ export interface IndexRunResult extends IndexSummary {
   written: boolean;
   /** Why a full rebuild was done, if it was. */
   rebuildReason: string | null;
+  /** Sentence vectors added (hybrid; see store/sentences.ts). */
+  sentencesEmbedded: number;
+  /** Texts whose vectors came from the previous version of a changed article instead of the model. */
+  reusedVectors: number;
 }
 
 /** Keyword-only warnings already given by this process (once per model + reason). */
@@ -158,6 +168,8 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
         generation: prevGen,
         written: false,
         rebuildReason: null,
+        sentencesEmbedded: 0,
+        reusedVectors: 0,
       };
       log.info({ dir, generation: prevGen }, 'index: up to date, nothing written');
       return summary;
@@ -202,7 +214,9 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
       delete files[file];
     }
 
-    // Parse changed pages and diff their articles.
+    // Parse changed pages and diff their articles. A changed article's old vectors (by text) are kept
+    // for this run: most of its sentences, and often some chunks, did not change.
+    const previousVectors = new Map<string, Float32Array>();
     const todo: { article: Article; kind: 'added' | 'changed' }[] = [];
     let previousArticles: Map<string, Article> | null | undefined;
     const loadPrevious = (): Map<string, Article> | null => {
@@ -249,6 +263,7 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
           index.refreshArticle(article);
           unchanged++;
         } else if (entry) {
+          rememberVectors(index, article.id, previousVectors);
           index.removeArticle(article.id);
           todo.push({ article, kind: 'changed' });
         } else {
@@ -265,41 +280,72 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
     }
     progress({ phase: 'parse', done: pages.length, total: pages.length });
 
-    // Chunk and embed what is new or changed.
+    // Chunk and embed what is new or changed: each chunk (as a passage) and each sentence (for the
+    // answer path), texts already embedded — in this slice, or in the previous version of a changed
+    // article — are not embedded again.
     const work = todo.map(({ article, kind }) => {
       const chunks = chunkArticle(article, { ...chunkSizing(article, embedder), firstId: index.manifest.nextChunkId });
       index.manifest.nextChunkId += chunks.length;
-      return { article, kind, chunks };
+      const spans = embedder ? articleSentenceSpans(article, chunks) : [];
+      return { article, kind, chunks, spans };
     });
     const totalChunks = work.reduce((n, w) => n + w.chunks.length, 0);
+    const totalTexts = work.reduce((n, w) => n + w.chunks.length + w.spans.length, 0);
     let embedded = 0;
-    if (embedder && totalChunks > 0) progress({ phase: 'embed', done: 0, total: totalChunks });
+    let sentencesEmbedded = 0;
+    let textsDone = 0;
+    let reused = 0;
+    if (embedder && totalChunks > 0) progress({ phase: 'embed', done: 0, total: totalTexts, chunks: 0, totalChunks });
     // Embed in slices of whole articles, adding each article once its vectors are in.
     for (let i = 0; i < work.length; ) {
       let j = i;
       let n = 0;
       while (j < work.length && (n === 0 || n + (work[j]?.chunks.length ?? 0) <= EMBED_SLICE)) n += work[j++]?.chunks.length ?? 0;
       const slice = work.slice(i, j);
-      let vectors: Float32Array[] | null = null;
+      let vectorOf: ((text: string) => Float32Array) | null = null;
       if (embedder) {
-        const texts = slice.flatMap((w) => w.chunks.map((c) => passageText(w.article, c)));
-        const base = embedded;
-        vectors = texts.length
-          ? await embedder.embedPassages(texts, (done) => progress({ phase: 'embed', done: base + done, total: totalChunks }))
+        const unique = new Map<string, Float32Array | null>();
+        let sliceTexts = 0;
+        for (const w of slice) {
+          for (const c of w.chunks) unique.set(passageText(w.article, c), null);
+          for (const sp of w.spans) unique.set(w.article.text.slice(sp.start, sp.end), null);
+          sliceTexts += w.chunks.length + w.spans.length;
+        }
+        const todoTexts: string[] = [];
+        for (const t of unique.keys()) {
+          const old = previousVectors.get(t);
+          if (old) {
+            unique.set(t, old);
+            reused++;
+          } else todoTexts.push(t);
+        }
+        const base = textsDone;
+        const chunksBefore = embedded;
+        const vecs = todoTexts.length
+          ? await embedder.embedPassages(todoTexts, (done) =>
+              progress({ phase: 'embed', done: base + Math.round((done / todoTexts.length) * sliceTexts), total: totalTexts, chunks: chunksBefore, totalChunks }),
+            )
           : [];
-        if (vectors.length !== texts.length) throw new Error(`embedder returned ${vectors.length} vectors for ${texts.length} passages`);
-        embedded += texts.length;
-        progress({ phase: 'embed', done: embedded, total: totalChunks });
+        if (vecs.length !== todoTexts.length) throw new Error(`embedder returned ${vecs.length} vectors for ${todoTexts.length} passages`);
+        todoTexts.forEach((t, k) => unique.set(t, vecs[k] as Float32Array));
+        vectorOf = (t) => unique.get(t) as Float32Array;
+        textsDone += sliceTexts;
+        for (const w of slice) {
+          embedded += w.chunks.length;
+          sentencesEmbedded += w.spans.length;
+        }
+        progress({ phase: 'embed', done: textsDone, total: totalTexts, chunks: embedded, totalChunks });
       }
-      let k = 0;
       for (const w of slice) {
-        index.addArticle(w.article, w.chunks, vectors ? vectors.slice(k, k + w.chunks.length) : null);
-        k += w.chunks.length;
+        const chunkVectors = vectorOf ? w.chunks.map((c) => vectorOf(passageText(w.article, c))) : null;
+        const sentences = vectorOf ? { spans: w.spans, vectors: w.spans.map((sp) => vectorOf(w.article.text.slice(sp.start, sp.end))) } : undefined;
+        index.addArticle(w.article, w.chunks, chunkVectors, sentences);
         if (w.kind === 'added') added++;
         else changedCount++;
       }
       i = j;
     }
+    previousVectors.clear();
 
     if (index.vectors) {
       if (hnswChanged) {
@@ -311,6 +357,11 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
       index.manifest.hnsw = { M: index.vectors.params.M, efConstruction: index.vectors.params.efConstruction };
     }
     index.manifest.modelError = modelError;
+    if (embedder && index.sentences && denseStatsStale(index, embedder.modelId)) {
+      index.manifest.dense = await measureDenseStats(index, embedder);
+    } else if (!embedder) {
+      index.manifest.dense = null;
+    }
 
     const generation = await saveIndex(index, opts.saveHooks, (done, total) => progress({ phase: 'write', done, total }));
     let totalChunkCount = 0;
@@ -328,12 +379,30 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
       generation,
       written: true,
       rebuildReason: prev ? rebuildReason : null,
+      sentencesEmbedded,
+      reusedVectors: reused,
     };
     log.info({ dir, ...summary, skipped: skipped.length }, 'index: written');
     return summary;
   } finally {
     lock.release();
   }
+}
+
+/** Records the passage and sentence vectors of `articleId` by the text they embed (before it is removed). */
+function rememberVectors(index: MemoryIndex, articleId: string, into: Map<string, Float32Array>): void {
+  const article = index.articles.get(articleId);
+  if (!article || !index.vectors) return;
+  for (const c of index.chunksOf(articleId)) {
+    if (index.vectors.has(c.id)) into.set(passageText(article, c), index.vectors.vector(c.id));
+  }
+  const sentences = index.sentences;
+  if (!sentences) return;
+  const spans = sentences.spansOf(articleId);
+  sentences.vectorsOf(articleId).forEach((v, i) => {
+    const sp = spans[i];
+    if (sp) into.set(article.text.slice(sp.start, sp.end), v);
+  });
 }
 
 /** Why the previous index cannot be updated incrementally, or null when it can. */
@@ -362,6 +431,7 @@ function emptyIndex(dir: string, mode: SearchMode, embedder: Embedder | null, hn
     model: embedder ? { id: embedder.modelId, dim: embedder.dim, maxTokens: embedder.maxTokens } : null,
     modelError: null,
     hnsw: embedder ? { M: hnsw.M, efConstruction: hnsw.efConstruction } : null,
+    dense: null,
     createdAt: now,
     updatedAt: now,
     nextChunkId: 0,
@@ -369,7 +439,7 @@ function emptyIndex(dir: string, mode: SearchMode, embedder: Embedder | null, hn
     articles: {},
   };
   const vectors = embedder ? VectorIndex.create(embedder.dim, hnsw) : null;
-  return new MemoryIndex(dir, '', manifest, new Map(), new Map(), KeywordIndex.create(), vectors);
+  return new MemoryIndex(dir, '', manifest, new Map(), new Map(), KeywordIndex.create(), vectors, embedder ? SentenceStore.create(embedder.dim) : null);
 }
 
 /**

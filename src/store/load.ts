@@ -11,6 +11,7 @@ import { IndexCorruptError, IndexMismatchError, IndexNotFoundError } from './err
 import { VectorIndex } from './hnsw.js';
 import { KeywordIndex } from './keyword.js';
 import { FrozenKeywordIndex } from './keyword-frozen.js';
+import { SentenceStore } from './sentences.js';
 import { FORMAT_VERSION, MemoryIndex, type LoadedIndex, type StoredChunk } from './memory.js';
 import type { IndexManifest } from './types.js';
 
@@ -107,11 +108,13 @@ export function readGeneration(dir: string, gen: string, manifest: IndexManifest
     const lines = readLines(file(GEN_FILES.keyword));
     const keyword = writable ? KeywordIndex.fromLines(lines) : FrozenKeywordIndex.fromLines(lines);
     let vectors: VectorIndex | null = null;
+    let sentences: SentenceStore | null = null;
     if (manifest.mode === 'hybrid') {
       if (!manifest.model || !manifest.hnsw) throw new Error('hybrid manifest without model/hnsw settings');
       vectors = VectorIndex.read(file(GEN_FILES.vectors), manifest.model.dim, { ...manifest.hnsw, ef }, chunks.keys());
+      sentences = SentenceStore.read(genDir, manifest.model.dim);
     }
-    return new MemoryIndex(dir, gen, manifest, articles, chunks, keyword, vectors);
+    return new MemoryIndex(dir, gen, manifest, articles, chunks, keyword, vectors, sentences);
   } catch (e) {
     throw new IndexCorruptError(`${gen}: ${e instanceof Error ? e.message : String(e)}`, dir, { cause: e });
   }

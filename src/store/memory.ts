@@ -3,15 +3,16 @@
  * `loadIndex` hands it out read-only (as {@link SearchIndex}); the indexer mutates it and saves it
  * as a new generation with {@link saveIndex}.
  */
-import type { Article, Chunk, SearchMode } from '../types.js';
-import { GEN_FILES, saveGeneration, writeLinesSynced, type GenerationFile, type SaveHooks } from './disk.js';
+import type { Article, Chunk, SearchMode, SentenceSpan } from '../types.js';
+import { GEN_FILES, generationDir, saveGeneration, writeLinesSynced, type GenerationFile, type SaveHooks } from './disk.js';
 import type { VectorIndex } from './hnsw.js';
 import { KeywordIndex } from './keyword.js';
 import type { FrozenKeywordIndex } from './keyword-frozen.js';
-import type { IndexManifest, ScoredChunk, SearchIndex } from './types.js';
+import type { SentenceStore } from './sentences.js';
+import type { DenseStats, IndexManifest, ScoredChunk, SearchIndex } from './types.js';
 
 /** Bumped when the on-disk layout changes (files, their shapes). */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** A chunk as stored in chunks.json: its text is `article.text.slice(start, end)`, so it is not repeated. */
 export type StoredChunk = Omit<Chunk, 'text'>;
@@ -40,7 +41,17 @@ export class MemoryIndex implements LoadedIndex {
     /** Writers get a {@link KeywordIndex}; readers a {@link FrozenKeywordIndex} (see load.ts). */
     readonly keyword: KeywordIndex | FrozenKeywordIndex,
     public vectors: VectorIndex | null,
+    /** Hybrid: sentence vectors computed at index time (see sentences.ts). */
+    public sentences: SentenceStore | null = null,
   ) {}
+
+  get denseStats(): DenseStats | null {
+    return this.manifest.dense ?? null;
+  }
+
+  sentenceVector(articleId: string, start: number, end: number): Float32Array | null {
+    return this.sentences?.vector(articleId, start, end) ?? null;
+  }
 
   get mode(): SearchMode {
     return this.manifest.mode;
@@ -78,8 +89,11 @@ export class MemoryIndex implements LoadedIndex {
     return this.vectors ? this.vectors.search(vector, k) : [];
   }
 
-  /** Adds an article and its (already numbered) chunks; vectors, when given, are in chunk order. */
-  addArticle(article: Article, chunks: Chunk[], vectors: Float32Array[] | null): void {
+  /**
+   * Adds an article and its (already numbered) chunks; vectors, when given, are in chunk order;
+   * sentence vectors (hybrid) one per span, in span order.
+   */
+  addArticle(article: Article, chunks: Chunk[], vectors: Float32Array[] | null, sentences?: { spans: SentenceSpan[]; vectors: Float32Array[] }): void {
     if (this.articles.has(article.id)) throw new Error(`article ${article.id} is already in the index`);
     this.articles.set(article.id, article);
     for (const [i, c] of chunks.entries()) {
@@ -91,6 +105,10 @@ export class MemoryIndex implements LoadedIndex {
         this.vectors.add(c.id, v);
       }
     }
+    if (this.sentences) {
+      if (!sentences) throw new Error(`no sentence vectors for ${article.id}`);
+      this.sentences.add(article.id, sentences.spans, sentences.vectors);
+    }
     this.manifest.articles[article.id] = { file: article.file, hash: article.hash, chunkIds: chunks.map((c) => c.id) };
   }
 
@@ -98,6 +116,7 @@ export class MemoryIndex implements LoadedIndex {
   removeArticle(articleId: string): number {
     const entry = this.manifest.articles[articleId];
     this.articles.delete(articleId);
+    this.sentences?.remove(articleId);
     if (!entry) return 0;
     for (const id of entry.chunkIds) {
       this.chunks.delete(id);
@@ -140,6 +159,8 @@ export async function saveIndex(index: MemoryIndex, hooks: SaveHooks = {}, onFil
   ];
   const vectors = index.vectors;
   if (vectors) files.push({ name: GEN_FILES.vectors, write: (f) => vectors.write(f) });
+  const sentences = index.sentences;
+  if (sentences) files.push(...sentences.generationFiles());
   // The manifest goes last: a generation folder with a manifest is complete.
   files.push({ name: GEN_FILES.manifest, write: `${JSON.stringify(index.manifest)}\n` });
 
@@ -153,6 +174,7 @@ export async function saveIndex(index: MemoryIndex, hooks: SaveHooks = {}, onFil
     },
   });
   index.generation = gen;
+  sentences?.committed(generationDir(index.dir, gen));
   return gen;
 }
 

@@ -23,12 +23,49 @@ export interface IndexManifest {
   /** Why the model was not used (keyword-only mode), for /status and logs. */
   modelError: string | null;
   hnsw: { M: number; efConstruction: number } | null;
+  /** Hybrid: how this index's model spreads cosine similarities (see {@link DenseStats}); null in keyword-only mode. */
+  dense: DenseStats | null;
   createdAt: string;
   updatedAt: string;
   nextChunkId: number;
   /** Per page file: content hash, so unchanged pages skip parsing too. */
   files: Record<string, { hash: string; articleIds: string[] }>;
   articles: Record<string, ManifestArticle>;
+}
+
+/** Quantiles of a sample of cosine similarities. */
+export interface CosineDistribution {
+  n: number;
+  mean: number;
+  std: number;
+  p01: number;
+  p05: number;
+  p10: number;
+  p25: number;
+  p50: number;
+  p75: number;
+  p90: number;
+  p95: number;
+  p99: number;
+}
+
+/**
+ * The index's own dense similarity distribution, measured at index time with its model, so a ranker
+ * can normalise the question–sentence cosine without hand-set floors: each sampled article's headline
+ * is embedded as a question (`embedQuery`, query prefix and all) and compared with sentence vectors.
+ * `related`: the best cosine to a sentence of its own article (what an answerable question reaches);
+ * `unrelated`: cosines to sentences of other sampled articles (what chance reaches).
+ */
+export interface DenseStats {
+  /** How it was measured (bumped when the method changes). */
+  method: 'headline-query-vs-sentences/1';
+  modelId: string;
+  /** Articles in the index when measured; re-measured once the index grows or shrinks by 10 %. */
+  articlesAtMeasure: number;
+  sampledArticles: number;
+  related: CosineDistribution;
+  unrelated: CosineDistribution;
+  measuredAt: string;
 }
 
 /** A loaded, read-only index. */
@@ -48,4 +85,11 @@ export interface SearchIndex {
   keywordDf(term: string): number;
   /** Cosine similarity over chunk vectors, best first; [] in keyword-only mode. */
   denseSearch(vector: Float32Array, k: number): ScoredChunk[];
+  /**
+   * The index-time vector of sentence [start, end) of an article (spans as `splitSentences` cuts
+   * `Article.text`, or a chunk's text), or null when it has none (keyword-only index, unknown span).
+   */
+  sentenceVector(articleId: string, start: number, end: number): Float32Array | null;
+  /** The model's cosine distribution over this index (hybrid), for normalising dense evidence; else null. */
+  readonly denseStats: DenseStats | null;
 }

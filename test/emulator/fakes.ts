@@ -115,7 +115,7 @@ export function makeIndex(articles: Article[] = ARTICLES, mode: SearchMode = 'ke
   const chunks = new Map<number, Chunk>();
   let id = 0;
   for (const a of articles) chunks.set(id, { id: id++, articleId: a.id, ordinal: 0, start: 0, end: a.text.length, text: a.text, tokens: a.text.length });
-  const manifest = { formatVersion: 1, chunkerVersion: 1, mode, model: null, modelError: null, hnsw: null, createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z', nextChunkId: id, files: {}, articles: {} } satisfies IndexManifest;
+  const manifest = { formatVersion: 1, chunkerVersion: 1, mode, model: null, modelError: null, hnsw: null, dense: null, createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z', nextChunkId: id, files: {}, articles: {} } satisfies IndexManifest;
   return {
     dir: '/tmp/fake-index',
     manifest,
@@ -127,6 +127,8 @@ export function makeIndex(articles: Article[] = ARTICLES, mode: SearchMode = 'ke
     keywordDocCount: () => chunks.size,
     keywordDf: () => 0,
     denseSearch: () => [],
+    sentenceVector: () => null,
+    denseStats: null,
   };
 }
 

@@ -9,7 +9,8 @@
  */
 import { loadConfig } from '../src/config.js';
 import { loadEmbedder } from '../src/embed/load.js';
-import { runIndexer, type IndexProgress } from '../src/indexer/run.js';
+import { progressReporter } from '../src/indexer/progress.js';
+import { runIndexer } from '../src/indexer/run.js';
 import { createLogger } from '../src/log.js';
 
 const USAGE = `Usage: npm run index [-- --full] [-- --json]
@@ -45,29 +46,6 @@ function parseArgs(argv: string[]): Args {
 
 class UsageError extends Error {}
 
-/** A one-line progress bar on stderr, redrawn at most every 100 ms. */
-function progressBar(stream: NodeJS.WriteStream): { update(p: IndexProgress): void; done(): void } {
-  const labels = { parse: 'Reading pages', embed: 'Embedding   ', write: 'Writing     ' } as const;
-  let last = 0;
-  let shown = false;
-  return {
-    update(p) {
-      const now = Date.now();
-      if (now - last < 100 && p.done < p.total) return;
-      last = now;
-      const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - 40));
-      const ratio = p.total > 0 ? Math.min(1, p.done / p.total) : 1;
-      const filled = Math.round(ratio * width);
-      const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-      stream.write(`\r\x1b[K${labels[p.phase]} ${bar} ${String(Math.round(ratio * 100)).padStart(3)}% ${p.done}/${p.total}`);
-      shown = true;
-    },
-    done() {
-      if (shown) stream.write('\r\x1b[K');
-    },
-  };
-}
-
 async function main(): Promise<number> {
   let args: Args;
   try {
@@ -85,7 +63,7 @@ async function main(): Promise<number> {
   const log = createLogger(config.LOG_LEVEL, 2);
   const started = performance.now();
   const load = await loadEmbedder(config, log);
-  const bar = process.stderr.isTTY ? progressBar(process.stderr) : null;
+  const bar = args.json && !process.stderr.isTTY ? null : progressReporter(process.stderr);
   let summary;
   try {
     summary = await runIndexer({

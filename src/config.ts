@@ -49,6 +49,8 @@ export const ConfigSchema = z.object({
   HF_ENDPOINT: z.url().optional(),
   EMBED_DTYPE: z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'auto']).default('q8'),
   EMBED_BATCH: z.coerce.number().int().min(1).max(256).default(16),
+  /** onnxruntime intra-op threads for the model; 0 = one per core (onnxruntime's own default). */
+  EMBED_THREADS: z.coerce.number().int().min(0).max(256).default(0),
   EMBED_CACHE_DIR: z.string().optional(),
   /** Preset overrides for models without a preset (or to tune one). A prefix of "-" means none. */
   EMBED_QUERY_PREFIX: z.string().optional(),

@@ -91,5 +91,27 @@ describe('runBench at --chunks 300', () => {
     expect(r.rss_peak_mb).toBeGreaterThan(0);
     expect(r.index_mb).toBeGreaterThan(0);
     expect(r.targets.length).toBeGreaterThan(0);
+    expect(Object.keys(r)).toEqual(expect.arrayContaining(['bot_rss_mb', 'reindex_one_page']));
+    expect(r.keyword.build_s).toBeCloseTo(r.keyword.build_ms / 1000, 1);
+  }, 180_000);
+});
+
+describe('runBench --model-shape (a small custom shape)', () => {
+  it('measures a generated model through the real pipeline; answering embeds nothing but the question', async () => {
+    const r = await runBench({ modelShape: 'bge-small-zh', modelLayers: 1, modelHidden: 32, modelVocab: 6000, questions: 20, onProgress: () => {} });
+    // Keys required by the brief.
+    expect(r.model).toMatchObject({ shape: 'bge-small-zh', dtype: 'q8' });
+    for (const k of ['forward_chunks_per_s', 'index_chunks_per_s', 'query_p95_ms', 'load_ms'] as const) expect(r.model![k]).toBeGreaterThan(0);
+    expect(r.ask.hybrid_p95_ms).toBeGreaterThan(0);
+    expect(r.ask.keyword_p95_ms).toBeGreaterThan(0);
+    expect(r.rss_peak_mb).toBeGreaterThan(0);
+    // The seed pages, with the model's own sizing; one vector per sentence, none embedded while answering.
+    expect(r.model!.model_id).toBe('bench/bert-L1-H32-V6000');
+    expect((r.model!.forward as { chunks: number }).chunks).toBe(r.chunks);
+    const sentences = r.index.sentences as { count: number };
+    expect(sentences.count).toBeGreaterThan(r.chunks);
+    expect(r.ask_embedded.passages_embedded_while_answering).toBe(0);
+    expect(r.ask_embedded.n).toBe(20);
+    expect(r.targets.map((t) => t.name)).toEqual(expect.arrayContaining([expect.stringContaining('hybrid ask p95')]));
   }, 180_000);
 });

@@ -47,6 +47,25 @@ export interface CountingEmbedder extends Embedder {
   passagesEmbedded: number;
 }
 
+/** Wraps a (real) embedder so the passages it embeds are counted (`embeddedCount`, like the fakes'). */
+export function countingEmbedder(base: Embedder): LowRankEmbedder & CountingEmbedder {
+  const e: LowRankEmbedder & CountingEmbedder = {
+    embeddedCount: 0,
+    passagesEmbedded: 0,
+    modelId: base.modelId,
+    dim: base.dim,
+    maxTokens: base.maxTokens,
+    countTokens: (t) => base.countTokens(t),
+    embedPassages: (texts, onProgress) => {
+      e.embeddedCount += texts.length;
+      e.passagesEmbedded += texts.length;
+      return base.embedPassages(texts, onProgress);
+    },
+    embedQuery: (text) => base.embedQuery(text),
+  };
+  return e;
+}
+
 /**
  * An Embedder whose `embedQuery` returns a vector computed beforehand (a Map lookup): no model time.
  * Passages (e.g. candidate sentences scored densely while answering) still go to `base`, and are counted.

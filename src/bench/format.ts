@@ -43,7 +43,7 @@ export function formatReport(r: BenchResult): string {
       ['brute force p50', r.hnsw.brute_p50_ms, `ms → speed-up ${r.hnsw.speedup}×`],
       ['ask p50 / p95 keyword', `${fmt(kw.p50_ms)} / ${fmt(kw.p95_ms)}`, `ms (answered ${fmt(kw.answered)})`],
       ['ask p50 / p95 hybrid', `${fmt(hy.p50_ms)} / ${fmt(hy.p95_ms)}`, `ms, question vectors precomputed (answered ${fmt(hy.answered)})`],
-      ['ask_embedded p50 / p95', `${r.ask_embedded.p50_ms} / ${r.ask_embedded.p95_ms}`, 'ms, tiny model embeds the question'],
+      ['ask_embedded p50 / p95', `${r.ask_embedded.p50_ms} / ${r.ask_embedded.p95_ms}`, `ms, ${String(r.ask_embedded.model ?? 'a model')} embeds the question`],
       ['index build (first run)', build.seconds, `s (${fmt(build.embedded)} embedded)`],
       ['re-index unchanged', r.reindex.seconds, `s, ${r.reindex.embedded} embedded`],
       ['re-index, one page edited', one.seconds, `s, ${fmt(one.embedded)} embedded`],
@@ -52,6 +52,23 @@ export function formatReport(r: BenchResult): string {
       ['peak RSS (indexer, bot)', r.rss_peak_mb, `MB; by phase ${Object.entries(r.rss_by_phase_mb).map(([k, v]) => `${k} ${v}`).join(', ')}`],
     ]),
   );
+  const mo = r.model;
+  if (mo) {
+    const fwd = (mo.forward ?? {}) as Obj;
+    const q = (mo.query ?? {}) as Obj;
+    const sent = (idx.sentences ?? {}) as Obj;
+    parts.push(`model: ${String(mo.model_id)} shape ${mo.shape} (${fmt(mo.parameters)} parameters, ${mo.dtype}, threads ${fmt(mo.threads)}, batch ${fmt(mo.batch)})`);
+    parts.push(
+      table([
+        ['model load', mo.load_ms, 'ms'],
+        ['raw forward', mo.forward_chunks_per_s, `chunks/s (${fmt(fwd.tokens_per_s)} tokens/s, mean ${fmt(fwd.mean_tokens)} tokens per chunk)`],
+        ['indexer embedding', mo.index_chunks_per_s, `chunks/s (${Math.round(Number(mo.index_vs_forward) * 100)} % of raw forward); with sentence vectors ${fmt(mo.index_chunks_per_s_with_sentences)} chunks/s`],
+        ['sentence vectors', sent.count, `sentences (${fmt(sent.per_chunk)} per chunk): ${fmt(sent.embed_s)} s of embedding (${Math.round(Number(sent.share_of_embed_time) * 100)} %), ${fmt(sent.mb)} MB (${Math.round(Number(sent.share_of_index) * 100)} % of the index)`],
+        ['question embedding p50 / p95', `${fmt(q.p50_ms)} / ${fmt(q.p95_ms)}`, 'ms'],
+        ['hybrid ask p50 / p95', `${fmt(r.ask_embedded.p50_ms)} / ${fmt(r.ask_embedded.p95_ms)}`, `ms end to end, question embedded (${fmt(r.ask_embedded.passages_embedded_while_answering)} passages embedded while answering)`],
+      ]),
+    );
+  }
   if (sweep.length) {
     parts.push('ef sweep:');
     parts.push(sweep.map((s) => `  ef ${String(s.ef).padStart(4)}  recall ${fmt(s.recall_at_10)}  p50 ${fmt(s.p50_ms)} ms  p95 ${fmt(s.p95_ms)} ms  speed-up ${fmt(s.speedup)}×`).join('\n'));

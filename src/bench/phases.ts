@@ -21,7 +21,8 @@ import { tokenize } from '../text/tokenize.js';
 import type { Article, Chunk } from '../types.js';
 import { createTinyModel } from './model/tiny.js';
 import { SIZING_MAX_TOKENS } from './corpus.js';
-import { lowRankEmbedder, precomputedQueries } from './embedder.js';
+import { countingEmbedder, lowRankEmbedder, precomputedQueries } from './embedder.js';
+import { loadBenchModel, modelPhase, type BenchModel } from './model-phase.js';
 import { Rng } from './random.js';
 import { collectGarbage, dirBytes, machineLoad, peakRssMb, round, summarize, timeBest } from './stats.js';
 import { bruteForceTopK, documentVectors, LowRankSpace, queryVectors, recallAt } from './vectors.js';
@@ -44,9 +45,11 @@ export interface PhaseInput {
   efSweep: number[];
   /** Environment overrides for loadConfig (HNSW_M, HNSW_EF…). */
   env: Record<string, string>;
+  /** `--model-shape`: the index and serve phases use this generated model instead of fakes. */
+  model?: BenchModel;
 }
 
-export type PhaseName = 'ingest' | 'hnsw' | 'index' | 'serve';
+export type PhaseName = 'ingest' | 'hnsw' | 'index' | 'serve' | 'model';
 
 const progress = (msg: string): void => {
   process.stderr.write(`[bench] ${msg}\n`);
@@ -294,7 +297,9 @@ export async function indexPhase(input: PhaseInput): Promise<Record<string, unkn
   const loadStart = machineLoad().load_avg_1m;
   const config = benchConfig(input);
   const log = createLogger('silent');
-  const embedder = lowRankEmbedder({ dim: input.dim, maxTokens: SIZING_MAX_TOKENS });
+  const embedder = input.model
+    ? countingEmbedder((await loadBenchModel(input.model)).embedder)
+    : lowRankEmbedder({ dim: input.dim, maxTokens: SIZING_MAX_TOKENS });
   fs.rmSync(input.indexDir, { recursive: true, force: true });
 
   const phaseTimer = (): { onProgress: (p: IndexProgress) => void; times: () => Record<string, number> } => {
@@ -341,6 +346,9 @@ export async function indexPhase(input: PhaseInput): Promise<Record<string, unkn
     if (fs.existsSync(f)) files[name] = round(fs.statSync(f).size / 2 ** 20, 2);
   }
   const indexBytes = dirBytes(input.indexDir);
+  let sentenceBytes = 0;
+  for (const f of fs.readdirSync(genDir)) if (f.startsWith('sentvec-') || f === 'sentences.ndjson') sentenceBytes += fs.statSync(path.join(genDir, f)).size;
+  const embedS = (first.embedMs.passages + first.embedMs.sentences) / 1000;
 
   progress('index: second run (nothing changed)');
   const before = embedder.embeddedCount;
@@ -371,7 +379,29 @@ export async function indexPhase(input: PhaseInput): Promise<Record<string, unkn
     articles: first.articles,
     chunks: first.chunks,
     skipped_pages: first.skipped.length,
-    build: { seconds: round(buildS, 2), embedded: first.embedded, ...buildPhases, rss_peak_mb: rssAfterBuild },
+    build: {
+      seconds: round(buildS, 2),
+      embedded: first.embedded,
+      sentences: first.sentencesEmbedded,
+      embed_passages_s: round(first.embedMs.passages / 1000, 2),
+      embed_sentences_s: round(first.embedMs.sentences / 1000, 2),
+      // The indexer's throughput over chunk passages (what the raw forward pass is compared with), and
+      // with the sentence vectors it also computes.
+      index_chunks_per_s: round(first.embedded / (first.embedMs.passages / 1000), 1),
+      index_chunks_per_s_with_sentences: round(first.embedded / embedS, 1),
+      index_chunks_per_cpu_s: round(first.embedded / (first.embedCpuMs.passages / 1000), 1),
+      embed_cpu_s: round((first.embedCpuMs.passages + first.embedCpuMs.sentences) / 1000, 2),
+      ...buildPhases,
+      rss_peak_mb: rssAfterBuild,
+    },
+    sentences: {
+      count: first.sentencesEmbedded,
+      per_chunk: round(first.sentencesEmbedded / Math.max(1, first.chunks), 2),
+      mb: round(sentenceBytes / 2 ** 20, 1),
+      share_of_index: round(sentenceBytes / Math.max(1, indexBytes), 3),
+      embed_s: round(first.embedMs.sentences / 1000, 2),
+      share_of_embed_time: round(first.embedMs.sentences / Math.max(1, first.embedMs.passages + first.embedMs.sentences), 3),
+    },
     reindex: { seconds: round(reindexS, 3), embedded: second.embedded, embedder_calls_delta: embedder.embeddedCount - before, written: second.written, unchanged: second.unchanged },
     reindex_one_page: {
       seconds: round(oneS, 2),
@@ -414,7 +444,8 @@ export async function servePhase(input: PhaseInput): Promise<Record<string, unkn
   const kwMs = await ask(null, 'keyword');
 
   // Hybrid: the question vectors are computed first, so only retrieval + fusion + quoting is timed.
-  const base = lowRankEmbedder({ dim: input.dim, maxTokens: SIZING_MAX_TOKENS });
+  const model = input.model ? await loadBenchModel(input.model) : null;
+  const base = model?.embedder ?? lowRankEmbedder({ dim: input.dim, maxTokens: SIZING_MAX_TOKENS });
   const vectors = new Map<string, Float32Array>();
   for (const q of questions) vectors.set(q, await base.embedQuery(q));
   progress('serve: hybrid mode (precomputed question vectors)');
@@ -424,20 +455,37 @@ export async function servePhase(input: PhaseInput): Promise<Record<string, unkn
     sentencesPerQuestion = pre.passagesEmbedded / (questions.length + Math.min(20, questions.length));
   });
 
-  // With a real (tiny) transformers.js model embedding each question.
+  // With a real transformers.js model embedding each question: the --model-shape model, else the tiny one.
   let embedded: Record<string, unknown> = { error: 'not run' };
-  const modelRoot = path.join(input.tmpDir, 'models');
-  const tiny = await createTinyModel(modelRoot, { dim: input.dim, modelId: 'bench/tiny-bert' });
-  const load = await loadEmbedder(
-    loadConfig({ EMBED_LOCAL_DIR: tiny.modelDir, EMBED_MODEL: tiny.modelId, EMBED_ALLOW_REMOTE: 'false', EMBED_DTYPE: 'fp32', LOG_LEVEL: 'silent' }),
-    createLogger('silent'),
-    { localOnly: true },
-  );
+  let load: Awaited<ReturnType<typeof loadEmbedder>>;
+  let modelInfo: Record<string, unknown>;
+  if (model) {
+    load = { ok: true, embedder: countingEmbedder(model.embedder) };
+    modelInfo = { model: model.embedder.modelId, dim: model.embedder.dim, dtype: input.model?.dtype };
+  } else {
+    const tiny = await createTinyModel(path.join(input.tmpDir, 'models'), { dim: input.dim, modelId: 'bench/tiny-bert' });
+    load = await loadEmbedder(
+      loadConfig({ EMBED_LOCAL_DIR: tiny.modelDir, EMBED_MODEL: tiny.modelId, EMBED_ALLOW_REMOTE: 'false', EMBED_DTYPE: 'fp32', LOG_LEVEL: 'silent' }),
+      createLogger('silent'),
+      { localOnly: true },
+    );
+    modelInfo = { model: tiny.modelId, dim: tiny.dim };
+  }
   if (load.ok) {
-    progress('serve: hybrid mode with the tiny model embedding each question');
-    const embMs = await timeBest(questions, (q) => load.embedder.embedQuery(q));
-    const askMs = await ask(load.embedder, 'embedded');
-    embedded = { ...summarize(askMs.best), first_pass: summarize(askMs.first), embed_only: summarize(embMs.best), model: tiny.modelId, dim: tiny.dim };
+    const emb = load.embedder;
+    progress(`serve: hybrid mode with ${String(modelInfo.model)} embedding each question`);
+    const embMs = await timeBest(questions, (q) => emb.embedQuery(q));
+    const passagesBefore = 'passagesEmbedded' in emb ? (emb as { passagesEmbedded: number }).passagesEmbedded : 0;
+    const askMs = await ask(emb, 'embedded');
+    const passagesAsked = 'passagesEmbedded' in emb ? (emb as { passagesEmbedded: number }).passagesEmbedded - passagesBefore : 0;
+    embedded = {
+      ...summarize(askMs.best),
+      first_pass: summarize(askMs.first),
+      embed_only: summarize(embMs.best),
+      ...modelInfo,
+      // Passages (candidate sentences) the model embedded while answering: 0 with index-time sentence vectors.
+      passages_embedded_while_answering: passagesAsked,
+    };
   } else {
     embedded = { error: load.reason };
   }
@@ -469,4 +517,5 @@ export const PHASES: Record<PhaseName, (input: PhaseInput) => Promise<Record<str
   hnsw: hnswPhase,
   index: indexPhase,
   serve: servePhase,
+  model: modelPhase,
 };

@@ -176,7 +176,10 @@ async function loadOnce(config: Config, log: Logger, opts: LoadEmbedderOptions):
       dtype: dtype.use,
       device: 'cpu',
       local_files_only: !allowRemote,
-      session_options: { logSeverityLevel: ORT_LOG_ERRORS_ONLY },
+      session_options: {
+        logSeverityLevel: ORT_LOG_ERRORS_ONLY,
+        ...(config.EMBED_THREADS > 0 ? { intraOpNumThreads: config.EMBED_THREADS, interOpNumThreads: 1 } : {}),
+      },
       ...(willDownload ? { progress_callback: downloadLogger(log, modelId) } : {}),
     })) as unknown as FeatureExtractorLike;
     try {

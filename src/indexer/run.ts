@@ -81,6 +81,10 @@ export interface IndexRunResult extends IndexSummary {
   sentencesEmbedded: number;
   /** Texts whose vectors came from the previous version of a changed article instead of the model. */
   reusedVectors: number;
+  /** Time in the model: chunk passages, and sentences (what sentence vectors add to a build). */
+  embedMs: { passages: number; sentences: number };
+  /** CPU time of this process (all threads) over the same calls: steadier than wall time on a shared machine. */
+  embedCpuMs: { passages: number; sentences: number };
 }
 
 /** Keyword-only warnings already given by this process (once per model + reason). */
@@ -170,6 +174,8 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
         rebuildReason: null,
         sentencesEmbedded: 0,
         reusedVectors: 0,
+        embedMs: { passages: 0, sentences: 0 },
+        embedCpuMs: { passages: 0, sentences: 0 },
       };
       log.info({ dir, generation: prevGen }, 'index: up to date, nothing written');
       return summary;
@@ -295,6 +301,8 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
     let sentencesEmbedded = 0;
     let textsDone = 0;
     let reused = 0;
+    const embedMs = { passages: 0, sentences: 0 };
+    const embedCpuMs = { passages: 0, sentences: 0 };
     if (embedder && totalChunks > 0) progress({ phase: 'embed', done: 0, total: totalTexts, chunks: 0, totalChunks });
     // Embed in slices of whole articles, adding each article once its vectors are in.
     for (let i = 0; i < work.length; ) {
@@ -311,23 +319,35 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
           for (const sp of w.spans) unique.set(w.article.text.slice(sp.start, sp.end), null);
           sliceTexts += w.chunks.length + w.spans.length;
         }
-        const todoTexts: string[] = [];
+        // Passages first, then sentences: two length-sorted runs, timed apart (see IndexRunResult.embedMs).
+        const isPassage = new Set<string>();
+        for (const w of slice) for (const c of w.chunks) isPassage.add(passageText(w.article, c));
+        const todoTexts: [string[], string[]] = [[], []];
         for (const t of unique.keys()) {
           const old = previousVectors.get(t);
           if (old) {
             unique.set(t, old);
             reused++;
-          } else todoTexts.push(t);
+          } else todoTexts[isPassage.has(t) ? 0 : 1].push(t);
         }
         const base = textsDone;
         const chunksBefore = embedded;
-        const vecs = todoTexts.length
-          ? await embedder.embedPassages(todoTexts, (done) =>
-              progress({ phase: 'embed', done: base + Math.round((done / todoTexts.length) * sliceTexts), total: totalTexts, chunks: chunksBefore, totalChunks }),
-            )
-          : [];
-        if (vecs.length !== todoTexts.length) throw new Error(`embedder returned ${vecs.length} vectors for ${todoTexts.length} passages`);
-        todoTexts.forEach((t, k) => unique.set(t, vecs[k] as Float32Array));
+        const todoCount = todoTexts[0].length + todoTexts[1].length;
+        let doneBefore = 0;
+        for (const [kind, texts] of todoTexts.entries()) {
+          if (texts.length === 0) continue;
+          const t0 = performance.now();
+          const c0 = process.cpuUsage();
+          const vecs = await embedder.embedPassages(texts, (done) =>
+            progress({ phase: 'embed', done: base + Math.round(((doneBefore + done) / todoCount) * sliceTexts), total: totalTexts, chunks: chunksBefore, totalChunks }),
+          );
+          embedMs[kind === 0 ? 'passages' : 'sentences'] += performance.now() - t0;
+          const cpu = process.cpuUsage(c0);
+          embedCpuMs[kind === 0 ? 'passages' : 'sentences'] += (cpu.user + cpu.system) / 1000;
+          if (vecs.length !== texts.length) throw new Error(`embedder returned ${vecs.length} vectors for ${texts.length} passages`);
+          texts.forEach((t, k) => unique.set(t, vecs[k] as Float32Array));
+          doneBefore += texts.length;
+        }
         vectorOf = (t) => unique.get(t) as Float32Array;
         textsDone += sliceTexts;
         for (const w of slice) {
@@ -381,6 +401,8 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
       rebuildReason: prev ? rebuildReason : null,
       sentencesEmbedded,
       reusedVectors: reused,
+      embedMs: { passages: Math.round(embedMs.passages), sentences: Math.round(embedMs.sentences) },
+      embedCpuMs: { passages: Math.round(embedCpuMs.passages), sentences: Math.round(embedCpuMs.sentences) },
     };
     log.info({ dir, ...summary, skipped: skipped.length }, 'index: written');
     return summary;
@@ -446,7 +468,7 @@ function emptyIndex(dir: string, mode: SearchMode, embedder: Embedder | null, hn
  * Token counting and ceiling for an article's chunks. With a model: its tokenizer, with the
  * headline prefix counted (dropped when the headline alone would take over a quarter of the budget).
  */
-function chunkSizing(article: Article, embedder: Embedder | null): { countTokens: (t: string) => number; maxTokens: number } {
+export function chunkSizing(article: Article, embedder: Embedder | null): { countTokens: (t: string) => number; maxTokens: number } {
   if (!embedder) return { countTokens: estimateTokens, maxTokens: KEYWORD_MAX_TOKENS };
   const prefix = `${headlineOf(article)}\n`;
   if (embedder.countTokens(prefix) > embedder.maxTokens / 4) return { countTokens: (t) => embedder.countTokens(t), maxTokens: embedder.maxTokens };

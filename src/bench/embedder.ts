@@ -47,8 +47,23 @@ export interface CountingEmbedder extends Embedder {
   passagesEmbedded: number;
 }
 
-/** Wraps a (real) embedder so the passages it embeds are counted (`embeddedCount`, like the fakes'). */
-export function countingEmbedder(base: Embedder): LowRankEmbedder & CountingEmbedder {
+/**
+ * An Embedder whose `embedQuery` returns a vector computed beforehand (a Map lookup): no model time.
+ * Passages (e.g. candidate sentences scored densely while answering) still go to `base`, and are counted.
+ */
+export function precomputedQueries(base: Embedder, vectors: ReadonlyMap<string, Float32Array>): CountingEmbedder {
+  return countingEmbedder(base, async (text) => {
+    const v = vectors.get(text);
+    if (!v) throw new Error(`no precomputed vector for question: ${text}`);
+    return v;
+  });
+}
+
+/**
+ * Wraps an embedder so the passages it embeds are counted (`passagesEmbedded`, and `embeddedCount`
+ * like the fakes'); questions go to `embedQuery` (default: the base's).
+ */
+export function countingEmbedder(base: Embedder, embedQuery: (text: string) => Promise<Float32Array> = (t) => base.embedQuery(t)): LowRankEmbedder & CountingEmbedder {
   const e: LowRankEmbedder & CountingEmbedder = {
     embeddedCount: 0,
     passagesEmbedded: 0,
@@ -61,31 +76,7 @@ export function countingEmbedder(base: Embedder): LowRankEmbedder & CountingEmbe
       e.passagesEmbedded += texts.length;
       return base.embedPassages(texts, onProgress);
     },
-    embedQuery: (text) => base.embedQuery(text),
-  };
-  return e;
-}
-
-/**
- * An Embedder whose `embedQuery` returns a vector computed beforehand (a Map lookup): no model time.
- * Passages (e.g. candidate sentences scored densely while answering) still go to `base`, and are counted.
- */
-export function precomputedQueries(base: Embedder, vectors: ReadonlyMap<string, Float32Array>): CountingEmbedder {
-  const e: CountingEmbedder = {
-    passagesEmbedded: 0,
-    modelId: base.modelId,
-    dim: base.dim,
-    maxTokens: base.maxTokens,
-    countTokens: (t) => base.countTokens(t),
-    embedPassages: (texts, onProgress) => {
-      e.passagesEmbedded += texts.length;
-      return base.embedPassages(texts, onProgress);
-    },
-    async embedQuery(text) {
-      const v = vectors.get(text);
-      if (!v) throw new Error(`no precomputed vector for question: ${text}`);
-      return v;
-    },
+    embedQuery,
   };
   return e;
 }

@@ -6,6 +6,22 @@
 
 export type ArticleKind = 'report' | 'photo';
 
+/**
+ * Where an article was published, from the page file's YAML front matter (`paper`, `date`, `page`,
+ * `url`) and the article's own `url:` line (which overrides the page's url). Every key is optional;
+ * an article of a page without front matter has no `meta` at all.
+ */
+export interface ArticleMeta {
+  /** Newspaper name without book-title marks, e.g. `劳动午报`. */
+  paper?: string;
+  /** Publication date, `YYYY-MM-DD`. */
+  date?: string;
+  /** Page (版) as printed: `3`, `A3`. */
+  page?: string;
+  /** http(s) link to the report online: the article's own `url:` line, else the page's `url`. */
+  url?: string;
+}
+
 /** One article (report or captioned photo item) cut out of a page file. */
 export interface Article {
   /** Stable across re-indexing while file and headline stay the same: `${fileStem}-${hash8(kicker|title)}`. */
@@ -29,7 +45,9 @@ export interface Article {
   paragraphs: string[];
   /** `paragraphs.join('\n')`; all character offsets (Chunk.start/end, quotes) point into this string. */
   text: string;
-  /** sha256 hex of everything above that affects indexing; drives incremental re-indexing. */
+  /** Publication data (paper, date, page, url); absent when the page gives none. */
+  meta?: ArticleMeta;
+  /** sha256 hex of everything above (meta included) that affects indexing; drives incremental re-indexing. */
   hash: string;
 }
 
@@ -82,6 +100,15 @@ export interface Citation {
   byline: string | null;
   kind: ArticleKind;
   score: number;
+  /** The article's publication data, for the source line the reader sees (see src/citation.ts). */
+  meta?: ArticleMeta;
+}
+
+/** The citation [n] of an article (its publication data included). */
+export function citationOf(a: Article, n: number, score: number): Citation {
+  const c: Citation = { n, articleId: a.id, file: a.file, title: a.title, kicker: a.kicker, byline: a.byline, kind: a.kind, score };
+  if (a.meta) c.meta = a.meta;
+  return c;
 }
 
 /** A verbatim sentence (or run of sentences) from one cited article. */
@@ -107,6 +134,12 @@ export interface Answer {
    * the keyword index is available (Chinese terms cannot match English words).
    */
   refusal?: 'empty' | 'weak-evidence' | 'no-match' | 'needs-model';
+  /**
+   * Further verbatim quotes for "更多 / More" (filled by src/answer/more.ts): best first, never
+   * overlapping the shown quotes, with their own citations numbered from 1. Absent or empty when
+   * there is nothing more worth showing.
+   */
+  more?: { quotes: Quote[]; citations: Citation[] };
 }
 
 export type Lang = 'zh' | 'en';

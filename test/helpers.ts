@@ -51,15 +51,18 @@ export interface RealBot {
   engine: Engine;
   state: State;
   bot: Bot<BotContext>;
+  /** The temp copy of the seed pages the engine indexes. */
+  seedsDir: string;
   stop(): Promise<void>;
 }
 
 /**
  * The real bot — real engine on a temp index of the seed pages (keyword-only), in-memory State —
- * long-polling the Bot API emulator on 127.0.0.1.
+ * long-polling the Bot API emulator on 127.0.0.1. `prepare` may edit the seed copies before indexing.
  */
-export async function startRealBot(prefix: string, env: Record<string, string> = {}): Promise<RealBot> {
+export async function startRealBot(prefix: string, env: Record<string, string> = {}, prepare?: (seedsDir: string) => void): Promise<RealBot> {
   const ws = tempWorkspace(prefix);
+  prepare?.(ws.seedsDir);
   const log = createLogger('silent');
   const emu = await BotApiEmulator.start();
   const config = testConfig(ws, { BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: emu.apiRoot, EMBED_LOCAL_DIR: `${ws.root}/models`, ...env });
@@ -72,6 +75,7 @@ export async function startRealBot(prefix: string, env: Record<string, string> =
     engine,
     state,
     bot,
+    seedsDir: ws.seedsDir,
     async stop() {
       await polling.stop();
       await engine.close();

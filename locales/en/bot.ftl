@@ -25,6 +25,9 @@ help =
     /help this help
 
 ## Answers
+# How sources are cited (src/citation.ts): zh 《劳动午报》2024年3月12日 第3版, en 劳动午报, 12 March 2024, p. 3
+cite-style = en
+start-link-broken = This link is incomplete or broken: its topic or question could not be read. Just send a question, or /subscribe to a topic.
 answer-sources = Sources
 btn-source = Source { $n }
 refusal-intro = Sorry, I found no sentence in the indexed reports that answers this question.
@@ -47,6 +50,7 @@ inline-nothing = Nothing relevant found, try rephrasing
 
 ## /sources
 sources-heading = { $pages } pages, { $articles } articles indexed
+sources-page = Page { $n }
 sources-photo = (photo)
 sources-empty = Nothing is indexed yet. An operator can run npm run index or send /reindex.
 

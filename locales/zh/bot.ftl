@@ -25,6 +25,9 @@ help =
     /help 本帮助
 
 ## 回答
+# How sources are cited (src/citation.ts): zh 《劳动午报》2024年3月12日 第3版, en 劳动午报, 12 March 2024, p. 3
+cite-style = zh
+start-link-broken = 这个链接不完整或已损坏，无法识别其中的话题或问题。可以直接发送问题，或用 /subscribe 话题 订阅。
 answer-sources = 来源
 btn-source = 原文 { $n }
 refusal-intro = 抱歉，在已收录的报道里没有找到能回答这个问题的原句。
@@ -47,6 +50,7 @@ inline-nothing = 没有找到相关报道，换个说法试试
 
 ## /sources
 sources-heading = 已收录 { $pages } 个版面、{ $articles } 篇文章
+sources-page = 版面 { $n }
 sources-photo = （图片）
 sources-empty = 还没有建立索引。请管理员运行 npm run index 或发送 /reindex。
 

@@ -11,7 +11,7 @@ import { termStatsOf } from '../search/stats.js';
 import type { SearchIndex } from '../store/types.js';
 import { splitSentences } from '../text/sentences.js';
 import { normalizeForMatch } from '../text/normalize.js';
-import { headlineOf, type Answer, type Article, type Citation, type Quote } from '../types.js';
+import { citationOf, headlineOf, type Answer, type Article, type Citation, type Quote } from '../types.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { cosine, scaleDense, sentenceVectors, type DenseScale } from './dense.js';
 import { coverage, residualOf, typeFactor, weighTerms, type TermWeights } from './score.js';
@@ -270,7 +270,7 @@ export async function answerQuestion(
       n = citations.length + 1;
       numberOf.set(s.article.id, n);
       const a = s.article;
-      citations.push({ n, articleId: a.id, file: a.file, title: a.title, kicker: a.kicker, byline: a.byline, kind: a.kind, score: round(s.score) });
+      citations.push(citationOf(a, n, round(s.score)));
     }
     const span = trimSpan(s.article.text, s.start, s.end);
     quotes.push({ text: s.article.text.slice(span.start, span.end), source: n, articleId: s.article.id, start: span.start, end: span.end });

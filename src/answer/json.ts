@@ -1,5 +1,6 @@
 /** The machine shape of an Answer printed by `npm run ask -- --json` (documented in the README). */
-import { headlineOf, type Answer } from '../types.js';
+import { sourceDetails } from '../citation.js';
+import { headlineOf, type Answer, type ArticleMeta } from '../types.js';
 
 export interface AnswerJson {
   id?: string;
@@ -7,7 +8,8 @@ export interface AnswerJson {
   answered: boolean;
   mode: Answer['mode'];
   quotes: { text: string; source: number }[];
-  sources: { n: number; articleId: string; file: string; title: string; byline: string | null; score: number }[];
+  /** `meta`: paper, date, page, url from the page's front matter (absent without). */
+  sources: { n: number; articleId: string; file: string; title: string; byline: string | null; score: number; meta?: ArticleMeta }[];
 }
 
 export function answerToJson(a: Answer, id?: string): AnswerJson {
@@ -18,7 +20,7 @@ export function answerToJson(a: Answer, id?: string): AnswerJson {
     mode: a.mode,
     quotes: a.quotes.map((q) => ({ text: q.text, source: q.source })),
     // `title` is the whole headline block (kicker + main line), as readers and the eval files name articles.
-    sources: a.citations.map((c) => ({ n: c.n, articleId: c.articleId, file: c.file, title: headlineOf(c), byline: c.byline, score: c.score })),
+    sources: a.citations.map((c) => ({ n: c.n, articleId: c.articleId, file: c.file, title: headlineOf(c), byline: c.byline, score: c.score, ...(c.meta ? { meta: c.meta } : {}) })),
   };
 }
 
@@ -32,8 +34,8 @@ export function answerToText(a: Answer): string {
   const lines = a.quotes.map((q) => `「${q.text}」[${q.source}]`);
   lines.push('', '来源 Sources:');
   for (const c of a.citations) {
-    const head = headlineOf(c);
-    lines.push(`[${c.n}] ${head} — ${c.file}${c.byline ? ` · ${c.byline}` : ''}`);
+    const details = sourceDetails(c, 'zh');
+    lines.push(`[${c.n}] ${headlineOf(c)}${details ? ` — ${details}` : ''}${c.meta?.url ? `\n    ${c.meta.url}` : ''}`);
   }
   return lines.join('\n');
 }

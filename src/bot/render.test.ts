@@ -60,8 +60,9 @@ describe('renderAnswer', () => {
     const parsed = parseTelegramHtml(html!);
     expect(parsed.text).toContain('吸纳工会会员14708人（含<新就业形态>劳动者）。 [1]');
     expect(parsed.text).toContain('“我们将继续推动 A&B 两类企业建会，”负责人说。 [1]');
-    expect(parsed.text).toContain('[2] 顺义区总工会持续推动“双沟通”提质增效 — 002_bbbb2222.txt · 记者 周美玉');
-    expect(parsed.text).toContain('[1] 深入学习贯彻 <党的二十大> 精神 通州区工会“双沟通” & 会员发展 — 001_aaaa1111.txt · 记者 王路曼 通讯员 于佳慧');
+    expect(parsed.text).toContain('[2] 顺义区总工会持续推动“双沟通”提质增效 — 记者 周美玉');
+    expect(parsed.text).toContain('[1] 深入学习贯彻 <党的二十大> 精神 通州区工会“双沟通” & 会员发展 — 记者 王路曼 通讯员 于佳慧');
+    expect(parsed.text).not.toContain('.txt');
     expect(parsed.entities.filter((e) => e.type === 'blockquote')).toHaveLength(3);
     expect(html).toContain('<b>来源</b>');
   });
@@ -127,7 +128,8 @@ describe('renderPassage', () => {
     const start = a.text.indexOf(sentence);
     const html = renderPassage(a, start, start + sentence.length)!;
     const parsed = parseTelegramHtml(html);
-    expect(parsed.text.startsWith('深入学习贯彻 <党的二十大> 精神 通州区工会“双沟通” & 会员发展\n001_aaaa1111.txt · 记者 王路曼 通讯员 于佳慧')).toBe(true);
+    expect(parsed.text.startsWith('深入学习贯彻 <党的二十大> 精神 通州区工会“双沟通” & 会员发展\n记者 王路曼 通讯员 于佳慧\n')).toBe(true);
+    expect(parsed.text).not.toContain('.txt');
     expect(parsed.text).toContain('本报讯'); // paragraph before
     expect(parsed.text).toContain('A&B'); // paragraph after
     const bold = parsed.entities.filter((e) => e.type === 'bold').map((e) => parsed.text.slice(e.offset, e.offset + e.length));
@@ -156,14 +158,17 @@ describe('other renderers', () => {
     }
     expect(new Set(results.map((r) => r.id)).size).toBe(2);
   });
-  it('sources: grouped by page file, split ≤ limit', () => {
+  it('sources: grouped by page, split ≤ limit; page files for admins only', () => {
     const messages = renderSources(makeIndex(), en, 150);
     expect(messages.length).toBeGreaterThan(1);
     expectValid(messages);
     const all = messages.map((m) => parseTelegramHtml(m).text).join('\n');
     expect(all).toContain('4 articles indexed');
-    expect(all.indexOf('001_aaaa1111.txt')).toBeLessThan(all.indexOf('002_bbbb2222.txt'));
+    expect(all).not.toContain('.txt');
+    expect(all.indexOf('Page 1')).toBeLessThan(all.indexOf('Page 2'));
     expect(all).toContain('春日劳动美 (photo)');
+    const admin = renderSources(makeIndex(), en, 150, { files: true }).map((m) => parseTelegramHtml(m).text).join('\n');
+    expect(admin.indexOf('001_aaaa1111.txt')).toBeLessThan(admin.indexOf('002_bbbb2222.txt'));
   });
   it('status is loud in keyword mode and escapes the model error', () => {
     const html = renderStatus({ mode: 'keyword', model: 'm<1>', modelError: 'fetch failed <ENOTFOUND> & co', pages: 1, articles: 2, chunks: 3, indexedAt: null }, en);
@@ -177,7 +182,16 @@ describe('other renderers', () => {
     expect(parseTelegramHtml(r).text).toContain('• <x>&y');
     expect(parseTelegramHtml(renderWelcome(en, { examples: ['a&b'], bot: 'b_bot' })).text).toContain('@b_bot');
   });
-  it('source line format: [n] kicker title — file · byline', () => {
-    expect(parseTelegramHtml(sourceLine({ n: 3, kicker: null, title: 'T', file: 'f.txt', byline: null })).text).toBe('[3] T — f.txt');
+  it('source line: [n] headline — 《paper》date page · byline, headline linked; no file name without metadata', () => {
+    expect(parseTelegramHtml(sourceLine({ n: 3, kicker: null, title: 'T', byline: null })).text).toBe('[3] T');
+    expect(parseTelegramHtml(sourceLine({ n: 3, kicker: 'K', title: 'T', byline: '记者 宗晓畅' })).text).toBe('[3] K T — 记者 宗晓畅');
+    const meta = { paper: '劳动午报', date: '2024-03-12', page: '3', url: 'https://example.org/a?x=1&y="2"' };
+    const zhLine = parseTelegramHtml(sourceLine({ n: 1, kicker: null, title: '<T>', byline: '记者 宗晓畅', meta }));
+    expect(zhLine.text).toBe('[1] <T> — 《劳动午报》2024年3月12日 第3版 · 记者 宗晓畅');
+    const link = zhLine.entities.find((e) => e.type === 'text_link')!;
+    expect(zhLine.text.slice(link.offset, link.offset + link.length)).toBe('<T>');
+    expect(link.url).toBe(meta.url);
+    expect(parseTelegramHtml(sourceLine({ n: 1, kicker: null, title: 'T', byline: null, meta }, 'en')).text).toBe('[1] T — 劳动午报, 12 March 2024, p. 3');
+    expect(parseTelegramHtml(sourceLine({ n: 1, kicker: null, title: 'T', byline: null, meta: { page: 'A3' } })).text).toBe('[1] T — A3版');
   });
 });

@@ -14,7 +14,9 @@
  * ```
  */
 import type { InlineQueryResultArticle } from 'grammy/types';
-import { headlineOf, type Answer, type Article, type Citation, type Quote } from '../types.js';
+import { citationHtml, citeLang, headlineHtml, publicationLine, sourceDetails } from '../citation.js';
+import { escapeHtml } from '../text/html.js';
+import { headlineOf, type Answer, type Article, type Citation, type Lang, type Quote } from '../types.js';
 import type { EngineStatus, IndexSummary } from '../engine.js';
 import type { SearchIndex } from '../store/types.js';
 
@@ -23,10 +25,7 @@ export const MAX_MESSAGE = 4096;
 /** A bound translation function (`ctx.t`, or `(k, v) => t(lang, k, v)`); its output is plain text. */
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
-/** Escapes text for Telegram HTML: `&`, `<`, `>` and `"` (for attribute values). */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/gu, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
-}
+export { escapeHtml };
 
 // ------------------------------------------------------------------------------------------------
 // Splitting
@@ -123,10 +122,9 @@ export function packBlocks(blocks: readonly string[], limit = MAX_MESSAGE, sep =
 /** `kicker title` as printed (kicker omitted when absent). */
 export const headline = headlineOf;
 
-/** `[n] kicker title — page file · byline`, escaped. */
-export function sourceLine(c: Pick<Citation, 'n' | 'kicker' | 'title' | 'file' | 'byline'>): string {
-  const by = c.byline ? ` · ${escapeHtml(c.byline)}` : '';
-  return `[${c.n}] ${escapeHtml(headline(c))} — ${escapeHtml(c.file)}${by}`;
+/** `[n] headline — 《paper》date page · byline` (see src/citation.ts): headline linked to the url; never the file name. */
+export function sourceLine(c: Pick<Citation, 'n' | 'kicker' | 'title' | 'byline' | 'meta'>, lang: Lang = 'zh'): string {
+  return `[${c.n}] ${citationHtml(c, lang)}`;
 }
 
 /** One quote as one or more `<blockquote>`s, each ending with its [n] and each ≤ limit. */
@@ -146,7 +144,14 @@ export function renderAnswer(answer: Answer, tr: Translate, limit = MAX_MESSAGE)
   const cited = new Set(answer.quotes.map((q) => q.source));
   const sources = answer.citations.filter((c) => cited.has(c.n)).sort((a, b) => a.n - b.n);
   const heading = `\n<b>${escapeHtml(tr('answer-sources'))}</b>`;
-  const lines = sources.map(sourceLine).flatMap((l) => (l.length > limit ? chunkText(l, limit, (s) => s.length) : [l]));
+  const lang = citeLang(tr);
+  const lines = sources.flatMap((c) => {
+    const l = sourceLine(c, lang);
+    if (l.length <= limit) return [l];
+    // Absurdly long: cut the plain (unlinked) line, so no cut falls inside a tag.
+    const details = sourceDetails(c, lang);
+    return chunkText(`[${c.n}] ${headline(c)}${details ? ` — ${details}` : ''}`, limit).map(escapeHtml);
+  });
   // The heading travels with at least the first source line.
   if (lines.length > 0) blocks.push(`${heading}\n${lines[0]!}`.length <= limit ? `${heading}\n${lines.shift()!}` : heading, ...lines);
   return packBlocks(blocks, limit);
@@ -169,9 +174,9 @@ function clip(html: string, limit: number): string {
 // ------------------------------------------------------------------------------------------------
 // 原文 n: the passage in context
 
-function articleHeader(a: Article): string {
-  const by = a.byline ? ` · ${escapeHtml(a.byline)}` : '';
-  return `<b>${escapeHtml(headline(a))}</b>\n${escapeHtml(a.file)}${by}`;
+function articleHeader(a: Article, lang: Lang): string {
+  const details = sourceDetails(a, lang);
+  return `<b>${headlineHtml(a)}</b>${details ? `\n${escapeHtml(details)}` : ''}`;
 }
 
 /**
@@ -179,7 +184,7 @@ function articleHeader(a: Article): string {
  * headline, page and byline. Narrows to the quote's own paragraphs, then to a window around the
  * quote, until it fits. undefined when the range is not inside the article (stale button).
  */
-export function renderPassage(article: Article, start: number, end: number, limit = MAX_MESSAGE): string | undefined {
+export function renderPassage(article: Article, start: number, end: number, limit = MAX_MESSAGE, lang: Lang = 'zh'): string | undefined {
   const text = article.text;
   if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end > start && end <= text.length)) return undefined;
   const paraStart = (i: number) => text.lastIndexOf('\n', i - 1) + 1;
@@ -193,7 +198,7 @@ export function renderPassage(article: Article, start: number, end: number, limi
   let ws = qs > 0 ? paraStart(qs - 1) : qs;
   let we = qe < text.length ? paraEnd(qe + 1) : qe;
   let qEnd = end;
-  const header = articleHeader(article);
+  const header = articleHeader(article, lang);
   const body = (s: number, e: number) => {
     const esc = (x: string) => escapeHtml(x).replace(/\n/gu, '\n\n');
     const pre = (s > 0 && text[s - 1] !== '\n' ? '…' : '') + esc(text.slice(s, start));
@@ -234,12 +239,12 @@ const truncate = (s: string, max: number) => {
 };
 
 /** Up to `max` article results: each quote with its source line, as a self-contained HTML message. */
-export function renderInlineResults(answer: Answer, idPrefix: string, max = 5): InlineQueryResultArticle[] {
+export function renderInlineResults(answer: Answer, idPrefix: string, max = 5, lang: Lang = 'zh'): InlineQueryResultArticle[] {
   const byN = new Map(answer.citations.map((c) => [c.n, c]));
   return answer.quotes.slice(0, max).flatMap((q, i) => {
     const c = byN.get(q.source);
     if (!c) return [];
-    const src = sourceLine(c);
+    const src = sourceLine(c, lang);
     const [first] = quoteBlocks(q, MAX_MESSAGE - src.length - 1);
     return [
       {
@@ -256,8 +261,11 @@ export function renderInlineResults(answer: Answer, idPrefix: string, max = 5): 
 // ------------------------------------------------------------------------------------------------
 // Listings
 
-/** /sources: every indexed article grouped by page file, split into messages at line boundaries. */
-export function renderSources(index: SearchIndex, tr: Translate, limit = MAX_MESSAGE): string[] {
+/**
+ * /sources: every indexed article grouped by page. Readers see each page as it is cited (paper, date,
+ * page — or "版面 n" without metadata) and never a file name; admins (`files: true`) see the page files.
+ */
+export function renderSources(index: SearchIndex, tr: Translate, limit = MAX_MESSAGE, opts: { files?: boolean } = {}): string[] {
   const byFile = new Map<string, Article[]>();
   for (const a of index.articles.values()) {
     const list = byFile.get(a.file) ?? [];
@@ -265,17 +273,21 @@ export function renderSources(index: SearchIndex, tr: Translate, limit = MAX_MES
     byFile.set(a.file, list);
   }
   const files = [...byFile.keys()].sort();
+  const lang = citeLang(tr);
   const blocks = [`<b>${escapeHtml(tr('sources-heading', { pages: files.length, articles: index.articles.size }))}</b>`];
-  for (const f of files) {
+  for (const [i, f] of files.entries()) {
     const arts = byFile.get(f)!.sort((a, b) => a.position - b.position);
     const lines = arts.map((a) => {
       const photo = a.kind === 'photo' ? ` ${escapeHtml(tr('sources-photo'))}` : '';
       const by = a.byline ? ` · ${escapeHtml(a.byline)}` : '';
-      return `• ${escapeHtml(headline(a))}${photo}${by}`;
+      return `• ${headlineHtml(a)}${photo}${by}`;
     });
-    const block = [`\n<b>${escapeHtml(f)}</b>`, ...lines].join('\n');
+    const pub = publicationLine(arts[0]?.meta, lang);
+    const title = opts.files ? (pub ? `${f} · ${pub}` : f) : (pub ?? tr('sources-page', { n: i + 1 }));
+    const heading = `\n<b>${escapeHtml(title)}</b>`;
+    const block = [heading, ...lines].join('\n');
     if (block.length <= limit) blocks.push(block);
-    else blocks.push(`\n<b>${escapeHtml(f)}</b>`, ...lines.flatMap((l) => (l.length > limit ? chunkText(l, limit, (s) => s.length) : [l])));
+    else blocks.push(heading, ...lines.map((l, j) => (l.length <= limit ? l : `• ${escapeHtml(truncate(headline(arts[j]!), 200))}`)));
   }
   return packBlocks(blocks, limit);
 }

@@ -88,7 +88,8 @@ describe('runDeliveryRound', () => {
     expect(text).toContain('&lt;特别&gt; 活动 &amp; 讲座'); // HTML escaped
     expect(text).toContain('同时属于话题：女职工'); // shown once, under its first topic
     expect(text).toContain('<blockquote>经开区总工会开展植树志愿活动。</blockquote>');
-    expect(text).toContain('来源：new-1.txt · 记者 测试');
+    expect(text).toContain('来源：记者 测试'); // the reader never sees a page file name
+    expect(text).not.toContain('.txt');
     expect(text).not.toContain('德胜街道');
     // Both subscriptions have their row for new-2; a second round sends nothing.
     expect(state.deliveries({ status: 'sent' })).toHaveLength(3);

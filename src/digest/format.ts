@@ -1,10 +1,13 @@
 /**
  * Pure composition of digest messages (no I/O): items grouped by topic, each with its headline,
- * one verbatim key sentence and its source (page file, byline); HTML-escaped; split into
+ * one verbatim key sentence and its source (src/citation.ts: paper, date, page, byline; the headline
+ * linked to the report's url); HTML-escaped; split into
  * Telegram messages of at most 4096 characters on item boundaries.
  */
 import type { DeliveryPayload, PlannedDelivery } from '../state/index.js';
 import type { Translate } from './i18n.js';
+import { citeLang, headlineHtml, sourceDetails } from '../citation.js';
+import { escapeHtml } from '../text/html.js';
 import { headlineOf } from '../types.js';
 
 /** Telegram's limit for one text message. */
@@ -12,10 +15,7 @@ export const MESSAGE_LIMIT = 4096;
 /** A key sentence longer than this is cut (the kept part stays verbatim) so one item always fits a message. */
 export const KEY_SENTENCE_MAX = 1200;
 
-/** Escapes text for Telegram HTML (`&`, `<`, `>`, `"`). */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/gu, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
-}
+export { escapeHtml };
 
 /** Headline block as printed: kicker line, then the main headline. */
 export const headline = headlineOf;
@@ -23,12 +23,9 @@ export const headline = headlineOf;
 /** One digest item: bold headline, the quoted key sentence, the source line. */
 export function formatItem(t: Translate, p: DeliveryPayload, alsoTopics: readonly string[] = []): string {
   const key = p.keySentence.length > KEY_SENTENCE_MAX ? `${p.keySentence.slice(0, KEY_SENTENCE_MAX)}…` : p.keySentence;
-  const source = p.byline ? `${p.file} · ${p.byline}` : p.file;
-  const lines = [
-    `▪️ <b>${escapeHtml(headline(p))}</b>`,
-    `<blockquote>${escapeHtml(key)}</blockquote>`,
-    escapeHtml(t('digest-source', { source })),
-  ];
+  const source = sourceDetails(p, citeLang(t));
+  const lines = [`▪️ <b>${headlineHtml(p)}</b>`, `<blockquote>${escapeHtml(key)}</blockquote>`];
+  if (source) lines.push(escapeHtml(t('digest-source', { source })));
   if (alsoTopics.length) lines.push(`<i>${escapeHtml(t('digest-also', { topics: alsoTopics.join('、') }))}</i>`);
   return lines.join('\n');
 }

@@ -27,6 +27,7 @@ export function toPayload(m: TopicMatch): DeliveryPayload {
     kicker: m.article.kicker,
     title: m.article.title,
     byline: m.article.byline,
+    ...(m.article.meta ? { meta: m.article.meta } : {}),
     keySentence: m.keySentence,
     score: m.score,
   };

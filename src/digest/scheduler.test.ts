@@ -101,7 +101,7 @@ describe('DigestScheduler index changes', () => {
     await new Promise((r) => setTimeout(r, 200));
     await scheduler.stop();
     expect(api.sent.map((m) => m.chatId)).toEqual([1, 2]);
-    expect(api.sent.every((m) => m.text.includes('new-2.txt') && m.text.includes('new-1.txt'))).toBe(true);
+    expect(api.sent.every((m) => m.text.includes('又一篇植树报道') && m.text.includes('新的植树报道'))).toBe(true);
     state.close();
   });
 

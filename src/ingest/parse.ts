@@ -7,9 +7,10 @@
  * report names its photographer. The banner at the top of the page belongs to no article.
  */
 import { createHash } from 'node:crypto';
-import type { Article, ArticleKind } from '../types.js';
+import type { Article, ArticleKind, ArticleMeta } from '../types.js';
 import { creditKind, splitBlocks } from './blocks.js';
 import { formatByline, parseByline, parseCreditLine } from './byline.js';
+import { compact, extractUrlLines, FrontMatterError, splitFrontMatter } from './front-matter.js';
 import { type PageBlock, repairPage } from './repair.js';
 
 export interface ParsePageResult {
@@ -96,6 +97,16 @@ export function fileStem(file: string): string {
  */
 export function parsePage(file: string, content: string): ParsePageResult {
   if (!content.trim()) throw new PageParseError(file, 'empty page');
+  let pageMeta: ArticleMeta | undefined;
+  let urls: { line: number; url: string }[];
+  try {
+    const fm = splitFrontMatter(content);
+    pageMeta = fm.meta;
+    ({ body: content, urls } = extractUrlLines(fm.body));
+  } catch (e) {
+    if (e instanceof FrontMatterError) throw new PageParseError(file, e.message);
+    throw e;
+  }
   const { blocks, warnings: repairWarnings } = repairPage(splitBlocks(content));
   const warnings = repairWarnings.map((w) => `${file}: ${w}`);
   const warn = (line: number, msg: string): void => {
@@ -163,6 +174,14 @@ export function parsePage(file: string, content: string): ParsePageResult {
     }
   }
 
+  // An article's own `url:` line: the last one between its headline and the next article's.
+  const ownUrl = new Map<Draft, string>();
+  for (const u of urls) {
+    const owner = [...drafts].reverse().find((d) => (d.headings[0] as PageBlock).line < u.line);
+    if (owner) ownUrl.set(owner, u.url);
+    else warn(u.line, `url line before any headline, ignored: ${u.url}`);
+  }
+
   const articles: Article[] = [];
   const stem = fileStem(file);
   const seen = new Map<string, number>();
@@ -211,6 +230,7 @@ export function parsePage(file: string, content: string): ParsePageResult {
     const id = n === 1 ? base : `${base}-${n}`;
 
     const text = d.paragraphs.join('\n');
+    const meta = compact({ ...pageMeta, url: ownUrl.get(d) ?? pageMeta?.url });
     const content = {
       id,
       file,
@@ -224,6 +244,8 @@ export function parsePage(file: string, content: string): ParsePageResult {
       kind,
       paragraphs: fields.paragraphs,
       text,
+      // Only when present, so the hashes of pages without metadata stay what they were.
+      ...(meta ? { meta } : {}),
     };
     articles.push({ ...content, hash: sha('sha256', JSON.stringify(content)) });
   }

@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Lang } from '../types.js';
+import type { ArticleMeta, Lang } from '../types.js';
 import { normalizeForMatch } from '../text/normalize.js';
 import { migrate } from './migrations.js';
 
@@ -56,6 +56,8 @@ export interface DeliveryPayload {
   kicker: string | null;
   title: string;
   byline: string | null;
+  /** Paper, date, page, url (absent for pages without front matter and for rows planned before it existed). */
+  meta?: ArticleMeta;
   keySentence: string;
   score: number;
 }

@@ -40,7 +40,8 @@ describe('bot end to end (real engine on a temp index, emulator)', () => {
     const text = textOf(reply);
     expect(text).toContain('14708');
     expect(text).toMatch(/ \[1\]/u);
-    expect(text).toMatch(/\n\[1\] (.+ )?顺义区总工会持续推动“双沟通”提质增效 — 000_bdfee85d2e472dd3\.txt · 记者 王路曼/u);
+    expect(text).toMatch(/\n\[1\] (.+ )?顺义区总工会持续推动“双沟通”提质增效 — 记者 王路曼/u);
+    expect(text).not.toContain('.txt'); // without page metadata the headline and byline stand alone
     expect(reply.parsed!.entities.some((e) => e.type === 'blockquote')).toBe(true);
 
     // 原文 1: the quoted sentence, located by its offsets, is bold in the passage
@@ -50,7 +51,7 @@ describe('bot end to end (real engine on a temp index, emulator)', () => {
     const passage = await emu.waitForCall((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === u, { since });
     const ptext = textOf(passage);
     expect(ptext.split('\n')[0]).toContain('顺义区总工会持续推动“双沟通”提质增效');
-    expect(ptext.split('\n')[1]).toBe('000_bdfee85d2e472dd3.txt · 记者 王路曼');
+    expect(ptext.split('\n')[1]).toBe('记者 王路曼');
     const bold = passage.parsed!.entities.filter((e) => e.type === 'bold').map((e) => ptext.slice(e.offset, e.offset + e.length));
     expect(bold.some((b) => b.includes('吸纳工会会员14708人'))).toBe(true);
   });
@@ -72,7 +73,8 @@ describe('bot end to end (real engine on a temp index, emulator)', () => {
     await emu.idle(300);
     const all = emu.sentTo(u, first.since).map(textOf).join('\n');
     expect(all).toContain(`已收录 ${status.pages} 个版面、${status.articles} 篇文章`);
-    for (const f of ['000_bdfee85d2e472dd3.txt', '001_171a289de099f801.txt', '004_cc9c78c2bee4b940.txt']) expect(all).toContain(f);
+    expect(all).not.toContain('.txt'); // page files are for admins
+    for (const p of ['版面 1', '版面 5']) expect(all).toContain(p);
     expect(textOf((await say(u, u, '/status')).reply)).toContain('⚠️ 仅关键词检索');
     const start = textOf((await say(u, u, '/start')).reply);
     expect(start.match(/• .+，具体是怎么做的？/gu)?.length).toBe(3);

@@ -19,7 +19,7 @@ export function createInlineFeature({ engine }: BotDeps): Composer<BotContext> {
     const answer = await engine.ask(query);
     if (!answer.answered || answer.quotes.length === 0) return void (await ctx.answerInlineQuery([], hint('inline-nothing')));
     const prefix = createHash('sha1').update(query).digest('base64url').slice(0, 12);
-    await ctx.answerInlineQuery(renderInlineResults(answer, prefix, 5), { cache_time: INLINE_CACHE_SECONDS });
+    await ctx.answerInlineQuery(renderInlineResults(answer, prefix, 5, ctx.lang), { cache_time: INLINE_CACHE_SECONDS });
   });
   return feature;
 }

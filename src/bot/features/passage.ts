@@ -16,7 +16,7 @@ export function createPassageFeature({ engine }: BotDeps, cache: AnswerCache): C
     if (data.kind === 'src') ref = data;
     else ref = cache.get(data.key)?.quotes.find((q) => q.source === data.n);
     const article = ref ? engine.index().articles.get(ref.articleId) : undefined;
-    const html = article && ref ? renderPassage(article, ref.start, ref.end) : undefined;
+    const html = article && ref ? renderPassage(article, ref.start, ref.end, undefined, ctx.lang) : undefined;
     const chatId = ctx.chat?.id;
     if (!html || chatId === undefined) return void (await ctx.answerCallbackQuery({ text: ctx.t('passage-stale') }));
     await ctx.answerCallbackQuery();

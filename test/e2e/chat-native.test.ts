@@ -1,0 +1,119 @@
+/**
+ * End to end for issue 12 (chat-native): the real engine on seed pages WITH front matter, the real
+ * State, the bot long-polling the Bot API emulator. Sources read as the paper is cited, the
+ * headline links to the report, and no page file name reaches a reader.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BotApiEmulator, RecordedCall } from '../emulator/bot-api.js';
+import { startRealBot, type RealBot } from '../helpers.js';
+
+type Button = { text: string; callback_data?: string };
+const buttons = (c: RecordedCall): Button[] => ((c.params.reply_markup as { inline_keyboard?: Button[][] } | undefined)?.inline_keyboard ?? []).flat();
+const textOf = (c: RecordedCall) => c.parsed?.text ?? '';
+const links = (c: { text: string; entities: { type: string; offset: number; length: number; url?: string }[] }) =>
+  c.entities.filter((e) => e.type === 'text_link').map((e) => ({ text: c.text.slice(e.offset, e.offset + e.length), url: e.url }));
+
+const ADMIN = 777;
+const PAGE_URL = (n: number) => `https://example.org/ldwb/2024-03/12/0${n}.html`;
+const OWN_URL = 'https://example.org/ldwb/shunyi.html';
+const SHUNYI = '顺义区总工会持续推动“双沟通”提质增效';
+
+/** Front matter on every seed page (page n+1), and an own link under the 顺义 headline. */
+function addFrontMatter(seedsDir: string): void {
+  for (const [i, f] of fs.readdirSync(seedsDir).sort().entries()) {
+    const p = path.join(seedsDir, f);
+    let text = fs.readFileSync(p, 'utf8');
+    text = text.replace(new RegExp(`(${SHUNYI}[^\\n]*\\n)`, 'u'), `$1url: ${OWN_URL}\n`);
+    fs.writeFileSync(p, `---\npaper: 劳动午报\ndate: 2024-03-12\npage: ${i + 1}\nurl: ${PAGE_URL(i + 1)}\n---\n${text}`);
+  }
+}
+
+describe('chat-native: citations people recognise (front matter on the seed pages)', () => {
+  let real: RealBot;
+  let emu: BotApiEmulator;
+  let nextId = 12_000;
+  const newUser = () => nextId++;
+
+  async function say(chatId: number, userId: number, text: string, opts: { languageCode?: string } = {}) {
+    const since = emu.mark();
+    const msg = emu.sendText(chatId, userId, text, opts);
+    const calls = await emu.waitForCalls((c) => c.method === 'sendMessage' && c.ok && Number(c.params.chat_id) === chatId, 1, { since, timeoutMs: 30_000 });
+    return { msg, reply: calls[0]!, since };
+  }
+
+  beforeAll(async () => {
+    real = await startRealBot('baowen-chat-e2e-', { RATE_LIMIT_PER_MINUTE: '200', ADMIN_IDS: String(ADMIN) }, addFrontMatter);
+    emu = real.emu;
+  });
+  afterAll(async () => {
+    await real?.stop();
+  });
+
+  it('answer: 《劳动午报》2024年3月12日 第N版 · byline, headline linked to the article’s own url; 原文 too; English form in English', async () => {
+    const u = newUser();
+    const { reply } = await say(u, u, '顺义区去年吸纳了多少工会会员？');
+    const text = textOf(reply);
+    expect(text).toMatch(new RegExp(`\\n\\[1\\] (.+ )?${SHUNYI} — 《劳动午报》2024年3月12日 第1版 · 记者 王路曼`, 'u'));
+    expect(text).not.toContain('.txt');
+    expect(links(reply.parsed!)).toContainEqual({ text: expect.stringContaining(SHUNYI), url: OWN_URL });
+
+    const src = buttons(reply).find((b) => b.text === '原文 1')!;
+    const since = emu.mark();
+    emu.pressButton(u, u, (reply.result as { message_id: number }).message_id, src.callback_data!);
+    const passage = await emu.waitForCall((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === u, { since });
+    expect(textOf(passage).split('\n')[1]).toBe('《劳动午报》2024年3月12日 第1版 · 记者 王路曼');
+    expect(links(passage.parsed!)[0]?.url).toBe(OWN_URL);
+
+    const en = newUser();
+    await say(en, en, '/lang');
+    const s2 = emu.mark();
+    emu.pressButton(en, en, 1, 'lang:en');
+    await emu.waitForCall((c) => c.method === 'answerCallbackQuery', { since: s2 });
+    const enText = textOf((await say(en, en, '通州区去年新发展了多少工会会员？')).reply);
+    expect(enText).toMatch(/\n\[1\] .+ — 劳动午报, 12 March 2024, p\. 2 · 记者 宗晓畅/u);
+  });
+
+  it('inline results cite the same way, with the link', async () => {
+    const since = emu.mark();
+    emu.inlineQuery(newUser(), '通州区去年新发展了多少工会会员？');
+    const ans = await emu.waitForCall((c) => c.method === 'answerInlineQuery', { since, timeoutMs: 30_000 });
+    const results = ans.params.results as { input_message_content: { message_text: string } }[];
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) {
+      const m = r.input_message_content.message_text;
+      expect(m).toContain('— 《劳动午报》2024年3月12日 第2版');
+      expect(m).toContain(`<a href="${PAGE_URL(2)}">`);
+      expect(m).not.toContain('.txt');
+    }
+  });
+
+  it('/subscribe preview and the digest cite paper, date and page; /sources shows pages as cited, files to admins only', async () => {
+    const u = newUser();
+    const sub = await say(u, u, '/subscribe 植树');
+    expect(textOf(sub.reply)).toContain('来源：《劳动午报》2024年3月12日 第');
+    expect(textOf(sub.reply)).not.toContain('.txt');
+    expect(links(sub.reply.parsed!).length).toBeGreaterThan(0);
+
+    // A new page about tree planting arrives; the digest names it as the paper would.
+    const page = fs.readFileSync(path.join(real.seedsDir, fs.readdirSync(real.seedsDir).sort()[0]!), 'utf8');
+    const fresh = page.replace(/^---[\s\S]*?\n---\n/u, '---\npaper: 劳动午报\ndate: 2024-03-13\npage: 6\n---\n').replace(/德胜街道总工会组织职工开展植树活动/gu, '什刹海街道总工会组织职工开展植树活动');
+    fs.writeFileSync(path.join(real.seedsDir, '900_new.txt'), fresh);
+    await real.engine.reindex();
+    const digest = await say(u, u, '/digest');
+    const dtext = textOf(digest.reply);
+    expect(dtext).toContain('什刹海街道总工会组织职工开展植树活动');
+    expect(dtext).toContain('来源：《劳动午报》2024年3月13日 第6版');
+    expect(dtext).not.toContain('.txt');
+
+    const reader = await say(u, u, '/sources');
+    await emu.idle(300);
+    const all = emu.sentTo(u, reader.since).map(textOf).join('\n');
+    expect(all).toContain('《劳动午报》2024年3月12日 第1版');
+    expect(all).not.toContain('.txt');
+    const admin = await say(ADMIN, ADMIN, '/sources');
+    await emu.idle(300);
+    expect(emu.sentTo(ADMIN, admin.since).map(textOf).join('\n')).toContain('000_bdfee85d2e472dd3.txt · 《劳动午报》2024年3月12日 第1版');
+  });
+});

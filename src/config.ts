@@ -30,6 +30,8 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/u, 'expected HH:MM, e.g
 
 export const ConfigSchema = z.object({
   BOT_TOKEN: z.string().trim().optional(),
+  /** The bot's @username (without @) for `npm run link`; unset → asked from Telegram with getMe. */
+  BOT_USERNAME: z.string().trim().regex(/^@?[A-Za-z][A-Za-z0-9_]{3,31}$/u, 'BOT_USERNAME: a Telegram bot username, e.g. baowen_bot').transform((s) => s.replace(/^@/u, '')).optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
   WEBHOOK_URL: z.url().optional(),
   WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/u, 'WEBHOOK_SECRET: 1-256 of A-Z a-z 0-9 _ -').optional(),

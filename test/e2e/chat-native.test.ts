@@ -116,4 +116,23 @@ describe('chat-native: citations people recognise (front matter on the seed page
     await emu.idle(300);
     expect(emu.sentTo(ADMIN, admin.since).map(textOf).join('\n')).toContain('000_bdfee85d2e472dd3.txt · 《劳动午报》2024年3月12日 第1版');
   });
+
+  it('/start sub_<base64url("植树")> subscribes with the normal /subscribe reply; ask_ answers; a broken link says so', async () => {
+    const u = newUser();
+    const sub = textOf((await say(u, u, `/start sub_${Buffer.from('植树').toString('base64url')}`)).reply);
+    expect(sub).toContain('✅ 已订阅「植树」');
+    expect(sub).toContain('目前最相关的报道');
+    expect(real.state.listSubscriptions({ userId: u }).map((s) => s.topic)).toEqual(['植树']);
+    const again = textOf((await say(u, u, `/start sub_${Buffer.from('植树').toString('base64url')}`)).reply);
+    expect(again).toContain('你已经订阅了「植树」');
+
+    const asked = await say(u, u, `/start ask_${Buffer.from('顺义区去年吸纳了多少工会会员？').toString('base64url')}`);
+    expect(textOf(asked.reply)).toContain('14708');
+    expect(buttons(asked.reply).map((b) => b.text)).toContain('👍');
+
+    const broken = textOf((await say(u, u, `/start sub_${Buffer.from('植树').toString('base64url').slice(0, -1)}`)).reply);
+    expect(broken).toContain('这个链接不完整或已损坏');
+    expect(broken).toContain('报问'); // and the welcome
+    expect(real.state.listSubscriptions({ userId: u })).toHaveLength(1);
+  });
 });

@@ -8,6 +8,7 @@ import type { BotDeps } from '../deps.js';
 import type { AnswerCache } from '../answer-cache.js';
 import { exampleQuestions } from '../examples.js';
 import { commandOf, isGroup, repliesToBot, slashQuestion, withoutMention } from '../filters.js';
+import { decodeStartPayload } from '../deeplink.js';
 import { answerKeyboard } from '../keyboards.js';
 import { withTyping } from '../middleware/typing.js';
 import { renderAnswer, renderRefusal } from '../render.js';
@@ -49,6 +50,13 @@ export function createAskFeature(deps: BotDeps, cache: AnswerCache): Composer<Bo
       });
     }
   }
+
+  // `t.me/<bot>?start=ask_…` (a QR code beside a report): the question, answered.
+  feature.command('start', async (ctx, next) => {
+    const link = decodeStartPayload(ctx.match);
+    if (link?.kind !== 'ask') return next();
+    await answer(ctx, link.text);
+  });
 
   feature.command('ask', async (ctx) => {
     if (!ctx.match.trim()) return void (await ctx.reply(ctx.t('ask-usage', { bot: ctx.me.username })));

@@ -1,6 +1,7 @@
 /**
  * Topic subscriptions and digests:
- * `/subscribe 话题` · `/subscriptions` (❌ buttons) · `/unsubscribe [话题]` · `/digest` · `/digest_time 08:00|off|default`.
+ * `/subscribe 话题` (also a `t.me/<bot>?start=sub_…` link, see ../deeplink.ts) · `/subscriptions` (❌ buttons) ·
+ * `/unsubscribe [话题]` · `/digest` · `/digest_time 08:00|off|default`.
  *
  * Subscribing previews the 3 best current matches; digests then bring only reports indexed after
  * that (see src/digest/match.ts). Replies are HTML: translations (locales/*\/digest.ftl) and
@@ -16,6 +17,7 @@ import { normalizeTopic, type State, type Subscription } from '../../state/index
 import { runDeliveryRound } from '../../digest/deliver.js';
 import { escapeHtml, formatItem } from '../../digest/format.js';
 import { toPayload } from '../../digest/match.js';
+import { decodeStartPayload } from '../deeplink.js';
 
 export interface SubscribeDeps {
   config: Config;
@@ -98,9 +100,10 @@ export function createSubscribeFeature<C extends Context & I18nFlavor>(deps: Sub
     return { text: lines.join('\n'), keyboard: kb };
   };
 
-  composer.command('subscribe', async (ctx) => {
+  /** `/subscribe 话题`, and a `?start=sub_…` link (same reply). */
+  const subscribe = async (ctx: C, raw: string): Promise<void> => {
     if (!ctx.from || !ctx.chat) return;
-    const topic = cleanTopic(typeof ctx.match === 'string' ? ctx.match : '');
+    const topic = cleanTopic(raw);
     if (!topic) return void (await ctx.reply(say(ctx, 'sub-usage'), html));
     if (Array.from(topic).length > MAX_TOPIC_CHARS) {
       return void (await ctx.reply(say(ctx, 'sub-too-long', { max: MAX_TOPIC_CHARS }), html));
@@ -135,6 +138,13 @@ export function createSubscribeFeature<C extends Context & I18nFlavor>(deps: Sub
       parts.push(say(ctx, 'sub-preview-none'));
     }
     await ctx.reply(parts.join('\n\n'), html);
+  };
+
+  composer.command('subscribe', (ctx) => subscribe(ctx, typeof ctx.match === 'string' ? ctx.match : ''));
+  composer.command('start', async (ctx, next) => {
+    const link = decodeStartPayload(typeof ctx.match === 'string' ? ctx.match : '');
+    if (link?.kind !== 'sub') return next();
+    await subscribe(ctx, link.text);
   });
 
   composer.command('subscriptions', async (ctx) => {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeStartPayload } from '../src/bot/deeplink.js';
@@ -22,6 +22,9 @@ function link(args: string[], env: Record<string, string>): Promise<{ code: numb
     );
   });
 }
+
+// jsqr is a CommonJS bundle whose types declare an ES default export: take whichever holds the function.
+const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ?? jsQRModule) as unknown as typeof jsQRModule.default;
 
 /** The text of the QR code in a PNG, read by jsQR (an independent decoder). */
 function readQr(file: string): string | undefined {

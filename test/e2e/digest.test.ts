@@ -141,7 +141,8 @@ describe.skipIf(!fs.existsSync(path.join(SEEDS, NEW_PAGE)))('digest e2e (emulato
     );
     expect(Date.now() - t0).toBeLessThan(60_000);
     expect(isDigest(digest)).toBe(true);
-    expect(visible(digest)).toContain(NEW_PAGE); // the source
+    expect(visible(digest)).toContain('来源：记者 陈曦'); // the source: byline (the seed pages carry no front matter)
+    expect(visible(digest)).not.toContain(NEW_PAGE); // never the page file name
     expect(visible(digest)).not.toContain('经开区总工会开展植树志愿活动'); // already previewed: not news
     await new Promise((r) => setTimeout(r, 1500));
     expect(emu.sentTo(USER, since).filter(isDigest)).toHaveLength(1);
@@ -177,7 +178,7 @@ describe.skipIf(!fs.existsSync(path.join(SEEDS, NEW_PAGE)))('digest e2e (emulato
     fs.copyFileSync(path.join(SEEDS, NEW_PAGE), path.join(config.seedsDir, copy));
     await runIndexProcess(config);
     const digest = await emu.waitForCall(
-      (c) => c.method === 'sendMessage' && c.ok && Number(c.params.chat_id) === other && visible(c).includes(copy),
+      (c) => c.method === 'sendMessage' && c.ok && Number(c.params.chat_id) === other && visible(c).includes(NEW_TITLE),
       { since, timeoutMs: 60_000 },
     );
     expect(visible(digest)).toContain('Topic: 植树');

@@ -75,6 +75,8 @@ export const ConfigSchema = z.object({
 
   DEFAULT_LANG: z.enum(['zh', 'en']).default('zh'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** A short follow-up ("还有吗？") within this many seconds of an answer asks for more of it. */
+  FOLLOW_UP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   DIGEST_TIME: hhmm.default('08:00'),
   DIGEST_TZ: z.string().default('Asia/Shanghai'),
   DIGEST_MAX_TOPICS: z.coerce.number().int().min(1).max(200).default(20),

@@ -103,3 +103,10 @@ cmd-subscriptions = My subscriptions
 cmd-unsubscribe = Unfollow a topic
 cmd-digest = Digest of my topics now
 cmd-digest_time = Set the daily digest time
+
+## 更多 / More (src/bot/features/more.ts)
+btn-more = More
+more-heading = More quotes on “{ $question }”:
+more-none = There are no more quotable sentences on “{ $question }”.
+more-stale = This answer is too old; please ask again.
+more-not-yours = Only the person who asked can see more.

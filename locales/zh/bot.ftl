@@ -103,3 +103,10 @@ cmd-subscriptions = 我的订阅
 cmd-unsubscribe = 取消订阅
 cmd-digest = 立即查看订阅摘要
 cmd-digest_time = 设置每日摘要时间
+
+## 更多 / More (src/bot/features/more.ts)
+btn-more = 更多
+more-heading = 关于「{ $question }」的更多原句：
+more-none = 关于「{ $question }」没有更多可引用的原句了。
+more-stale = 这个回答太久了，请重新提问。
+more-not-yours = 只有提问的人可以查看更多。

@@ -15,6 +15,7 @@ import { citationOf, headlineOf, type Answer, type Article, type Citation, type 
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { cosine, scaleDense, sentenceVectors, type DenseScale } from './dense.js';
 import { coverage, residualOf, typeFactor, weighTerms, type TermWeights } from './score.js';
+import { moreQuotes } from './more.js';
 
 export interface AnswerOptions {
   /** Minimum sentence score to answer at all (calibrated on the dev set; see README). */
@@ -277,7 +278,9 @@ export async function answerQuestion(
   }
   // Quotes of the same source read in article order.
   quotes.sort((a, b) => a.source - b.source || a.start - b.start);
-  return { question, answered: true, mode, quotes, citations };
+  // 更多 / More (src/answer/more.ts): the next-best sentences, by the "which …" floor of selectQuotes.
+  const more = moreQuotes(ranked, quotes, { floor: Math.max(Math.min(threshold, ranked[0]!.score), MULTI_RATIO * ranked[0]!.score), trim: trimSpan, round });
+  return { question, answered: true, mode, quotes, citations, ...(more.quotes.length ? { more } : {}) };
 }
 
 /**

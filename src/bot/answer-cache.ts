@@ -4,7 +4,7 @@
  * after a restart old buttons get a polite "too old" instead.
  */
 import { randomBytes } from 'node:crypto';
-import type { Citation, Quote } from '../types.js';
+import type { Answer, Citation, Quote, SearchMode } from '../types.js';
 
 export interface CachedAnswer {
   question: string;
@@ -12,6 +12,12 @@ export interface CachedAnswer {
   citations: Citation[];
   /** Users who already voted on this answer. */
   voters: Set<number>;
+  mode?: SearchMode;
+  /** Further quotes for "更多" and how many of them were sent already. */
+  more?: Answer['more'];
+  moreShown?: number;
+  /** Who asked (in groups only they get more). */
+  askerId?: number;
 }
 
 export class AnswerCache {

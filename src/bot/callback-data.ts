@@ -5,6 +5,7 @@
  * - `srq:<answerKey>:<n>`             — 原文 n when the article id is too long for the above (answer cache)
  * - `fb:<answerKey>:up|down`          — 👍 / 👎 on a cached answer
  * - `lang:zh|en`                       — the /lang buttons
+ * - `more:<answerKey>`                 — 更多 / More: the next quotes of a cached answer
  *
  * Anything else decodes to `undefined`; handlers answer it politely.
  */
@@ -21,8 +22,9 @@ const SourceData = z
 const CachedSourceData = z.object({ kind: z.literal('srq'), key: answerKey, n: z.number().int().min(1).max(99) });
 const FeedbackData = z.object({ kind: z.literal('fb'), key: answerKey, vote: z.enum(['up', 'down']) });
 const LangData = z.object({ kind: z.literal('lang'), lang: z.enum(['zh', 'en']) });
+const MoreData = z.object({ kind: z.literal('more'), key: answerKey });
 
-export const CallbackDataSchema = z.union([SourceData, CachedSourceData, FeedbackData, LangData]);
+export const CallbackDataSchema = z.union([SourceData, CachedSourceData, FeedbackData, LangData, MoreData]);
 export type CallbackData = z.infer<typeof CallbackDataSchema>;
 
 const b36 = (n: number) => n.toString(36);
@@ -37,6 +39,8 @@ function serialize(d: CallbackData): string {
       return `fb:${d.key}:${d.vote}`;
     case 'lang':
       return `lang:${d.lang}`;
+    case 'more':
+      return `more:${d.key}`;
   }
 }
 
@@ -65,6 +69,7 @@ export function decodeCallback(data: string | undefined): CallbackData | undefin
   else if ((m = /^srq:([^:]+):(\d{1,2})$/u.exec(data))) candidate = { kind: 'srq', key: m[1], n: Number(m[2]) };
   else if ((m = /^fb:([^:]+):(up|down)$/u.exec(data))) candidate = { kind: 'fb', key: m[1], vote: m[2] };
   else if ((m = /^lang:(\w+)$/u.exec(data))) candidate = { kind: 'lang', lang: m[1] };
+  else if ((m = /^more:([^:]+)$/u.exec(data))) candidate = { kind: 'more', key: m[1] };
   else return undefined;
   const parsed = CallbackDataSchema.safeParse(candidate);
   return parsed.success ? parsed.data : undefined;

@@ -6,7 +6,7 @@
  *     user inactive and mutes the chat (blocked.ts)
  *  3. sequentialize per chat (ordered within a chat, concurrent across chats under @grammyjs/runner)
  *  4. i18n (ctx.t, ctx.lang)          5. user upsert (ctx.user)          6. rate limit
- *  7. features: start, help, lang, sources, status, admin, subscribe, ask, inline, 原文, 👍/👎, fallback
+ *  7. features: start, help, lang, sources, status, admin, subscribe, ask, 更多, inline, 原文, 👍/👎, fallback
  *
  * ```ts
  * const bot = createBot({ config, log, engine, state });
@@ -34,6 +34,7 @@ import { createFeedbackFeature } from './features/feedback.js';
 import { createHelpFeature } from './features/help.js';
 import { createInlineFeature } from './features/inline.js';
 import { createLangFeature } from './features/lang.js';
+import { createMoreFeature, RecentAnswers } from './features/more.js';
 import { createPassageFeature } from './features/passage.js';
 import { createSourcesFeature } from './features/sources.js';
 import { createStartFeature } from './features/start.js';
@@ -76,6 +77,7 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
 
   // 7. features
   const answers = new AnswerCache();
+  const recent = new RecentAnswers();
   bot.use(createStartFeature(deps));
   bot.use(createHelpFeature());
   bot.use(createLangFeature(deps));
@@ -86,7 +88,8 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
   // Must come BEFORE ask (ask treats every private text as a question) and before fallback.
   bot.use(createSubscribeFeature<BotContext>(deps));
   // ──────────────────────────────────────────────────────────────────────────────────────────
-  bot.use(createAskFeature(deps, answers));
+  bot.use(createAskFeature(deps, answers, recent));
+  bot.use(createMoreFeature(deps, answers));
   bot.use(createInlineFeature(deps));
   bot.use(createPassageFeature(deps, answers));
   bot.use(createFeedbackFeature(deps, answers));

@@ -6,8 +6,11 @@ import type { Translate } from './render.js';
 
 const PER_ROW = 4;
 
-/** 原文 1 … 原文 n (one per cited source, linking its first quote), then 👍 / 👎. */
-export function answerKeyboard(answer: Pick<Answer, 'quotes' | 'citations'>, key: string, tr: Translate): InlineKeyboard {
+/**
+ * 原文 1 … 原文 n (one per cited source, linking its first quote), then 更多 / More when `moreKey`
+ * (the answer whose further quotes it sends) is given, then 👍 / 👎.
+ */
+export function answerKeyboard(answer: Pick<Answer, 'quotes' | 'citations'>, key: string, tr: Translate, moreKey?: string): InlineKeyboard {
   const kb = new InlineKeyboard();
   const seen = new Set<number>();
   let inRow = 0;
@@ -24,8 +27,9 @@ export function answerKeyboard(answer: Pick<Answer, 'quotes' | 'citations'>, key
     kb.text(tr('btn-source', { n: q.source }), data);
     inRow++;
   }
+  kb.row();
+  if (moreKey) kb.text(tr('btn-more'), encodeCallback({ kind: 'more', key: moreKey }));
   return kb
-    .row()
     .text('👍', encodeCallback({ kind: 'fb', key, vote: 'up' }))
     .text('👎', encodeCallback({ kind: 'fb', key, vote: 'down' }));
 }

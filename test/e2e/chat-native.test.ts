@@ -135,4 +135,97 @@ describe('chat-native: citations people recognise (front matter on the seed page
     expect(broken).toContain('报问'); // and the welcome
     expect(real.state.listSubscriptions({ userId: u })).toHaveLength(1);
   });
+
+  /** The quoted sentences of a rendered answer (the blockquotes, without their [n]). */
+  const quotesOf = (c: RecordedCall) =>
+    c.parsed!.entities.filter((e) => e.type === 'blockquote').map((e) => c.parsed!.text.slice(e.offset, e.offset + e.length).replace(/ \[\d+\]$/u, ''));
+  const idOf = (c: RecordedCall) => (c.result as { message_id: number }).message_id;
+  async function press(chatId: number, userId: number, msg: RecordedCall, text: string) {
+    const b = buttons(msg).find((x) => x.text === text);
+    if (!b) throw new Error(`no button ${text} in ${JSON.stringify(buttons(msg))}`);
+    const since = emu.mark();
+    emu.pressButton(chatId, userId, idOf(msg), b.callback_data!);
+    const toast = await emu.waitForCall((c) => c.method === 'answerCallbackQuery', { since });
+    await emu.idle(200);
+    return { toast, sent: emu.sentTo(chatId, since) };
+  }
+
+  it('更多 sends the next quotes, numbered from [1], never repeating; then says there is nothing more', async () => {
+    const u = newUser();
+    const { reply } = await say(u, u, '最近有哪些工会组织职工去植树？');
+    const seen = new Set(quotesOf(reply));
+    expect(buttons(reply).map((b) => b.text)).toContain('更多');
+    let page = reply;
+    let pages = 0;
+    for (; pages < 5 && buttons(page).some((b) => b.text === '更多'); pages++) {
+      const { sent } = await press(u, u, page, '更多');
+      expect(sent).toHaveLength(1);
+      page = sent[0]!;
+      const text = textOf(page);
+      expect(text.startsWith('关于「最近有哪些工会组织职工去植树？」的更多原句：')).toBe(true);
+      expect(text).toMatch(/ \[1\]\n/u);
+      expect(text).toMatch(/来源\n\[1\] .+ — 《劳动午报》/u);
+      for (const q of quotesOf(page)) {
+        expect(seen.has(q), q).toBe(false);
+        seen.add(q);
+      }
+      expect(buttons(page).some((b) => b.text === '原文 1')).toBe(true);
+    }
+    expect(pages).toBeGreaterThan(0);
+    expect(pages).toBeLessThan(5);
+    // The first answer's button again: everything was shown.
+    const again = await press(u, u, reply, '更多');
+    expect(textOf(again.sent[0]!)).toBe('关于「最近有哪些工会组织职工去植树？」没有更多可引用的原句了。');
+  });
+
+  it('Answer.more: verbatim slices, best first, never overlapping a shown quote or each other, citations numbered from 1', async () => {
+    let withMore = 0;
+    for (const q of ['最近有哪些工会组织职工去植树？', '通州区去年新发展了多少工会会员？', '女职工', '暖心驿站', '顺义区去年吸纳了多少工会会员？']) {
+      const a = await real.engine.ask(q);
+      const more = a.more ?? { quotes: [], citations: [] };
+      if (more.quotes.length) withMore++;
+      const spans = [...a.quotes, ...more.quotes];
+      for (const [i, x] of spans.entries()) {
+        expect(real.engine.index().articles.get(x.articleId)!.text.slice(x.start, x.end)).toBe(x.text);
+        for (const y of spans.slice(i + 1)) expect(x.articleId === y.articleId && x.start < y.end && y.start < x.end, `${q}: ${x.text} / ${y.text}`).toBe(false);
+      }
+      expect(more.citations.map((c) => c.n)).toEqual(more.citations.map((_, i) => i + 1));
+      for (const m of more.quotes) expect(more.citations.find((c) => c.n === m.source)?.articleId).toBe(m.articleId);
+    }
+    expect(withMore).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a follow-up (还有吗？, and unseen phrasings) within the window means more for the previous question', async () => {
+    const u = newUser();
+    const first = await say(u, u, '通州区去年新发展了多少工会会员？');
+    const shown = new Set(quotesOf(first.reply));
+    const more = await say(u, u, '能再多说几句吗？');
+    expect(textOf(more.reply).startsWith('关于「通州区去年新发展了多少工会会员？」的更多原句：')).toBe(true);
+    for (const q of quotesOf(more.reply)) expect(shown.has(q)).toBe(false);
+    expect(quotesOf(more.reply).length).toBeGreaterThan(0);
+    // Naming something the reports know is a new question, not a follow-up.
+    const fresh = await say(u, u, '顺义区去年吸纳了多少工会会员？');
+    expect(textOf(fresh.reply)).toContain('14708');
+    expect(buttons(fresh.reply).map((b) => b.text)).not.toContain('更多'); // nothing else answers it
+    const none = await say(u, u, '还有呢');
+    expect(textOf(none.reply)).toBe('关于「顺义区去年吸纳了多少工会会员？」没有更多可引用的原句了。');
+  });
+
+  it('in a group only the asker gets more (button and follow-up)', async () => {
+    const group = -100_012;
+    const [a, b] = [newUser(), newUser()];
+    const inGroup = async (user: number, text: string, replyTo?: number) => {
+      const since = emu.mark();
+      emu.sendText(group, user, text, { chatType: 'supergroup', ...(replyTo ? { replyTo } : {}) });
+      return emu.waitForCall((c) => c.method === 'sendMessage' && c.ok && Number(c.params.chat_id) === group, { since, timeoutMs: 30_000 });
+    };
+    const asked = await inGroup(a, '/ask 最近有哪些工会组织职工去植树？');
+    const theirs = await press(group, b, asked, '更多');
+    expect(theirs.toast.params.text).toBe('只有提问的人可以查看更多。');
+    expect(theirs.sent).toHaveLength(0);
+    // B's "还有吗？" (a reply to the bot) is B's own question: B has no answer to continue.
+    expect(textOf(await inGroup(b, '还有吗？', idOf(asked)))).not.toContain('的更多原句');
+    // A's is a follow-up.
+    expect(textOf(await inGroup(a, '还有吗？', idOf(asked)))).toContain('关于「最近有哪些工会组织职工去植树？」的更多原句：');
+  });
 });

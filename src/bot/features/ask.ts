@@ -1,6 +1,8 @@
 /**
  * Questions → answers. Private chat: any text. Groups: `/ask 问题`, `@bot 问题`, or a reply to the bot.
- * The answer replies to the question, with 原文 n and 👍/👎 buttons; a refusal suggests what to ask.
+ * The answer replies to the question, with 原文 n, 更多 (when it has more good quotes) and 👍/👎 buttons;
+ * a refusal suggests what to ask. A short follow-up naming nothing new ("还有吗？", ../follow-up.ts)
+ * within FOLLOW_UP_SECONDS of the person's last answer in this chat gets more of that answer.
  */
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
@@ -9,7 +11,10 @@ import type { AnswerCache } from '../answer-cache.js';
 import { exampleQuestions } from '../examples.js';
 import { commandOf, isGroup, repliesToBot, slashQuestion, withoutMention } from '../filters.js';
 import { decodeStartPayload } from '../deeplink.js';
+import { isFollowUp } from '../follow-up.js';
 import { answerKeyboard } from '../keyboards.js';
+import { termStatsOf } from '../../search/stats.js';
+import { RecentAnswers, sendMore } from './more.js';
 import { withTyping } from '../middleware/typing.js';
 import { renderAnswer, renderRefusal } from '../render.js';
 
@@ -18,9 +23,10 @@ export const MAX_QUESTION_CHARS = 1000;
 /** Latin letters and no Chinese: an English question. */
 export const looksEnglish = (q: string): boolean => /[A-Za-z]{2,}/u.test(q) && !/\p{Script=Han}/u.test(q);
 
-export function createAskFeature(deps: BotDeps, cache: AnswerCache): Composer<BotContext> {
-  const { engine } = deps;
+export function createAskFeature(deps: BotDeps, cache: AnswerCache, recent: RecentAnswers = new RecentAnswers()): Composer<BotContext> {
+  const { engine, config } = deps;
   const feature = new Composer<BotContext>();
+  const knows = (w: string) => termStatsOf(engine.index()).df(w) > 0;
 
   async function answer(ctx: BotContext, raw: string): Promise<void> {
     const reply_parameters = { message_id: ctx.message!.message_id, allow_sending_without_reply: true };
@@ -31,6 +37,12 @@ export function createAskFeature(deps: BotDeps, cache: AnswerCache): Composer<Bo
     }
     if (!/[\p{L}\p{N}]/u.test(question)) return void (await ctx.reply(ctx.t('ask-no-words'), { reply_parameters }));
 
+    // "还有吗？" shortly after an answer: more for that question (only the asker's own answer).
+    const chatId = ctx.chat!.id;
+    const userId = ctx.from?.id ?? chatId;
+    const previous = recent.get(chatId, userId, config.FOLLOW_UP_SECONDS * 1000);
+    if (previous && isFollowUp(question, knows) && (await sendMore(ctx, cache, previous, ctx.message!.message_id))) return;
+
     const result = await withTyping(ctx, () => engine.ask(question));
     if (!result.answered || result.quotes.length === 0) {
       const html = renderRefusal(ctx.t, {
@@ -39,14 +51,16 @@ export function createAskFeature(deps: BotDeps, cache: AnswerCache): Composer<Bo
       });
       return void (await ctx.reply(html, { parse_mode: 'HTML', reply_parameters }));
     }
-    const key = cache.put({ question, quotes: result.quotes, citations: result.citations });
+    const more = result.more?.quotes.length ? result.more : undefined;
+    const key = cache.put({ question, quotes: result.quotes, citations: result.citations, mode: result.mode, askerId: userId, ...(more ? { more, moreShown: 0 } : {}) });
+    recent.set(chatId, userId, key);
     const messages = renderAnswer(result, ctx.t);
     for (const [i, html] of messages.entries()) {
       const last = i === messages.length - 1;
       await ctx.reply(html, {
         parse_mode: 'HTML',
         ...(i === 0 ? { reply_parameters } : {}),
-        ...(last ? { reply_markup: answerKeyboard(result, key, ctx.t) } : {}),
+        ...(last ? { reply_markup: answerKeyboard(result, key, ctx.t, more ? key : undefined) } : {}),
       });
     }
   }

@@ -78,7 +78,7 @@ runCli(async () => {
 
     const api = new Api(token!, { apiRoot: config.TELEGRAM_API_ROOT });
     api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
-    const state = State.open(config.dataDir);
+    const state = await State.open(config.stateTarget);
     try {
       const report = await runDeliveryRound({ engine, state, api, log, config, reason: 'cli' });
       if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -90,15 +90,13 @@ runCli(async () => {
           process.stdout.write(`${f.blocked ? 'blocked' : 'failed'} chat ${f.chatId}: ${f.error}\n`);
         }
         process.stdout.write(
-          report.busy
-            ? 'another delivery round is running (bot?); nothing sent\n'
-            : `round ${report.runId}: ${report.sent.length} chat(s) sent, ${report.skipped} with nothing new, ${report.failed.length} failed` +
-                `${report.interrupted ? `, ${report.interrupted} interrupted row(s) marked unknown` : ''}\n`,
+          `round ${report.runId}: ${report.sent.length} chat(s) sent, ${report.skipped} with nothing new, ${report.failed.length} failed` +
+            `${report.interrupted ? `, ${report.interrupted} interrupted row(s) marked unknown` : ''}\n`,
         );
       }
-      return report.failed.some((f) => !f.blocked) || report.busy ? 1 : 0;
+      return report.failed.some((f) => !f.blocked) ? 1 : 0;
     } finally {
-      state.close();
+      await state.close();
     }
   } finally {
     await engine.close();

@@ -81,6 +81,14 @@ export const ConfigSchema = z.object({
   DIGEST_TZ: z.string().default('Asia/Shanghai'),
   DIGEST_MAX_TOPICS: z.coerce.number().int().min(1).max(200).default(20),
   BROADCAST_PER_SECOND: z.coerce.number().min(0.1).max(30).default(25),
+  /** A digest worker's claimed rows go back to the pool when it has not renewed its lease for this long (crash). */
+  DIGEST_WORKER_TTL_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** postgres://user:pass@host:5432/db[?schema=name] → PostgreSQL state (several instances); unset → SQLite in DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/\S+$/iu, 'DATABASE_URL: expected postgres://user:password@host:5432/database')
+    .optional(),
   INDEX_POLL_MS: z.coerce.number().int().min(100).default(5000),
   /** Handled updates stay in the update journal this long (hours), then are pruned. */
   JOURNAL_RETENTION_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(24),
@@ -96,6 +104,8 @@ export interface Config extends RawConfig {
   indexDir: string;
   dataDir: string;
   modelDir: string;
+  /** What State.open takes: DATABASE_URL when set, else DATA_DIR. */
+  stateTarget: string;
 }
 
 export class ConfigError extends Error {
@@ -118,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     indexDir: path.resolve(cwd, c.INDEX_DIR),
     dataDir: path.resolve(cwd, c.DATA_DIR),
     modelDir: path.resolve(cwd, c.EMBED_LOCAL_DIR),
+    stateTarget: c.DATABASE_URL ?? path.resolve(cwd, c.DATA_DIR),
   };
 }
 

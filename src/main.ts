@@ -8,8 +8,8 @@ import { GrammyError } from 'grammy';
 import { ConfigError, loadConfig, loadDotEnv, requireBotToken, type Config } from './config.js';
 import { createEngine, type Engine } from './engine.js';
 import { createLogger, redactToken, registerSecret, type Logger } from './log.js';
-import { State } from './state/index.js';
-import { SqliteUpdateJournal } from './state/journal.js';
+import { State, describeStateTarget } from './state/index.js';
+import { SqlUpdateJournal } from './state/journal.js';
 import { IndexError } from './store/errors.js';
 import { DigestScheduler } from './digest/scheduler.js';
 import { createBot, registerCommands, startPolling, startWebhook, UpdatePipeline } from './bot/index.js';
@@ -47,8 +47,15 @@ async function main(): Promise<void> {
   } catch (e) {
     fatal(e);
   }
-  const state = State.open(config.dataDir);
-  const journal = new SqliteUpdateJournal(state.db);
+  let state: State;
+  try {
+    state = await State.open(config.stateTarget);
+  } catch (e) {
+    await engine.close();
+    fatal(new StartupError(`Cannot open the state database (${describeStateTarget(config)}): ${(e as Error).message}`));
+  }
+  log.info({ backend: state.backend }, 'state opened');
+  const journal = new SqlUpdateJournal(state.db);
   const bot = createBot({ config, log, engine, state, journal });
   const pipeline = new UpdatePipeline(bot, { journal, log, retentionMs: config.JOURNAL_RETENTION_HOURS * 3_600_000 });
 
@@ -57,7 +64,7 @@ async function main(): Promise<void> {
     bot.botInfo = await bot.api.getMe(AbortSignal.timeout(config.STARTUP_TIMEOUT_MS) as Parameters<typeof bot.api.getMe>[0]);
   } catch (e) {
     await engine.close();
-    state.close();
+    await state.close();
     if (e instanceof GrammyError && e.error_code === 401) {
       fatal(new StartupError('Telegram rejected BOT_TOKEN (401 Unauthorized). Copy the token again from @BotFather (/token) into .env.'));
     }
@@ -107,7 +114,7 @@ async function main(): Promise<void> {
       pipeline.stopPruning();
       await scheduler.stop();
       await engine.close();
-      state.close();
+      await state.close();
     } catch (err) {
       log.error({ err }, 'error during shutdown');
       process.exitCode = 1;

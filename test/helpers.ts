@@ -67,7 +67,7 @@ export async function startRealBot(prefix: string, env: Record<string, string> =
   const emu = await BotApiEmulator.start();
   const config = testConfig(ws, { BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: emu.apiRoot, EMBED_LOCAL_DIR: `${ws.root}/models`, ...env });
   const engine = await createEngine(config, log, { buildIfMissing: true, pollMs: 0 });
-  const state = State.open(':memory:');
+  const state = await State.open(':memory:');
   const bot = createBot({ config, log, engine, state });
   const polling: Polling = startPolling(bot, { log, timeoutSeconds: 5 });
   return {
@@ -79,7 +79,7 @@ export async function startRealBot(prefix: string, env: Record<string, string> =
     async stop() {
       await polling.stop();
       await engine.close();
-      state.close();
+      await state.close();
       await emu.close();
       ws.cleanup();
     },

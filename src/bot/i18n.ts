@@ -25,7 +25,7 @@ export const LANGS: readonly Lang[] = ['zh', 'en'];
 
 export type TranslationVars = Record<string, string | number>;
 
-function makeI18n(defaultLang: Lang, negotiator?: (ctx: BotContext) => Lang): I18n<BotContext> {
+function makeI18n(defaultLang: Lang, negotiator?: (ctx: BotContext) => Promise<Lang>): I18n<BotContext> {
   return new I18n<BotContext>({
     defaultLocale: defaultLang,
     directory: LOCALES_DIR,
@@ -53,9 +53,9 @@ export function langFromCode(code: string | undefined, fallback: Lang): Lang {
 }
 
 /** The user's /lang choice stored in State, else Telegram's language_code (en* → en), else the default. */
-export function negotiateLang(ctx: BotContext, state: BotState, defaultLang: Lang): Lang {
+export async function negotiateLang(ctx: BotContext, state: BotState, defaultLang: Lang): Promise<Lang> {
   const id = ctx.from?.id;
-  const stored = id === undefined ? undefined : state.getUser(id)?.lang;
+  const stored = id === undefined ? undefined : (await state.getUser(id))?.lang;
   if (stored) return stored;
   const code = ctx.from?.language_code;
   return code?.toLowerCase().startsWith('en') ? 'en' : defaultLang;
@@ -63,11 +63,18 @@ export function negotiateLang(ctx: BotContext, state: BotState, defaultLang: Lan
 
 /** The i18n middleware: installs `ctx.t` and sets `ctx.lang`. */
 export function createI18nMiddleware(state: BotState, defaultLang: Lang): Composer<BotContext> {
-  const i18n = makeI18n(defaultLang, (ctx) => negotiateLang(ctx, state, defaultLang));
+  // One state read per update: the negotiator's answer is reused for ctx.lang.
+  const negotiated = new WeakMap<BotContext, Promise<Lang>>();
+  const once = (ctx: BotContext): Promise<Lang> => {
+    let p = negotiated.get(ctx);
+    if (!p) negotiated.set(ctx, (p = negotiateLang(ctx, state, defaultLang)));
+    return p;
+  };
+  const i18n = makeI18n(defaultLang, once);
   const composer = new Composer<BotContext>();
   composer.use(i18n.middleware());
   composer.use(async (ctx, next) => {
-    ctx.lang = negotiateLang(ctx, state, defaultLang);
+    ctx.lang = await once(ctx);
     await next();
   });
   return composer;

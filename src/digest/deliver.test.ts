@@ -5,11 +5,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { State } from '../state/index.js';
-import { runDeliveryRound, type DeliveryRoundOptions } from './deliver.js';
+import type { State } from '../state/index.js';
+import { BACKENDS, freshTarget, type TestTarget } from '../state/testing.js';
+import { runDeliveryRound, type DeliveryRoundOptions, type DigestApi } from './deliver.js';
 import { FakeApi, FakeEngine, fakeArticle, telegramError } from './fakes.js';
 import { MESSAGE_LIMIT } from './format.js';
-import { TokenBucket, type Clock } from './pace.js';
+import { DbTokenBucket, TokenBucket, realClock, type Clock } from './pace.js';
 
 const log = pino({ level: 'silent' });
 const config = { BROADCAST_PER_SECOND: 1000, DEFAULT_LANG: 'zh' as const };
@@ -28,51 +29,44 @@ function fakeClock(): Clock & { slept: number[] } {
   };
 }
 
-const dirs: string[] = [];
-function tmpDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'baowen-digest-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function setup(dataDir = ':memory:') {
-  const state = State.open(dataDir);
-  const engine = new FakeEngine([fakeArticle('old-1', '德胜街道总工会组织职工开展植树活动'), fakeArticle('old-2', '女职工普法讲座')]);
-  const api = new FakeApi();
-  const clock = fakeClock();
-  const round = (extra: Partial<DeliveryRoundOptions> = {}) =>
-    runDeliveryRound({
-      engine,
-      state,
-      api,
-      log,
-      config,
-      reason: 'schedule',
-      clock,
-      bucket: new TokenBucket(1000, 1000, clock),
-      ...extra,
-    });
-  const subscribe = (userId: number, topic: string) => {
-    state.upsertUser({ id: userId, chatId: userId });
-    return state.addSubscription({
-      userId,
-      chatId: userId,
-      topic,
-      limit: 20,
-      currentArticleIds: engine.articles.keys(),
-    });
-  };
-  return { state, engine, api, clock, round, subscribe };
+function tmpDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'baowen-digest-'));
+  cleanups.push(() => fs.rmSync(d, { recursive: true, force: true }));
+  return d;
 }
 
-describe('runDeliveryRound', () => {
+describe.each(BACKENDS)('runDeliveryRound on %s', (backend) => {
+  async function setup() {
+    const target: TestTarget = freshTarget(backend);
+    cleanups.push(() => target.cleanup());
+    const state = await target.open();
+    cleanups.push(() => state.close());
+    const engine = new FakeEngine([fakeArticle('old-1', '德胜街道总工会组织职工开展植树活动'), fakeArticle('old-2', '女职工普法讲座')]);
+    const api = new FakeApi();
+    const clock = fakeClock();
+    const round = (extra: Partial<DeliveryRoundOptions> = {}) =>
+      runDeliveryRound({ engine, state, api, log, config, reason: 'schedule', clock, bucket: new TokenBucket(1000, 1000, clock), ...extra });
+    const subscribe = async (userId: number, topic: string, st: State = state) => {
+      await st.upsertUser({ id: userId, chatId: userId });
+      return st.addSubscription({ userId, chatId: userId, topic, limit: 20, currentArticleIds: engine.articles.keys() });
+    };
+    const another = async () => {
+      const s = await target.open();
+      cleanups.push(() => s.close());
+      return s;
+    };
+    return { target, state, engine, api, clock, round, subscribe, another };
+  }
+
   it('delivers only reports indexed after subscribing, exactly once, grouped by topic', async () => {
-    const { state, engine, api, round, subscribe } = setup();
-    subscribe(1, '植树');
-    subscribe(1, '女职工');
+    const { state, engine, api, round, subscribe } = await setup();
+    await subscribe(1, '植树');
+    await subscribe(1, '女职工');
     expect((await round()).sent).toEqual([]); // existing matches were previewed, not "new"
     engine.add(
       fakeArticle('new-1', '经开区总工会开展植树志愿活动'),
@@ -92,25 +86,23 @@ describe('runDeliveryRound', () => {
     expect(text).not.toContain('.txt');
     expect(text).not.toContain('德胜街道');
     // Both subscriptions have their row for new-2; a second round sends nothing.
-    expect(state.deliveries({ status: 'sent' })).toHaveLength(3);
+    expect(await state.deliveries({ status: 'sent' })).toHaveLength(3);
     expect((await round()).sent).toEqual([]);
     expect(api.sent).toHaveLength(1);
-    state.close();
   });
 
   it('writes each chat in its own language', async () => {
-    const { state, engine, api, round, subscribe } = setup();
-    subscribe(2, 'tree');
-    state.setLang(2, 'en');
+    const { state, engine, api, round, subscribe } = await setup();
+    await subscribe(2, 'tree');
+    await state.setLang(2, 'en');
     engine.add(fakeArticle('n', 'tree planting'));
     await round();
     expect(api.sent[0]!.text).toContain('Topic: tree');
-    state.close();
   });
 
   it('splits at 4096 characters on item boundaries', async () => {
-    const { state, engine, api, round, subscribe } = setup();
-    subscribe(1, '植树');
+    const { state, engine, api, round, subscribe } = await setup();
+    await subscribe(1, '植树');
     const long = '植树'.repeat(400) + '。';
     engine.add(...Array.from({ length: 12 }, (_, i) => fakeArticle(`n${i}`, `第${i}篇植树报道`, long)));
     const r = await round();
@@ -122,55 +114,57 @@ describe('runDeliveryRound', () => {
     }
     const all = api.sent.map((m) => m.text).join('\n');
     for (let i = 0; i < 12; i++) expect(all.split(`第${i}篇植树报道`).length - 1).toBe(1);
-    const rows = state.deliveries({ status: 'sent' });
+    const rows = await state.deliveries({ status: 'sent' });
     expect(new Set(rows.map((x) => x.messageId)).size).toBe(api.sent.length);
-    state.close();
   });
 
   it('crash between send and record: the ambiguous message is not resent, never-attempted ones are', async () => {
-    const dir = tmpDir();
-    const { state, engine, api, round, subscribe } = setup(dir);
-    for (const u of [1, 2, 3]) subscribe(u, '植树');
+    const { state, engine, api, round, subscribe, another } = await setup();
+    for (const u of [1, 2, 3]) await subscribe(u, '植树');
     engine.add(fakeArticle('new-1', '经开区植树'));
-    // Crash right after Telegram accepted the message for chat 2, before the DB write.
+    // Crash right after Telegram accepted the message for chat 2, before the DB write; the dead
+    // worker's lease is gone (as after a restart of its host).
     const realMarkSent = state.markSent.bind(state);
     let n = 0;
-    state.markSent = (ids, messageId) => {
-      if (++n === 2) throw new Error('simulated crash');
-      realMarkSent(ids, messageId);
+    state.markSent = async (ids, messageId) => {
+      if (++n === 2) {
+        await state.db.run("DELETE FROM leases WHERE name LIKE 'worker:%'");
+        throw new Error('simulated crash');
+      }
+      return realMarkSent(ids, messageId);
     };
+    const releaseClaims = state.releaseClaims.bind(state);
+    state.releaseClaims = async () => 0; // a crash releases nothing
     await expect(round()).rejects.toThrow('simulated crash');
+    state.releaseClaims = releaseClaims;
     expect(api.sent.map((m) => m.chatId)).toEqual([1, 2]);
-    state.close();
 
-    // "Restart": a fresh State on the same file.
-    const state2 = State.open(dir);
+    // "Restart": a fresh connection to the same database.
+    const state2 = await another();
     const clock = fakeClock();
-    const r = await runDeliveryRound({
-      engine, state: state2, api, log, config, reason: 'resume', clock, bucket: new TokenBucket(1000, 1000, clock),
-    });
+    const resume = () =>
+      runDeliveryRound({ engine, state: state2, api, log, config, reason: 'resume', plan: false, clock, bucket: new TokenBucket(1000, 1000, clock) });
+    const r = await resume();
     expect(r.interrupted).toBe(1);
+    expect(r.requeued).toBe(1);
     expect(api.sent.map((m) => m.chatId)).toEqual([1, 2, 3]);
-    expect(state2.deliveries().map((d) => [d.chatId, d.status])).toEqual([
+    expect((await state2.deliveries()).map((d) => [d.chatId, d.status])).toEqual([
       [1, 'sent'],
       [2, 'unknown'],
       [3, 'sent'],
     ]);
-    const r3 = await runDeliveryRound({
-      engine, state: state2, api, log, config, reason: 'resume', clock, bucket: new TokenBucket(1000, 1000, clock),
-    });
-    expect(r3.sent).toEqual([]);
+    expect((await resume()).sent).toEqual([]);
     expect(api.sent).toHaveLength(3);
-    state2.close();
   });
 
-  it('crash by SIGKILL mid-fan-out in another process: restart resumes without repeating', () => {
+  it('crash by SIGKILL mid-fan-out in another process: restart resumes without repeating', async () => {
+    const { target } = await setup();
     const dir = tmpDir();
     const fixture = fileURLToPath(new URL('./crash-fixture.ts', import.meta.url));
     const run = (mode: string) =>
-      spawnSync(process.execPath, ['--import', 'tsx', fixture, dir, mode], { encoding: 'utf8', timeout: 30_000 });
+      spawnSync(process.execPath, ['--import', 'tsx', fixture, target.target, dir, mode], { encoding: 'utf8', timeout: 30_000 });
     const first = run('crash');
-    expect(first.signal).toBe('SIGKILL');
+    expect(first.signal, first.stderr).toBe('SIGKILL');
     const second = run('resume');
     expect(second.status, second.stderr).toBe(0);
     const sends = fs.readFileSync(path.join(dir, 'sends.log'), 'utf8').trim().split('\n');
@@ -181,26 +175,95 @@ describe('runDeliveryRound', () => {
     expect(report.sent.map((s) => s.chatId)).toEqual([3, 4]);
   });
 
+  it('two workers on two connections at once: every subscriber exactly one digest, paced together', async () => {
+    const { state, engine, subscribe, another } = await setup();
+    const other = await another();
+    for (let u = 1; u <= 40; u++) await subscribe(u, '植树');
+    engine.add(fakeArticle('new-1', '经开区植树'), fakeArticle('new-2', '通州区植树'));
+    const sends: number[] = [];
+    let nextId = 1;
+    const api: DigestApi = {
+      async sendMessage(chatId) {
+        sends.push(chatId);
+        await new Promise((r) => setTimeout(r, 2));
+        return { message_id: nextId++ };
+      },
+    };
+    // One shared bucket in the database: 40 messages at 40/s with a burst of 20 need ≥ 0.5 s in total.
+    const cfg = { ...config, BROADCAST_PER_SECOND: 40 };
+    const started = Date.now();
+    const [a, b] = await Promise.all(
+      [state, other].map((st) =>
+        runDeliveryRound({ engine, state: st, api, log, config: cfg, reason: 'index-change', bucket: new DbTokenBucket(st, 40, 20, realClock) }),
+      ),
+    );
+    const elapsed = Date.now() - started;
+    expect(sends.sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(a!.sent.length + b!.sent.length).toBe(40);
+    expect((await state.deliveries({ status: 'sent' })).length).toBe(80);
+    expect(elapsed).toBeGreaterThanOrEqual(450);
+  });
+
+  it('a worker that stalls past its lease loses its claims: the other sends them, the stalled one sends nothing twice', async () => {
+    const { state, engine, subscribe, another } = await setup();
+    const other = await another();
+    for (let u = 1; u <= 6; u++) await subscribe(u, '植树');
+    engine.add(fakeArticle('new-1', '经开区植树'));
+    const sends: number[] = [];
+    let nextId = 1;
+    let release!: () => void;
+    const stalled = new Promise<void>((r) => (release = r));
+    const stallingApi: DigestApi = {
+      async sendMessage(chatId) {
+        if (chatId === 1) await stalled; // "hangs" inside its first send
+        sends.push(chatId);
+        return { message_id: nextId++ };
+      },
+    };
+    const okApi: DigestApi = {
+      async sendMessage(chatId) {
+        sends.push(chatId);
+        return { message_id: nextId++ };
+      },
+    };
+    const clock = fakeClock();
+    const cfg = { ...config, DIGEST_WORKER_TTL_MS: 1000 };
+    const a = runDeliveryRound({ engine, state, api: stallingApi, log, config: cfg, reason: 'schedule', clock, bucket: new TokenBucket(1000, 1000, clock) });
+    // Wait until worker A is stuck in chat 1 with all six chats claimed.
+    for (let i = 0; i < 200 && (await state.deliveries({ status: 'sending' })).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await state.deliveries({ status: 'claimed' })).length).toBe(5);
+    // Its lease expires (the clock moves past the TTL): worker B recovers and sends chats 2-6.
+    await clock.sleep(5000);
+    const b = await runDeliveryRound({ engine, state: other, api: okApi, log, config: cfg, reason: 'resume', plan: false, clock, bucket: new TokenBucket(1000, 1000, clock) });
+    expect(b.requeued).toBe(5);
+    expect(b.interrupted).toBe(1); // chat 1 was mid-send: unknown, not resent
+    expect(b.sent.map((s) => s.chatId)).toEqual([2, 3, 4, 5, 6]);
+    // A wakes up: its send of chat 1 completes, and it does not touch the chats B took.
+    release();
+    const ra = await a;
+    expect(ra.sent.map((s) => s.chatId)).toEqual([1]);
+    expect(sends.sort()).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('403 marks the user inactive and never retries; other users are unaffected', async () => {
-    const { state, engine, api, round, subscribe } = setup();
-    for (const u of [1, 2, 3]) subscribe(u, '植树');
+    const { state, engine, api, round, subscribe } = await setup();
+    for (const u of [1, 2, 3]) await subscribe(u, '植树');
     api.failNext(2, telegramError(403, 'Forbidden: bot was blocked by the user'));
     engine.add(fakeArticle('new-1', '经开区植树'));
     const r = await round();
     expect(r.sent.map((s) => s.chatId)).toEqual([1, 3]);
     expect(r.failed).toMatchObject([{ chatId: 2, blocked: true }]);
-    expect(state.getUser(2)?.active).toBe(false);
+    expect((await state.getUser(2))?.active).toBe(false);
     engine.add(fakeArticle('new-2', '更多植树'));
     await round();
     expect(api.sent.filter((m) => m.chatId === 2)).toHaveLength(0);
-    expect(state.deliveries({ status: 'blocked' })).toHaveLength(1);
-    expect(state.stats().activeUsers).toBe(2);
-    state.close();
+    expect(await state.deliveries({ status: 'blocked' })).toHaveLength(1);
+    expect((await state.stats()).activeUsers).toBe(2);
   });
 
   it('honours 429 retry_after and sends once', async () => {
-    const { state, engine, api, clock, round, subscribe } = setup();
-    subscribe(1, '植树');
+    const { engine, api, clock, round, subscribe } = await setup();
+    await subscribe(1, '植树');
     api.failNext(1, telegramError(429, 'Too Many Requests: retry after 7', 7));
     engine.add(fakeArticle('new-1', '经开区植树'));
     const r = await round();
@@ -208,61 +271,57 @@ describe('runDeliveryRound', () => {
     expect(api.attempts).toBe(2);
     expect(api.sent).toHaveLength(1);
     expect(r.sent).toHaveLength(1);
-    state.close();
   });
 
   it('other errors fail the message and the next round retries it', async () => {
-    const { state, engine, api, round, subscribe } = setup();
-    subscribe(1, '植树');
-    subscribe(2, '植树');
+    const { state, engine, api, round, subscribe } = await setup();
+    await subscribe(1, '植树');
+    await subscribe(2, '植树');
     api.failNext(1, telegramError(500, 'Internal Server Error'));
     engine.add(fakeArticle('new-1', '经开区植树'));
     const r = await round();
     expect(r.failed).toMatchObject([{ chatId: 1, blocked: false }]);
     expect(r.sent.map((s) => s.chatId)).toEqual([2]);
-    expect(state.hasUnsent()).toBe(true);
+    expect(await state.hasUnsent()).toBe(true);
     const r2 = await round();
     expect(r2.sent.map((s) => s.chatId)).toEqual([1]);
     expect(api.sent.map((m) => m.chatId)).toEqual([2, 1]);
-    expect(state.hasUnsent()).toBe(false);
-    state.close();
+    expect(await state.hasUnsent()).toBe(false);
   });
 
-  it('paces the fan-out under BROADCAST_PER_SECOND', async () => {
-    const { state, engine, clock, round, subscribe } = setup();
-    for (let u = 1; u <= 20; u++) subscribe(u, '植树');
+  it('paces the fan-out under BROADCAST_PER_SECOND with the database bucket', async () => {
+    const { state, engine, clock, round, subscribe } = await setup();
+    for (let u = 1; u <= 20; u++) await subscribe(u, '植树');
     engine.add(fakeArticle('new-1', '经开区植树'));
     const start = clock.now();
-    await round({ bucket: new TokenBucket(5, 5, clock) });
+    await round({ bucket: new DbTokenBucket(state, 5, 5, clock) });
     // 20 sends at 5/s with a burst of 5: the last 15 wait 3 s in total.
     expect(clock.now() - start).toBeGreaterThanOrEqual(3000);
     expect(clock.now() - start).toBeLessThan(3300);
-    state.close();
-  });
-
-  it('waits for, then gives up on, a round of another live process (lease)', async () => {
-    const { state, round, subscribe } = setup();
-    subscribe(1, '植树');
-    state.acquireLease('delivery', 'other-process', 60_000, { now: 1_700_000_000_000 });
-    // Pretend the holder is another live process.
-    state.db.prepare('UPDATE leases SET pid = ?').run(process.ppid);
-    const r = await round({ leaseWaitMs: 1000 });
-    expect(r.busy).toBe(true);
-    state.close();
   });
 
   it('only the given users when userIds is passed; inactive users never', async () => {
-    const { state, engine, api, round, subscribe } = setup();
-    subscribe(1, '植树');
-    subscribe(2, '植树');
-    subscribe(3, '植树');
-    state.setActive(3, false);
+    const { state, engine, api, round, subscribe } = await setup();
+    await subscribe(1, '植树');
+    await subscribe(2, '植树');
+    await subscribe(3, '植树');
+    await state.setActive(3, false);
     engine.add(fakeArticle('new-1', '经开区植树'));
     await round({ userIds: [2, 3] });
     expect(api.sent.map((m) => m.chatId)).toEqual([2]);
     await round();
     expect(api.sent.map((m) => m.chatId)).toEqual([2, 1]);
-    state.close();
+  });
+
+  it('stops claiming chats once aborted (SIGTERM) and leaves the rest pending for others', async () => {
+    const { state, engine, api, round, subscribe } = await setup();
+    for (let u = 1; u <= 4; u++) await subscribe(u, '植树');
+    engine.add(fakeArticle('new-1', '经开区植树'));
+    const ac = new AbortController();
+    const r = await round({ signal: ac.signal, onChatDone: (chatId) => void (chatId === 2 && ac.abort()) });
+    expect(r.sent.map((s) => s.chatId)).toEqual([1, 2]);
+    expect((await state.deliveries({ status: 'pending' })).map((d) => d.chatId)).toEqual([3, 4]);
+    expect(api.sent).toHaveLength(2);
   });
 });
 

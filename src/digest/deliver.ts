@@ -1,24 +1,32 @@
 /**
  * One delivery round: find what is new for each subscriber, record the intent, send one digest per
- * chat, record the outcome. The same code serves the scheduler, index changes, `/digest` and the CLI.
+ * chat, record the outcome. The same code serves the scheduler, index changes, `/digest` and the CLI,
+ * on one instance or many sharing one database.
  *
- * ## Exactly once per (subscription, article)
+ * ## Exactly once per (subscription, article), across instances
  * The `deliveries` table is the ledger, UNIQUE(subscription_id, article_id):
- * 1. **Plan** — in one transaction, new matches are inserted as `pending` with this round's run id
- *    (an existing row of any status means "already handled": never planned again), and this round's
- *    users' leftover `pending` rows (a crashed round never attempted them) and retryable `failed`
- *    rows are adopted.
- * 2. **Per message** — its rows go `pending → sending` (committed) → HTTP `sendMessage` →
- *    `sent` + message_id (committed). Telegram's definite answers move them to `failed` (retried
- *    by later rounds, up to 5 failures), to `blocked` (403: user inactive, never retried), or, for a
- *    429, back to `pending` while waiting `retry_after`.
- * 3. **Recovery** — a round first takes the cross-process `delivery` lease; rows another (dead)
- *    round left in `sending` become `unknown` and are **not** resent.
+ * 1. **Plan** — new matches are inserted as `pending` (`ON CONFLICT DO NOTHING`: an existing row of
+ *    any status means "already handled", so two instances planning the same round record each
+ *    (subscription, article) once); these users' retryable `failed` rows go back to `pending`.
+ * 2. **Claim** — a worker (one round of one instance, alive while it renews its lease
+ *    `worker:<runId>`) claims whole chats in one transaction: every `pending` row of up to 10 chats
+ *    becomes `claimed` by it (PostgreSQL: per-chat advisory lock + `FOR UPDATE SKIP LOCKED`, so two
+ *    workers never take the same chat; SQLite: one writer at a time).
+ * 3. **Per message** — its rows go `claimed → sending` (committed) → HTTP `sendMessage` → `sent` +
+ *    message_id (committed). Telegram's definite answers move them to `failed` (retried by later
+ *    rounds, up to 5 failures), to `blocked` (403: user inactive, never retried), or, for a 429,
+ *    back to `claimed` while waiting `retry_after`.
+ * 4. **Recovery** — any worker, when it starts and when it runs out of work, looks for rows owned by
+ *    dead workers (lease expired, or a dead pid on this host): `claimed` → `pending` (sent by
+ *    whoever claims next: no skip), `sending` → `unknown` (**not** resent).
  *
  * The one ambiguous window is between Telegram accepting `sendMessage` and the `sent` commit
  * (a crash there). We resolve it at-most-once: the user may miss that one message, never gets it
  * twice. A network error (`HttpError`) is treated as "not sent" and retried — the request may
  * rarely have reached Telegram, which is the same window seen from the other side.
+ *
+ * Pacing: every send takes a token from a bucket kept in the database (`rate_buckets`), so all
+ * instances together stay under BROADCAST_PER_SECOND.
  */
 import crypto from 'node:crypto';
 import { GrammyError } from 'grammy';
@@ -26,11 +34,12 @@ import type { Engine, TopicMatch } from '../engine.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Lang } from '../types.js';
-import type { NewDelivery, PlannedDelivery, State, UserRecord } from '../state/index.js';
+import type { NewDelivery, PlannedDelivery, State, Subscription, UserRecord } from '../state/index.js';
 import { composeDigest, type ComposedMessage } from './format.js';
 import { digestTranslator, type DigestTranslator } from './i18n.js';
 import { toPayload } from './match.js';
-import { realClock, sharedBucket, type Clock, type TokenBucket } from './pace.js';
+import { sharedDbBucket, realClock, type Clock, type Bucket } from './pace.js';
+import { workerLease } from '../state/index.js';
 
 /** The part of grammY's `Api` a round needs (so tests pass a recorder; `bot.api` fits). */
 export interface DigestApi {
@@ -48,18 +57,24 @@ export interface DeliveryRoundOptions {
   state: State;
   api: DigestApi;
   log: Logger;
-  config: Pick<Config, 'BROADCAST_PER_SECOND' | 'DEFAULT_LANG'>;
+  config: Pick<Config, 'BROADCAST_PER_SECOND' | 'DEFAULT_LANG'> & Partial<Pick<Config, 'DIGEST_WORKER_TTL_MS'>>;
   /** Only these users (default: every active subscriber). Inactive users are always skipped. */
   userIds?: readonly number[];
   reason: DigestReason;
-  /** Defaults: the process-wide bucket for BROADCAST_PER_SECOND, the real clock, locales/*\/digest.ftl. */
-  bucket?: TokenBucket;
+  /** Defaults: the database-wide bucket for BROADCAST_PER_SECOND, the real clock, locales/*\/digest.ftl. */
+  bucket?: Bucket;
   clock?: Clock;
   translate?: DigestTranslator;
-  /** How long to wait for another process's round to finish (default 60 s). */
-  leaseWaitMs?: number;
   /** 429 retries per message before it counts as failed (default 5). */
   max429Retries?: number;
+  /** false: send what is already planned (resume), do not look for new matches. Default true. */
+  plan?: boolean;
+  /** Runs right after planning, before sending (the scheduler claims the day / marks the round done). */
+  afterPlan?: () => Promise<void>;
+  /** Stop claiming more chats once aborted (SIGTERM); the chat being sent is finished. */
+  signal?: AbortSignal;
+  /** Called after each chat (tests: kill a worker mid-round). */
+  onChatDone?: (chatId: number) => void | Promise<void>;
 }
 
 export interface DeliveryReport {
@@ -70,14 +85,16 @@ export interface DeliveryReport {
   /** Subscribers considered with nothing new. */
   skipped: number;
   failed: { chatId: number; userId: number; articles: string[]; error: string; blocked: boolean }[];
-  /** Rows a crashed round left mid-send, now `unknown` (not resent). */
+  /** Rows a dead worker left mid-send, now `unknown` (not resent). */
   interrupted: number;
-  /** True when another process held the delivery lease for longer than `leaseWaitMs`: nothing was done. */
-  busy: boolean;
+  /** Rows a dead worker had claimed but not sent, given back and sent by whoever claimed them next. */
+  requeued: number;
 }
 
-const LEASE = 'delivery';
-const LEASE_TTL_MS = 60_000;
+/** How long a worker's claims survive without renewal (DIGEST_WORKER_TTL_MS overrides). */
+const WORKER_TTL_MS = 60_000;
+/** Chats claimed per transaction. */
+const CLAIM_CHATS = 10;
 
 /** Rounds of one State run one after another in this process. */
 const queues = new WeakMap<State, Promise<unknown>>();
@@ -102,93 +119,77 @@ export function userLang(u: UserRecord & { languageCode?: string | null }, fallb
 async function roundLocked(opts: DeliveryRoundOptions): Promise<DeliveryReport> {
   const { state, log, reason } = opts;
   const clock = opts.clock ?? realClock;
-  const runId = `${new Date(clock.now()).toISOString().replace(/[-:.]/gu, '')}-${crypto.randomBytes(3).toString('hex')}`;
-  const report: DeliveryReport = { runId, reason, sent: [], skipped: 0, failed: [], interrupted: 0, busy: false };
+  const runId = `${new Date(clock.now()).toISOString().replace(/[-:.]/gu, '')}-${crypto.randomBytes(4).toString('hex')}`;
+  const report: DeliveryReport = { runId, reason, sent: [], skipped: 0, failed: [], interrupted: 0, requeued: 0 };
+  const ttl = opts.config.DIGEST_WORKER_TTL_MS ?? WORKER_TTL_MS;
+  const lease = workerLease(runId);
 
-  const deadline = clock.now() + (opts.leaseWaitMs ?? 60_000);
-  while (!state.acquireLease(LEASE, runId, LEASE_TTL_MS, { now: clock.now() })) {
-    if (clock.now() >= deadline) {
-      log.warn({ runId, reason }, 'digest: another delivery round holds the lease; giving up');
-      return { ...report, busy: true };
-    }
-    await clock.sleep(250);
-  }
-  const renew = (ttl = LEASE_TTL_MS): void => void state.acquireLease(LEASE, runId, ttl, { now: clock.now() });
+  await state.acquireLease(lease, runId, ttl, { now: clock.now() });
+  let renewedAt = clock.now();
+  const renew = async (extraMs = 0): Promise<void> => {
+    if (!extraMs && clock.now() - renewedAt < ttl / 6) return;
+    renewedAt = clock.now();
+    await state.acquireLease(lease, runId, ttl + extraMs, { now: clock.now() });
+  };
+  const recover = async (): Promise<number> => {
+    const r = await state.recoverAbandoned({ now: clock.now() });
+    report.interrupted += r.unknown;
+    report.requeued += r.requeued;
+    if (r.unknown) log.warn({ runId, rows: r.unknown }, 'digest: rows of a dead worker were mid-send; marked unknown, not resent');
+    if (r.requeued) log.info({ runId, rows: r.requeued }, 'digest: rows a dead worker had claimed are pending again');
+    return r.requeued;
+  };
 
   try {
-    state.startRun(runId, reason);
-    report.interrupted = state.resolveInterrupted(runId);
-    if (report.interrupted) {
-      log.warn({ runId, rows: report.interrupted }, 'digest: rows of a crashed round were mid-send; marked unknown, not resent');
-    }
+    await state.startRun(runId, reason);
+    await recover();
 
-    const users = state.subscribers(opts.userIds);
-    const fresh = await findFresh(opts, users);
-    const planned = state.planDeliveries(
-      runId,
-      users.map((u) => u.id),
-      fresh,
-    );
-
-    const byChat = new Map<number, PlannedDelivery[]>();
-    for (const p of planned) byChat.set(p.chatId, [...(byChat.get(p.chatId) ?? []), p]);
-    const chattingUsers = new Set(planned.map((p) => p.userId));
-    report.skipped = users.filter((u) => !chattingUsers.has(u.id)).length;
+    const users = await state.subscribers(opts.userIds);
+    const fresh = opts.plan === false ? [] : await findFresh(opts, users);
+    // Also puts retryable failures of these users back in line.
+    await state.planDeliveries(runId, opts.userIds ? users.map((u) => u.id) : undefined, fresh);
+    await opts.afterPlan?.();
 
     const translate = opts.translate ?? digestTranslator();
-    const bucket = opts.bucket ?? sharedBucket(opts.config.BROADCAST_PER_SECOND);
+    const bucket = opts.bucket ?? sharedDbBucket(state, opts.config.BROADCAST_PER_SECOND, clock);
     const userById = new Map(users.map((u) => [u.id, u]));
-    const blockedUsers = new Set<number>();
+    const chattingUsers = new Set<number>();
+    const claimFilter = opts.userIds ? { userIds: users.map((u) => u.id) } : {};
 
-    for (const [chatId, rows] of byChat) {
-      const userId = rows[0]!.userId;
-      if (blockedUsers.has(userId)) {
-        state.markBlocked(
-          rows.map((r) => r.id),
-          'user blocked the bot',
-        );
+    for (let idle = 0; idle < 2 && !opts.signal?.aborted; ) {
+      const claimed = await state.claimChats(runId, { maxChats: CLAIM_CHATS, ...claimFilter });
+      if (!claimed.length) {
+        // Out of work: give dead workers' claims back to the pool once, then look again.
+        idle++;
+        if (!(await recover())) break;
         continue;
       }
-      const user = userById.get(userId);
-      const lang = user ? userLang(user, opts.config.DEFAULT_LANG) : opts.config.DEFAULT_LANG;
-      const messages = composeDigest((k, v) => translate(lang, k, v), rows);
-      const sentArticles: string[] = [];
-      let messagesSent = 0;
-      for (let i = 0; i < messages.length; i++) {
-        const m = messages[i]!;
-        const outcome = await sendOne(opts, clock, bucket, renew, chatId, m);
-        if (outcome.ok) {
-          messagesSent++;
-          sentArticles.push(...m.articleIds);
-          continue;
+      idle = 0;
+      const byChat = new Map<number, PlannedDelivery[]>();
+      for (const p of claimed) byChat.set(p.chatId, [...(byChat.get(p.chatId) ?? []), p]);
+      for (const [chatId, rows] of byChat) {
+        if (opts.signal?.aborted) break;
+        await renew();
+        const userId = rows[0]!.userId;
+        chattingUsers.add(userId);
+        let user = userById.get(userId);
+        if (!user) {
+          user = (await state.subscribers([userId]))[0];
+          if (user) userById.set(userId, user);
         }
-        if (outcome.blocked) {
-          // 403: this message and the rest of this chat's digest are never retried.
-          const rest = messages.slice(i).flatMap((x) => x.deliveryIds);
-          state.markBlocked(rest, outcome.error);
-          state.setActive(userId, false);
-          blockedUsers.add(userId);
-          report.failed.push({
-            chatId,
-            userId,
-            articles: messages.slice(i).flatMap((x) => x.articleIds),
-            error: outcome.error,
-            blocked: true,
-          });
-          log.info({ runId, chatId, userId }, 'digest: user blocked the bot; marked inactive');
-          break;
-        }
-        report.failed.push({ chatId, userId, articles: m.articleIds, error: outcome.error, blocked: false });
-        log.warn({ runId, chatId, error: outcome.error }, 'digest: message failed; will retry next round');
+        const lang = user ? userLang(user, opts.config.DEFAULT_LANG) : opts.config.DEFAULT_LANG;
+        await sendChat(opts, { clock, bucket, renew, report, lang, translate }, chatId, userId, rows);
+        await opts.onChatDone?.(chatId);
       }
-      if (messagesSent) report.sent.push({ chatId, userId, articles: sentArticles, messages: messagesSent });
     }
-    state.finishRun(runId, {
+    report.skipped = users.filter((u) => !chattingUsers.has(u.id)).length;
+    await state.finishRun(runId, {
       sent: report.sent.length,
       articles: report.sent.reduce((n, s) => n + s.articles.length, 0),
       skipped: report.skipped,
       failed: report.failed.length,
       interrupted: report.interrupted,
+      requeued: report.requeued,
     });
     log.info(
       { runId, reason, chats: report.sent.length, failed: report.failed.length, skipped: report.skipped },
@@ -196,83 +197,123 @@ async function roundLocked(opts: DeliveryRoundOptions): Promise<DeliveryReport> 
     );
     return report;
   } finally {
-    state.releaseLease(LEASE, runId);
+    // Claimed but not sent (aborted, or an error): back to the pool right away.
+    await state.releaseClaims(runId).catch(() => undefined);
+    await state.releaseLease(lease, runId).catch(() => undefined);
   }
+}
+
+interface SendContext {
+  clock: Clock;
+  bucket: Bucket;
+  renew: (extraMs?: number) => Promise<void>;
+  report: DeliveryReport;
+  lang: Lang;
+  translate: DigestTranslator;
+}
+
+/** Sends one chat's claimed rows as one digest (split at 4096 characters). */
+async function sendChat(opts: DeliveryRoundOptions, c: SendContext, chatId: number, userId: number, rows: PlannedDelivery[]): Promise<void> {
+  const { state, log } = opts;
+  const messages = composeDigest((k, v) => c.translate(c.lang, k, v), rows);
+  const sentArticles: string[] = [];
+  let messagesSent = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    const outcome = await sendOne(opts, c, chatId, m);
+    if (outcome.ok) {
+      messagesSent++;
+      sentArticles.push(...m.articleIds);
+      continue;
+    }
+    if (outcome.lost) break;
+    if (outcome.blocked) {
+      // 403: this message and the rest of this chat's digest are never retried.
+      await state.markBlocked(messages.slice(i).flatMap((x) => x.deliveryIds), outcome.error);
+      await state.setActive(userId, false);
+      c.report.failed.push({ chatId, userId, articles: messages.slice(i).flatMap((x) => x.articleIds), error: outcome.error, blocked: true });
+      log.info({ chatId, userId }, 'digest: user blocked the bot; marked inactive');
+      break;
+    }
+    c.report.failed.push({ chatId, userId, articles: m.articleIds, error: outcome.error, blocked: false });
+    log.warn({ chatId, error: outcome.error }, 'digest: message failed; will retry next round');
+  }
+  if (messagesSent) c.report.sent.push({ chatId, userId, articles: sentArticles, messages: messagesSent });
 }
 
 /** New matches per subscription of these users: first indexed after the subscription, no ledger row yet. */
 async function findFresh(opts: DeliveryRoundOptions, users: readonly UserRecord[]): Promise<NewDelivery[]> {
   const { engine, state, log } = opts;
   try {
-    state.recordArticles(engine.index().articles.keys());
+    await state.recordArticles(engine.index().articles.keys());
   } catch (e) {
     log.warn({ err: e }, 'digest: no index loaded');
   }
-  const byTopic = new Map<string, Promise<TopicMatch[]>>();
+  const subs = await state.subscriptionsOf(users.map((u) => u.id));
+  const byTopic = new Map<string, { topic: string; subs: Subscription[] }>();
+  for (const sub of subs) {
+    const t = byTopic.get(sub.topicNorm);
+    if (t) t.subs.push(sub);
+    else byTopic.set(sub.topicNorm, { topic: sub.topic, subs: [sub] });
+  }
+  const matched: { sub: Subscription; matches: TopicMatch[] }[] = [];
+  for (const t of byTopic.values()) {
+    const matches = await engine.matchTopic(t.topic).catch((e: unknown) => {
+      log.error({ err: e, topic: t.topic }, 'digest: matchTopic failed; topic skipped this round');
+      return [] as TopicMatch[];
+    });
+    if (matches.length) for (const sub of t.subs) matched.push({ sub, matches });
+  }
+  if (!matched.length) return [];
+  // Matches from an index generation newer than the one recorded above are new by definition.
+  const ids = [...new Set(matched.flatMap((m) => m.matches.map((x) => x.article.id)))];
+  await state.recordArticles(ids);
+  const seqs = await state.articleSeqs(ids);
+  const ledger = await state.ledgerArticleIds(matched.map((m) => m.sub.id));
   const fresh: NewDelivery[] = [];
-  for (const u of users) {
-    for (const sub of state.listSubscriptions({ userId: u.id })) {
-      let p = byTopic.get(sub.topicNorm);
-      if (!p) {
-        p = engine.matchTopic(sub.topic).catch((e: unknown) => {
-          log.error({ err: e, topic: sub.topic }, 'digest: matchTopic failed; topic skipped this round');
-          return [];
-        });
-        byTopic.set(sub.topicNorm, p);
-      }
-      const matches = await p;
-      if (!matches.length) continue;
-      // Matches from an index generation newer than the one recorded above are new by definition.
-      state.recordArticles(matches.map((m) => m.article.id));
-      const seqs = state.articleSeqs(matches.map((m) => m.article.id));
-      const ledger = state.ledgerArticleIds(sub.id);
-      for (const m of matches) {
-        const seq = seqs.get(m.article.id) ?? 0;
-        if (seq > sub.sinceSeq && !ledger.has(m.article.id)) {
-          fresh.push({ subscriptionId: sub.id, articleId: m.article.id, payload: toPayload(m) });
-        }
+  for (const { sub, matches } of matched) {
+    const have = ledger.get(sub.id);
+    for (const m of matches) {
+      if ((seqs.get(m.article.id) ?? 0) > sub.sinceSeq && !have?.has(m.article.id)) {
+        fresh.push({ subscriptionId: sub.id, articleId: m.article.id, payload: toPayload(m) });
       }
     }
   }
   return fresh;
 }
 
-type SendOutcome = { ok: true; messageId: number } | { ok: false; blocked: boolean; error: string };
+type SendOutcome = { ok: true; messageId: number } | { ok: false; blocked: boolean; lost?: boolean; error: string };
 
 /** Sends one composed message with the ledger transitions around it; honours 429 retry_after. */
-async function sendOne(
-  opts: DeliveryRoundOptions,
-  clock: Clock,
-  bucket: TokenBucket,
-  renew: (ttl?: number) => void,
-  chatId: number,
-  m: ComposedMessage,
-): Promise<SendOutcome> {
+async function sendOne(opts: DeliveryRoundOptions, c: SendContext, chatId: number, m: ComposedMessage): Promise<SendOutcome> {
   const { state, api, log } = opts;
   const max429 = opts.max429Retries ?? 5;
   for (let attempt = 0; ; attempt++) {
-    await bucket.take();
-    renew();
-    state.markSending(m.deliveryIds);
+    await c.bucket.take();
+    await c.renew();
+    if (!(await state.markSending(m.deliveryIds, c.report.runId))) {
+      log.warn({ chatId }, 'digest: lost the claim on this message (stalled past the worker lease); another worker sends it');
+      return { ok: false, blocked: false, lost: true, error: 'claim lost' };
+    }
     let messageId: number;
     try {
       const res = await api.sendMessage(chatId, m.text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
       messageId = res.message_id;
     } catch (e) {
-      const c = classify(e);
-      if (c.kind === 'retry' && attempt < max429) {
-        state.markPending(m.deliveryIds); // Telegram refused it: not ambiguous while we wait
-        log.warn({ chatId, retryAfter: c.seconds }, 'digest: 429 from Telegram; waiting retry_after');
-        renew(c.seconds * 1000 + LEASE_TTL_MS);
-        await clock.sleep(c.seconds * 1000);
+      const k = classify(e);
+      if (k.kind === 'retry' && attempt < max429) {
+        await state.markClaimed(m.deliveryIds); // Telegram refused it: not ambiguous while we wait
+        log.warn({ chatId, retryAfter: k.seconds }, 'digest: 429 from Telegram; waiting retry_after');
+        await c.renew(k.seconds * 1000);
+        await c.clock.sleep(k.seconds * 1000);
         continue;
       }
-      if (c.kind === 'blocked') return { ok: false, blocked: true, error: c.error };
-      state.markFailed(m.deliveryIds, c.error);
-      return { ok: false, blocked: false, error: c.error };
+      if (k.kind === 'blocked') return { ok: false, blocked: true, error: k.error };
+      await state.markFailed(m.deliveryIds, k.error);
+      return { ok: false, blocked: false, error: k.error };
     }
     // ← the only ambiguous window: sent by Telegram, not yet recorded.
-    state.markSent(m.deliveryIds, messageId);
+    await state.markSent(m.deliveryIds, messageId);
     return { ok: true, messageId };
   }
 }

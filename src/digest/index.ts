@@ -11,7 +11,7 @@
  * ```
  */
 export { runDeliveryRound, userLang, type DeliveryReport, type DeliveryRoundOptions, type DigestApi, type DigestReason } from './deliver.js';
-export { DigestScheduler, localDateTime, type SchedulerDeps } from './scheduler.js';
+export { DigestScheduler, indexRoundKey, localDateTime, type SchedulerDeps } from './scheduler.js';
 export { evaluateTopics, matchesExpected, readTopicCases, toPayload, type TopicEval, type TopicScore } from './match.js';
 export { composeDigest, escapeHtml, formatItem, MESSAGE_LIMIT, type ComposedMessage } from './format.js';
-export { TokenBucket, sharedBucket, type Clock } from './pace.js';
+export { DbTokenBucket, TokenBucket, sharedDbBucket, type Bucket, type Clock } from './pace.js';

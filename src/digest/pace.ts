@@ -1,12 +1,21 @@
 /**
- * A token bucket that paces broadcast sends under BROADCAST_PER_SECOND (Telegram allows ~30
- * messages per second across chats). Clock and sleep are injectable so tests never wait.
+ * Token buckets that pace broadcast sends under BROADCAST_PER_SECOND (Telegram allows ~30
+ * messages per second across chats, for the bot as a whole — so for all instances together).
+ * `DbTokenBucket` keeps the bucket in the state store (every instance takes from the same one);
+ * `TokenBucket` is the in-process version (tests, one-off tools). Clock and sleep are injectable
+ * so tests never wait.
  *
  * ```ts
- * const bucket = new TokenBucket(25);
+ * const bucket = sharedDbBucket(state, 25);
  * await bucket.take(); // resolves when a send is allowed
  * ```
  */
+import type { State } from '../state/index.js';
+
+export interface Bucket {
+  /** Resolves when one more send is allowed. */
+  take(): Promise<void>;
+}
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -17,7 +26,7 @@ export const realClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-export class TokenBucket {
+export class TokenBucket implements Bucket {
   private tokens: number;
   private last: number;
   private queue: Promise<void> = Promise.resolve();
@@ -54,11 +63,45 @@ export class TokenBucket {
   }
 }
 
-const shared = new Map<number, TokenBucket>();
+/** The bucket row every instance shares (one per bot: Telegram counts per bot token). */
+export const BROADCAST_BUCKET = 'telegram-broadcast';
 
-/** One bucket per rate per process, shared by every round (scheduler, index change, /digest, CLI). */
-export function sharedBucket(ratePerSecond: number): TokenBucket {
-  let b = shared.get(ratePerSecond);
-  if (!b) shared.set(ratePerSecond, (b = new TokenBucket(ratePerSecond)));
+export class DbTokenBucket implements Bucket {
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly state: Pick<State, 'takeToken'>,
+    readonly ratePerSecond: number,
+    readonly burst: number = Math.max(1, Math.floor(ratePerSecond)),
+    private readonly clock: Clock = realClock,
+    readonly name = BROADCAST_BUCKET,
+  ) {
+    if (!(ratePerSecond > 0)) throw new RangeError('ratePerSecond must be > 0');
+  }
+
+  /** Waits for one token of the shared bucket. Concurrent callers of this process are served in order. */
+  take(): Promise<void> {
+    const next = this.queue.then(() => this.takeNow());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async takeNow(): Promise<void> {
+    for (;;) {
+      const wait = await this.state.takeToken(this.name, this.ratePerSecond, this.burst, this.clock.now());
+      if (wait === 0) return;
+      await this.clock.sleep(wait);
+    }
+  }
+}
+
+const shared = new WeakMap<object, Map<number, DbTokenBucket>>();
+
+/** One database bucket per State and rate, shared by every round of this process. */
+export function sharedDbBucket(state: State, ratePerSecond: number, clock: Clock = realClock): DbTokenBucket {
+  let byRate = shared.get(state);
+  if (!byRate) shared.set(state, (byRate = new Map()));
+  let b = byRate.get(ratePerSecond);
+  if (!b) byRate.set(ratePerSecond, (b = new DbTokenBucket(state, ratePerSecond, undefined, clock)));
   return b;
 }

@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { State } from '../state/index.js';
+import type { State } from '../state/index.js';
+import { BACKENDS, freshTarget, type TestTarget } from '../state/testing.js';
 import { FakeApi, FakeEngine, fakeArticle } from './fakes.js';
 import { TokenBucket } from './pace.js';
 import { DigestScheduler, localDateTime } from './scheduler.js';
@@ -13,13 +11,14 @@ const config = { BROADCAST_PER_SECOND: 1000, DEFAULT_LANG: 'zh' as const, DIGEST
 /** 2024-03-01 in Beijing (UTC+8) at the given local time. */
 const beijing = (day: number, hhmm: string) => new Date(`2024-03-${String(day).padStart(2, '0')}T${hhmm}:00+08:00`);
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function setup(dataDir = ':memory:', engine = new FakeEngine([fakeArticle('old', '旧的植树报道')]), api = new FakeApi()) {
-  const state = State.open(dataDir);
+async function setup(target: TestTarget, engine = new FakeEngine([fakeArticle('old', '旧的植树报道')]), api = new FakeApi()) {
+  const state: State = await target.open();
+  cleanups.push(() => state.close());
   const scheduler = new DigestScheduler({
     engine,
     state,
@@ -29,10 +28,10 @@ function setup(dataDir = ':memory:', engine = new FakeEngine([fakeArticle('old',
     debounceMs: 20,
     round: { bucket: new TokenBucket(1000, 1000) },
   });
-  const subscribe = (id: number, topic = '植树', time: string | null = null) => {
-    state.upsertUser({ id, chatId: id });
-    if (time) state.setDigestTime(id, time);
-    state.addSubscription({ userId: id, chatId: id, topic, limit: 20, currentArticleIds: engine.articles.keys() });
+  const subscribe = async (id: number, topic = '植树', time: string | null = null) => {
+    await state.upsertUser({ id, chatId: id });
+    if (time) await state.setDigestTime(id, time);
+    await state.addSubscription({ userId: id, chatId: id, topic, limit: 20, currentArticleIds: engine.articles.keys() });
   };
   return { state, engine, api, scheduler, subscribe };
 }
@@ -44,12 +43,18 @@ describe('localDateTime', () => {
   });
 });
 
-describe('DigestScheduler.tick', () => {
+describe.each(BACKENDS)('DigestScheduler on %s', (backend) => {
+  const target = () => {
+    const t = freshTarget(backend);
+    cleanups.push(() => t.cleanup());
+    return t;
+  };
+
   it("fires at each user's time (own or default), once per day, skipping 'off'", async () => {
-    const { state, engine, api, scheduler, subscribe } = setup();
-    subscribe(1); // default 08:00
-    subscribe(2, '植树', '09:30');
-    subscribe(3, '植树', 'off');
+    const { state, engine, api, scheduler, subscribe } = await setup(target());
+    await subscribe(1); // default 08:00
+    await subscribe(2, '植树', '09:30');
+    await subscribe(3, '植树', 'off');
     // Delivered only by scheduled rounds here: add without index-change listeners.
     engine.articles.set('new-1', fakeArticle('new-1', '新的植树报道'));
 
@@ -67,34 +72,44 @@ describe('DigestScheduler.tick', () => {
     engine.articles.set('new-2', fakeArticle('new-2', '第二天的植树报道'));
     const r3 = await scheduler.tick(beijing(2, '08:01')); // catch-up after a late start
     expect(r3?.sent.map((s) => [s.chatId, s.articles])).toEqual([[1, ['new-2']]]);
-    expect(state.getUser(3)?.digestTime).toBe('off');
+    expect((await state.getUser(3))?.digestTime).toBe('off');
     expect(api.sent.some((m) => m.chatId === 3)).toBe(false);
-    state.close();
   });
 
   it('a restart within the same minute sends nothing twice', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baowen-sched-'));
-    dirs.push(dir);
+    const t = target();
     const engine = new FakeEngine([fakeArticle('old', '旧的植树报道')]);
     const api = new FakeApi();
-    const a = setup(dir, engine, api);
-    a.subscribe(1);
+    const a = await setup(t, engine, api);
+    await a.subscribe(1);
     engine.articles.set('new-1', fakeArticle('new-1', '新的植树报道'));
     await a.scheduler.tick(beijing(1, '08:00'));
-    a.state.close();
-    const b = setup(dir, engine, api);
+    const b = await setup(t, engine, api);
     expect(await b.scheduler.tick(beijing(1, '08:00'))).toBeNull();
     expect(api.sent).toHaveLength(1);
-    b.state.close();
   });
-});
 
-describe('DigestScheduler index changes', () => {
+  it('two instances ticking the same minute: each due user gets one digest', async () => {
+    const t = target();
+    const engine = new FakeEngine([fakeArticle('old', '旧的植树报道')]);
+    const api = new FakeApi();
+    const a = await setup(t, engine, api);
+    const b = await setup(t, engine, api);
+    for (let u = 1; u <= 30; u++) await a.subscribe(u);
+    engine.articles.set('new-1', fakeArticle('new-1', '新的植树报道'));
+    await Promise.all([a.scheduler.tick(beijing(1, '08:00')), b.scheduler.tick(beijing(1, '08:00'))]);
+    // Whatever one instance planned but left (it lost the lease race), the other's sweep sends.
+    await Promise.all([a.scheduler.sweep(), b.scheduler.sweep()]);
+    expect(api.sent.map((m) => m.chatId).sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    await Promise.all([a.scheduler.minute(beijing(1, '08:01')), b.scheduler.minute(beijing(1, '08:01'))]);
+    expect(api.sent).toHaveLength(30);
+  });
+
   it('runs one debounced round for everyone (not "off") after new pages are indexed', async () => {
-    const { state, engine, api, scheduler, subscribe } = setup();
-    subscribe(1);
-    subscribe(2, '植树', '21:00');
-    subscribe(3, '植树', 'off');
+    const { state, engine, api, scheduler, subscribe } = await setup(target());
+    await subscribe(1);
+    await subscribe(2, '植树', '21:00');
+    await subscribe(3, '植树', 'off');
     scheduler.start();
     engine.add(fakeArticle('new-1', '新的植树报道'));
     engine.add(fakeArticle('new-2', '又一篇植树报道')); // merged into the same round
@@ -102,16 +117,39 @@ describe('DigestScheduler index changes', () => {
     await scheduler.stop();
     expect(api.sent.map((m) => m.chatId)).toEqual([1, 2]);
     expect(api.sent.every((m) => m.text.includes('又一篇植树报道') && m.text.includes('新的植树报道'))).toBe(true);
-    state.close();
+  });
+
+  it('the round after an index change runs once across two instances, and again if its planner died', async () => {
+    const t = target();
+    const engine = new FakeEngine([fakeArticle('old', '旧的植树报道')]);
+    const api = new FakeApi();
+    const a = await setup(t, engine, api);
+    const b = await setup(t, engine, api);
+    for (let u = 1; u <= 10; u++) await a.subscribe(u);
+    engine.articles.set('new-1', fakeArticle('new-1', '新的植树报道'));
+    const [ra, rb] = await Promise.all([a.scheduler.indexRound(), b.scheduler.indexRound()]);
+    expect([ra, rb].filter((r) => r !== null)).toHaveLength(1);
+    expect(engine.matchCalls).toEqual(['植树']); // planned once
+    await Promise.all([a.scheduler.sweep(), b.scheduler.sweep()]);
+    expect(api.sent).toHaveLength(10);
+    expect(await a.scheduler.indexRound()).toBeNull(); // same generation: done
+
+    // Next generation: the planner holds the lease but "dies" before planning (lease expires).
+    engine.articles.set('new-2', fakeArticle('new-2', '又一篇植树报道'));
+    const { indexRoundKey } = await import('./scheduler.js');
+    const key = indexRoundKey(engine.articles.keys());
+    expect(await a.state.acquireLease(key, 'dead-planner', 60_000, { now: Date.now() - 120_000 })).toBe(true);
+    expect(await b.scheduler.indexRound()).not.toBeNull(); // expired: b plans and sends
+    expect(api.sent).toHaveLength(20);
   });
 
   it('resumes never-attempted deliveries at start', async () => {
-    const { state, engine, api, scheduler, subscribe } = setup();
-    subscribe(1);
+    const { state, engine, api, scheduler, subscribe } = await setup(target());
+    await subscribe(1);
     engine.articles.set('new-1', fakeArticle('new-1', '新的植树报道'));
-    state.recordArticles(['new-1']);
-    const sub = state.listSubscriptions({ userId: 1 })[0]!;
-    state.planDeliveries('crashed-run', [1], [
+    await state.recordArticles(['new-1']);
+    const sub = (await state.listSubscriptions({ userId: 1 }))[0]!;
+    await state.planDeliveries('crashed-run', [1], [
       {
         subscriptionId: sub.id,
         articleId: 'new-1',
@@ -122,7 +160,6 @@ describe('DigestScheduler index changes', () => {
     await new Promise((r) => setTimeout(r, 100));
     await scheduler.stop();
     expect(api.sent).toHaveLength(1);
-    expect(state.hasUnsent()).toBe(false);
-    state.close();
+    expect(await state.hasUnsent()).toBe(false);
   });
 });

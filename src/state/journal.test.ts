@@ -1,16 +1,23 @@
 import type { Update } from 'grammy/types';
-import { describe, expect, it } from 'vitest';
-import { State } from './index.js';
-import { chatOf, SqliteUpdateJournal } from './journal.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { chatOf, SqlUpdateJournal } from './journal.js';
+import { BACKENDS, freshTarget, type TestTarget } from './testing.js';
+
+const targets: TestTarget[] = [];
+afterEach(() => {
+  for (const t of targets.splice(0)) t.cleanup();
+});
 
 const msg = (id: number, chat: number): Update =>
   ({ update_id: id, message: { message_id: id, date: 0, chat: { id: chat, type: 'private', first_name: 'u' }, text: `q${id}` } }) as unknown as Update;
 
-describe('SqliteUpdateJournal', () => {
+describe.each(BACKENDS)('SqlUpdateJournal on %s', (backend) => {
   it('records once, lists pending in order, keeps replies, finishes and prunes only finished rows', async () => {
-    const state = State.open(':memory:');
+    const target = freshTarget(backend);
+    targets.push(target);
+    const state = await target.open();
     let now = 1_000;
-    const j = new SqliteUpdateJournal(state.db, () => now);
+    const j = new SqlUpdateJournal(state.db, () => now);
     expect(await j.record([msg(12, 1), msg(10, 2)])).toEqual([12, 10]);
     expect(await j.record([msg(10, 2), msg(11, 1)])).toEqual([11]); // 10 was already recorded
     expect((await j.pending()).map((e) => e.updateId)).toEqual([10, 11, 12]);
@@ -33,10 +40,12 @@ describe('SqliteUpdateJournal', () => {
     now = 5_000;
     expect(await j.prune(2_000)).toBe(2); // both finished at 1000; the pending one is never pruned
     expect(await j.counts()).toEqual({ pending: 1, done: 0, failed: 0, replies: 0 });
-    state.close();
+    await state.close();
   });
+});
 
-  it('chatOf finds the chat of messages, callbacks and inline queries', () => {
+describe('chatOf', () => {
+  it('finds the chat of messages, callbacks and inline queries', () => {
     expect(chatOf(msg(1, -100))).toBe(-100);
     expect(chatOf({ update_id: 2, callback_query: { id: 'x', from: { id: 7 }, message: { chat: { id: 8 } } } } as unknown as Update)).toBe(8);
     expect(chatOf({ update_id: 3, inline_query: { id: 'x', from: { id: 9 }, query: '' } } as unknown as Update)).toBe(9);

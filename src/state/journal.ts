@@ -5,19 +5,19 @@
  * so after a crash a restart handles what is recorded and not done, and does not send again what an
  * update already sent.
  *
- * Its own small, Promise-based interface so that a PostgreSQL implementation can sit beside the
- * SQLite one (`SqliteUpdateJournal`, tables from migration 2 in ./migrations.ts).
+ * Its own small, Promise-based interface; `SqlUpdateJournal` implements it on both state backends
+ * (SQLite and PostgreSQL, through the shared SQL layer in ./db.ts; tables from migration 2).
  *
  * ```ts
- * const journal = new SqliteUpdateJournal(state.db);
+ * const journal = new SqlUpdateJournal(state.db);
  * const fresh = await journal.record(updates);       // ids seen for the first time
  * await journal.begin(id);                            // attempts + 1
  * await journal.recordReply(id, 0, 'sendMessage', result);
  * await journal.finish(id, 'done');
  * ```
  */
-import type Database from 'better-sqlite3';
 import type { Update } from 'grammy/types';
+import type { Db } from './db.js';
 
 export type JournalStatus = 'pending' | 'done' | 'failed';
 
@@ -77,75 +77,78 @@ interface EntryRow {
   attempts: number;
 }
 
-export class SqliteUpdateJournal implements UpdateJournal {
+export class SqlUpdateJournal implements UpdateJournal {
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: Db,
     private readonly now: () => number = Date.now,
   ) {}
 
   async record(updates: readonly Update[]): Promise<number[]> {
-    const ins = this.db.prepare(
-      `INSERT OR IGNORE INTO update_journal (update_id, chat_id, body, status, attempts, received_at) VALUES (?, ?, ?, 'pending', 0, ?)`,
-    );
     const now = this.now();
-    return this.db
-      .transaction(() => updates.filter((u) => ins.run(u.update_id, chatOf(u), JSON.stringify(u), now).changes === 1).map((u) => u.update_id))
-      .immediate();
+    return this.db.tx(async (t) => {
+      const fresh: number[] = [];
+      for (const u of updates) {
+        const n = await t.run(
+          `INSERT INTO update_journal (update_id, chat_id, body, status, attempts, received_at) VALUES (?, ?, ?, 'pending', 0, ?)
+           ON CONFLICT DO NOTHING`,
+          [u.update_id, chatOf(u), JSON.stringify(u), now],
+        );
+        if (n === 1) fresh.push(u.update_id);
+      }
+      return fresh;
+    });
   }
 
   async begin(updateId: number): Promise<number> {
-    const row = this.db
-      .prepare<[number], { attempts: number }>('UPDATE update_journal SET attempts = attempts + 1 WHERE update_id = ? RETURNING attempts')
-      .get(updateId);
+    const row = await this.db.get<{ attempts: number }>(
+      'UPDATE update_journal SET attempts = attempts + 1 WHERE update_id = ? RETURNING attempts',
+      [updateId],
+    );
     return row?.attempts ?? 0;
   }
 
   async pending(): Promise<JournalEntry[]> {
-    return this.db
-      .prepare<[], EntryRow>("SELECT update_id, body, attempts FROM update_journal WHERE status = 'pending' ORDER BY update_id")
-      .all()
-      .map((r) => ({ updateId: r.update_id, update: JSON.parse(r.body) as Update, attempts: r.attempts }));
+    const rows = await this.db.all<EntryRow>("SELECT update_id, body, attempts FROM update_journal WHERE status = 'pending' ORDER BY update_id");
+    return rows.map((r) => ({ updateId: r.update_id, update: JSON.parse(r.body) as Update, attempts: r.attempts }));
   }
 
   async replies(updateId: number): Promise<SentReply[]> {
-    return this.db
-      .prepare<[number], { seq: number; method: string; result: string }>(
-        'SELECT seq, method, result FROM update_replies WHERE update_id = ? ORDER BY seq',
-      )
-      .all(updateId)
-      .map((r) => ({ seq: r.seq, method: r.method, result: JSON.parse(r.result) as unknown }));
+    const rows = await this.db.all<{ seq: number; method: string; result: string }>(
+      'SELECT seq, method, result FROM update_replies WHERE update_id = ? ORDER BY seq',
+      [updateId],
+    );
+    return rows.map((r) => ({ seq: r.seq, method: r.method, result: JSON.parse(r.result) as unknown }));
   }
 
   async recordReply(updateId: number, seq: number, method: string, result: unknown): Promise<void> {
-    this.db
-      .prepare('INSERT OR IGNORE INTO update_replies (update_id, seq, method, result, sent_at) VALUES (?, ?, ?, ?, ?)')
-      .run(updateId, seq, method, JSON.stringify(result ?? null), this.now());
+    await this.db.run('INSERT INTO update_replies (update_id, seq, method, result, sent_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [
+      updateId,
+      seq,
+      method,
+      JSON.stringify(result ?? null),
+      this.now(),
+    ]);
   }
 
   async finish(updateId: number, status: Exclude<JournalStatus, 'pending'>): Promise<void> {
-    this.db.prepare('UPDATE update_journal SET status = ?, done_at = ? WHERE update_id = ?').run(status, this.now(), updateId);
+    await this.db.run('UPDATE update_journal SET status = ?, done_at = ? WHERE update_id = ?', [status, this.now(), updateId]);
   }
 
   async prune(beforeMs: number): Promise<number> {
-    return this.db
-      .transaction(() => {
-        this.db
-          .prepare(
-            `DELETE FROM update_replies WHERE update_id IN
-               (SELECT update_id FROM update_journal WHERE status <> 'pending' AND done_at < ?)`,
-          )
-          .run(beforeMs);
-        return this.db.prepare("DELETE FROM update_journal WHERE status <> 'pending' AND done_at < ?").run(beforeMs).changes;
-      })
-      .immediate();
+    return this.db.tx(async (t) => {
+      await t.run(
+        `DELETE FROM update_replies WHERE update_id IN
+           (SELECT update_id FROM update_journal WHERE status <> 'pending' AND done_at < ?)`,
+        [beforeMs],
+      );
+      return t.run("DELETE FROM update_journal WHERE status <> 'pending' AND done_at < ?", [beforeMs]);
+    });
   }
 
   async counts(): Promise<JournalCounts> {
-    const rows = this.db
-      .prepare<[], { status: JournalStatus; n: number }>('SELECT status, COUNT(*) AS n FROM update_journal GROUP BY status')
-      .all();
+    const rows = await this.db.all<{ status: JournalStatus; n: number }>('SELECT status, COUNT(*) AS n FROM update_journal GROUP BY status');
     const by = new Map(rows.map((r) => [r.status, r.n]));
-    const replies = this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM update_replies').get()?.n ?? 0;
+    const replies = (await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM update_replies'))?.n ?? 0;
     return { pending: by.get('pending') ?? 0, done: by.get('done') ?? 0, failed: by.get('failed') ?? 0, replies };
   }
 }

@@ -1,164 +1,304 @@
 /**
- * Versioned schema migrations for `DATA_DIR/baowen.sqlite`.
+ * Versioned schema migrations, one list for both backends: each version has its SQLite and its
+ * PostgreSQL spelling of the same change (same tables, columns, constraints).
  *
- * Each migration runs once, inside its own `BEGIN IMMEDIATE` transaction (so two processes opening
- * the same file never migrate twice), and is recorded both in `schema_migrations` and in
- * `PRAGMA user_version`. Re-opening a migrated database is a no-op. Never edit a shipped migration:
- * append a new one.
+ * Each migration runs once, inside its own transaction (SQLite `BEGIN IMMEDIATE`; PostgreSQL takes
+ * an advisory lock first), so two processes opening the same database never migrate twice, and is
+ * recorded in `schema_migrations` (SQLite also sets `PRAGMA user_version`). Re-opening a migrated
+ * database is a no-op. Never edit a shipped migration: append a new one.
  */
-import type Database from 'better-sqlite3';
+import { lockKey, type Db } from './db.js';
 
 export interface Migration {
   version: number;
   name: string;
-  sql: string;
+  sqlite: string;
+  postgres: string;
 }
 
+const V1_SQLITE = `
+  CREATE TABLE users (
+    id               INTEGER PRIMARY KEY,              -- Telegram user id
+    chat_id          INTEGER NOT NULL,                 -- private chat with the bot
+    lang             TEXT CHECK (lang IN ('zh', 'en')),-- chosen UI language; NULL = negotiate
+    language_code    TEXT,                             -- as reported by Telegram
+    digest_time      TEXT CHECK (digest_time IS NULL OR digest_time = 'off'
+                       OR digest_time GLOB '[0-2][0-9]:[0-5][0-9]'), -- NULL = DIGEST_TIME
+    active           INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)), -- 0 after a 403
+    last_digest_date TEXT,                             -- YYYY-MM-DD (DIGEST_TZ) of the last scheduled digest
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+  );
+
+  -- Every article id the digest has ever seen in the index, numbered in order of first sight.
+  -- A subscription delivers only articles first seen after it was created (seq > since_seq).
+  CREATE TABLE known_articles (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id    TEXT NOT NULL UNIQUE,
+    first_seen_at TEXT NOT NULL
+  );
+
+  CREATE TABLE subscriptions (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    chat_id    INTEGER NOT NULL,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    topic      TEXT NOT NULL,                          -- as typed (trimmed)
+    topic_norm TEXT NOT NULL,                          -- NFKC + lower-case + single spaces
+    since_seq  INTEGER NOT NULL,                       -- max(known_articles.seq) at subscription time
+    created_at TEXT NOT NULL,
+    UNIQUE (chat_id, topic_norm)
+  );
+  CREATE INDEX subscriptions_user ON subscriptions(user_id);
+
+  CREATE TABLE digest_runs (
+    id          TEXT PRIMARY KEY,
+    reason      TEXT NOT NULL,
+    pid         INTEGER NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    summary     TEXT                                   -- JSON counts
+  );
+
+  CREATE TABLE deliveries (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+    article_id      TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'unknown', 'failed', 'blocked')),
+    run_id          TEXT NOT NULL,
+    payload         TEXT NOT NULL,                     -- JSON snapshot of what the digest shows
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    message_id      INTEGER,
+    error           TEXT,
+    created_at      TEXT NOT NULL,
+    attempted_at    TEXT,
+    sent_at         TEXT,
+    UNIQUE (subscription_id, article_id)
+  );
+  CREATE INDEX deliveries_status ON deliveries(status);
+  CREATE INDEX deliveries_run ON deliveries(run_id);
+
+  CREATE TABLE feedback (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id     INTEGER NOT NULL,
+    chat_id     INTEGER NOT NULL,
+    question    TEXT NOT NULL,
+    vote        INTEGER NOT NULL CHECK (vote IN (1, -1)),
+    article_ids TEXT NOT NULL,                         -- JSON array
+    created_at  TEXT NOT NULL
+  );
+
+  CREATE TABLE leases (
+    name       TEXT PRIMARY KEY,
+    owner      TEXT NOT NULL,
+    pid        INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL                        -- epoch ms
+  );
+`;
+
+const V1_POSTGRES = `
+  CREATE TABLE users (
+    id               BIGINT PRIMARY KEY,
+    chat_id          BIGINT NOT NULL,
+    lang             TEXT CHECK (lang IN ('zh', 'en')),
+    language_code    TEXT,
+    digest_time      TEXT CHECK (digest_time IS NULL OR digest_time = 'off' OR digest_time ~ '^[0-2][0-9]:[0-5][0-9]$'),
+    active           INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    last_digest_date TEXT,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+  );
+  CREATE TABLE known_articles (
+    seq           BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    article_id    TEXT NOT NULL UNIQUE,
+    first_seen_at TEXT NOT NULL
+  );
+  CREATE TABLE subscriptions (
+    id         BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    chat_id    BIGINT NOT NULL,
+    user_id    BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    topic      TEXT NOT NULL,
+    topic_norm TEXT NOT NULL,
+    since_seq  BIGINT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (chat_id, topic_norm)
+  );
+  CREATE INDEX subscriptions_user ON subscriptions(user_id);
+  CREATE TABLE digest_runs (
+    id          TEXT PRIMARY KEY,
+    reason      TEXT NOT NULL,
+    pid         INTEGER NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    summary     TEXT
+  );
+  CREATE TABLE deliveries (
+    id              BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    subscription_id BIGINT NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+    article_id      TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'unknown', 'failed', 'blocked')),
+    run_id          TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    message_id      BIGINT,
+    error           TEXT,
+    created_at      TEXT NOT NULL,
+    attempted_at    TEXT,
+    sent_at         TEXT,
+    UNIQUE (subscription_id, article_id)
+  );
+  CREATE INDEX deliveries_status ON deliveries(status);
+  CREATE INDEX deliveries_run ON deliveries(run_id);
+  CREATE TABLE feedback (
+    id          BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    user_id     BIGINT NOT NULL,
+    chat_id     BIGINT NOT NULL,
+    question    TEXT NOT NULL,
+    vote        INTEGER NOT NULL CHECK (vote IN (1, -1)),
+    article_ids TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+  );
+  CREATE TABLE leases (
+    name       TEXT PRIMARY KEY,
+    owner      TEXT NOT NULL,
+    pid        INTEGER NOT NULL,
+    expires_at BIGINT NOT NULL
+  );
+`;
+
+/**
+ * v2 — the update journal (src/state/journal.ts): every Telegram update, recorded before Telegram is
+ * told it was received.
+ *   pending  recorded, not finished  -> handled again after a restart
+ *   done     handled; its replies are in update_replies
+ *   failed   gave up after repeated crashes while handling it
+ * Finished rows are pruned after JOURNAL_RETENTION_HOURS. update_replies: the replies an update
+ * produced (the seq-th write call of its handling), so a restart that handles it again does not
+ * send them twice.
+ */
+const V2_JOURNAL = (t: { int: string }) => `
+  CREATE TABLE update_journal (
+    update_id   ${t.int} PRIMARY KEY,
+    chat_id     ${t.int},                              -- for per-chat order and inspection
+    body        TEXT NOT NULL,                         -- the update as JSON
+    status      TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    received_at ${t.int} NOT NULL,                     -- epoch ms
+    done_at     ${t.int}                               -- epoch ms
+  );
+  CREATE INDEX update_journal_status ON update_journal(status, update_id);
+  CREATE TABLE update_replies (
+    update_id ${t.int} NOT NULL,
+    seq       INTEGER NOT NULL,
+    method    TEXT NOT NULL,
+    result    TEXT NOT NULL,                           -- Telegram's result as JSON
+    sent_at   ${t.int} NOT NULL,
+    PRIMARY KEY (update_id, seq)
+  );
+`;
+
+/**
+ * v3 — several instances on one database:
+ * - `deliveries.status` gains `claimed` (a live worker owns the row, nothing handed to Telegram yet;
+ *   its owner is `run_id`, alive while its lease `worker:<run_id>` is);
+ * - `leases.host`, so a dead pid is only judged on the host that holds it;
+ * - `rate_buckets` (broadcast pacing shared by every instance), `rate_hits` / `rate_notices` (per-user
+ *   question limit across instances), `answers` / `answer_votes` (the answer behind 👍/👎 and 原文,
+ *   readable by any instance), `round_marks` (the round after an index generation ran).
+ */
+const V3_COMMON = (t: { int: string; real: string }) => `
+  CREATE TABLE rate_buckets (
+    name       TEXT PRIMARY KEY,
+    tokens     ${t.real} NOT NULL,
+    updated_ms ${t.int} NOT NULL
+  );
+  CREATE TABLE rate_hits (
+    user_id ${t.int} NOT NULL,
+    at_ms   ${t.int} NOT NULL
+  );
+  CREATE INDEX rate_hits_user ON rate_hits(user_id, at_ms);
+  CREATE TABLE rate_notices (
+    user_id  ${t.int} PRIMARY KEY,
+    until_ms ${t.int} NOT NULL
+  );
+  CREATE TABLE answers (
+    key        TEXT PRIMARY KEY,
+    payload    TEXT NOT NULL,                          -- JSON: question, quotes, citations
+    created_ms ${t.int} NOT NULL
+  );
+  CREATE INDEX answers_created ON answers(created_ms);
+  CREATE TABLE answer_votes (
+    key     TEXT NOT NULL REFERENCES answers(key) ON DELETE CASCADE,
+    user_id ${t.int} NOT NULL,
+    PRIMARY KEY (key, user_id)
+  );
+  CREATE TABLE round_marks (
+    key     TEXT PRIMARY KEY,
+    done_at TEXT NOT NULL
+  );
+`;
+
+const DELIVERY_STATES = `('pending', 'claimed', 'sending', 'sent', 'unknown', 'failed', 'blocked')`;
+
+const V3_SQLITE = `
+  CREATE TABLE deliveries_v2 (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+    article_id      TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ${DELIVERY_STATES}),
+    run_id          TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    message_id      INTEGER,
+    error           TEXT,
+    created_at      TEXT NOT NULL,
+    attempted_at    TEXT,
+    sent_at         TEXT,
+    UNIQUE (subscription_id, article_id)
+  );
+  INSERT INTO deliveries_v2 SELECT * FROM deliveries;
+  DROP TABLE deliveries;
+  ALTER TABLE deliveries_v2 RENAME TO deliveries;
+  CREATE INDEX deliveries_status ON deliveries(status);
+  CREATE INDEX deliveries_run ON deliveries(run_id);
+  ALTER TABLE leases ADD COLUMN host TEXT NOT NULL DEFAULT '';
+  ${V3_COMMON({ int: 'INTEGER', real: 'REAL' })}
+`;
+
+const V3_POSTGRES = `
+  ALTER TABLE deliveries DROP CONSTRAINT deliveries_status_check;
+  ALTER TABLE deliveries ADD CONSTRAINT deliveries_status_check CHECK (status IN ${DELIVERY_STATES});
+  ALTER TABLE leases ADD COLUMN host TEXT NOT NULL DEFAULT '';
+  ${V3_COMMON({ int: 'BIGINT', real: 'DOUBLE PRECISION' })}
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'users-subscriptions-deliveries-feedback',
-    sql: `
-      CREATE TABLE users (
-        id               INTEGER PRIMARY KEY,              -- Telegram user id
-        chat_id          INTEGER NOT NULL,                 -- private chat with the bot
-        lang             TEXT CHECK (lang IN ('zh', 'en')),-- chosen UI language; NULL = negotiate
-        language_code    TEXT,                             -- as reported by Telegram
-        digest_time      TEXT CHECK (digest_time IS NULL OR digest_time = 'off'
-                           OR digest_time GLOB '[0-2][0-9]:[0-5][0-9]'), -- NULL = DIGEST_TIME
-        active           INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)), -- 0 after a 403
-        last_digest_date TEXT,                             -- YYYY-MM-DD (DIGEST_TZ) of the last scheduled digest
-        created_at       TEXT NOT NULL,
-        updated_at       TEXT NOT NULL
-      );
-
-      -- Every article id the digest has ever seen in the index, numbered in order of first sight.
-      -- A subscription delivers only articles first seen after it was created (seq > since_seq).
-      CREATE TABLE known_articles (
-        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
-        article_id    TEXT NOT NULL UNIQUE,
-        first_seen_at TEXT NOT NULL
-      );
-
-      CREATE TABLE subscriptions (
-        id         INTEGER PRIMARY KEY AUTOINCREMENT,
-        chat_id    INTEGER NOT NULL,
-        user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-        topic      TEXT NOT NULL,                          -- as typed (trimmed)
-        topic_norm TEXT NOT NULL,                          -- NFKC + lower-case + single spaces
-        since_seq  INTEGER NOT NULL,                       -- max(known_articles.seq) at subscription time
-        created_at TEXT NOT NULL,
-        UNIQUE (chat_id, topic_norm)
-      );
-      CREATE INDEX subscriptions_user ON subscriptions(user_id);
-
-      CREATE TABLE digest_runs (
-        id          TEXT PRIMARY KEY,
-        reason      TEXT NOT NULL,
-        pid         INTEGER NOT NULL,
-        started_at  TEXT NOT NULL,
-        finished_at TEXT,
-        summary     TEXT                                   -- JSON counts
-      );
-
-      -- One row per (subscription, article): the exactly-once ledger.
-      --   pending  planned, never handed to Telegram          -> sent by the next round
-      --   sending  handed to Telegram, outcome not yet stored -> after a crash: unknown (never resent)
-      --   sent     Telegram answered with message_id
-      --   unknown  crashed while sending: treated as delivered (at-most-once)
-      --   failed   Telegram refused (not 403) / network error -> retried by later rounds (attempts < 5)
-      --   blocked  403: the user blocked the bot; never retried
-      CREATE TABLE deliveries (
-        id              INTEGER PRIMARY KEY AUTOINCREMENT,
-        subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
-        article_id      TEXT NOT NULL,
-        status          TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'unknown', 'failed', 'blocked')),
-        run_id          TEXT NOT NULL,
-        payload         TEXT NOT NULL,                     -- JSON snapshot of what the digest shows
-        attempts        INTEGER NOT NULL DEFAULT 0,
-        message_id      INTEGER,
-        error           TEXT,
-        created_at      TEXT NOT NULL,
-        attempted_at    TEXT,
-        sent_at         TEXT,
-        UNIQUE (subscription_id, article_id)
-      );
-      CREATE INDEX deliveries_status ON deliveries(status);
-      CREATE INDEX deliveries_run ON deliveries(run_id);
-
-      CREATE TABLE feedback (
-        id          INTEGER PRIMARY KEY AUTOINCREMENT,
-        user_id     INTEGER NOT NULL,
-        chat_id     INTEGER NOT NULL,
-        question    TEXT NOT NULL,
-        vote        INTEGER NOT NULL CHECK (vote IN (1, -1)),
-        article_ids TEXT NOT NULL,                         -- JSON array
-        created_at  TEXT NOT NULL
-      );
-
-      -- Cross-process mutual exclusion (bot and \`npm run digest -- --send\` share the file).
-      CREATE TABLE leases (
-        name       TEXT PRIMARY KEY,
-        owner      TEXT NOT NULL,
-        pid        INTEGER NOT NULL,
-        expires_at INTEGER NOT NULL                        -- epoch ms
-      );
-    `,
-  },
-  {
-    version: 2,
-    name: 'update-journal',
-    sql: `
-      -- Every Telegram update, recorded before Telegram is told it was received (src/state/journal.ts).
-      --   pending  recorded, not finished  -> handled again after a restart
-      --   done     handled; its replies are in update_replies
-      --   failed   gave up after repeated crashes while handling it
-      -- Finished rows are pruned after JOURNAL_RETENTION_HOURS.
-      CREATE TABLE update_journal (
-        update_id   INTEGER PRIMARY KEY,
-        chat_id     INTEGER,                               -- for per-chat order and inspection
-        body        TEXT NOT NULL,                         -- the update as JSON
-        status      TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
-        attempts    INTEGER NOT NULL DEFAULT 0,
-        received_at INTEGER NOT NULL,                      -- epoch ms
-        done_at     INTEGER                                -- epoch ms
-      );
-      CREATE INDEX update_journal_status ON update_journal(status, update_id);
-
-      -- The replies an update produced (the seq-th write call of its handling), so a restart that
-      -- handles it again does not send them twice.
-      CREATE TABLE update_replies (
-        update_id INTEGER NOT NULL,
-        seq       INTEGER NOT NULL,
-        method    TEXT NOT NULL,
-        result    TEXT NOT NULL,                           -- Telegram's result as JSON
-        sent_at   INTEGER NOT NULL,
-        PRIMARY KEY (update_id, seq)
-      );
-    `,
-  },
+  { version: 1, name: 'users-subscriptions-deliveries-feedback', sqlite: V1_SQLITE, postgres: V1_POSTGRES },
+  { version: 2, name: 'update-journal', sqlite: V2_JOURNAL({ int: 'INTEGER' }), postgres: V2_JOURNAL({ int: 'BIGINT' }) },
+  { version: 3, name: 'multi-instance: claims, shared pacing, rate limit, answers', sqlite: V3_SQLITE, postgres: V3_POSTGRES },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns versions applied. */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    INTEGER PRIMARY KEY,
-    name       TEXT NOT NULL,
-    applied_at TEXT NOT NULL
-  )`);
+export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
   const applied: number[] = [];
-  const has = db.prepare<[number], { version: number }>('SELECT version FROM schema_migrations WHERE version = ?');
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  await db.tx(async (t) => {
+    await lockKey(t, 'baowen:migrate');
+    await t.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    INTEGER PRIMARY KEY,
+      name       TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    )`);
+  });
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    const apply = db.transaction(() => {
-      // Re-checked inside the write lock: another process may have migrated meanwhile.
-      if (has.get(m.version)) return false;
-      db.exec(m.sql);
-      record.run(m.version, m.name, new Date().toISOString());
-      db.pragma(`user_version = ${m.version}`);
+    const done = await db.tx(async (t) => {
+      await lockKey(t, 'baowen:migrate');
+      // Re-checked inside the lock: another process may have migrated meanwhile.
+      if (await t.get('SELECT version FROM schema_migrations WHERE version = ?', [m.version])) return false;
+      await t.exec(t.dialect === 'postgres' ? m.postgres : m.sqlite);
+      await t.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [m.version, m.name, new Date().toISOString()]);
+      if (t.dialect === 'sqlite') await t.exec(`PRAGMA user_version = ${m.version}`);
       return true;
     });
-    if (apply.immediate()) applied.push(m.version);
+    if (done) applied.push(m.version);
   }
   return applied;
 }

@@ -33,7 +33,7 @@ describe('inputs the fuzzer found', () => {
   beforeAll(async () => {
     emu = await BotApiEmulator.start();
     engine = new FakeEngine();
-    state = State.open(':memory:');
+    state = await State.open(':memory:');
     const config = loadConfig({ BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: emu.apiRoot, RATE_LIMIT_PER_MINUTE: '100', LOG_LEVEL: 'silent' });
     bot = createBot({ config, log: createLogger('silent'), engine, state });
     polling = startPolling(bot, { log: createLogger('silent'), timeoutSeconds: 5 });
@@ -41,7 +41,7 @@ describe('inputs the fuzzer found', () => {
 
   afterAll(async () => {
     await polling?.stop();
-    state.close();
+    await state.close();
     await emu.close();
   });
 
@@ -75,9 +75,9 @@ describe('inputs the fuzzer found', () => {
       expect(r.text).toContain(arg);
       expect(r.text).not.toContain('抱歉');
     }
-    expect(state.getUser(u)?.lang ?? null).toBeNull();
+    expect((await state.getUser(u))?.lang ?? null).toBeNull();
     expect((await say(u, u, '/lang EN')).text).toContain('English');
-    expect(state.getUser(u)?.lang).toBe('en');
+    expect((await state.getUser(u))?.lang).toBe('en');
   });
 
   it('/digest_time and /subscribe with property-like arguments get their usual replies', async () => {
@@ -116,7 +116,7 @@ describe('inputs the fuzzer found', () => {
   it('a 403 on an ordinary reply marks the user inactive and nothing more (no apology) goes to that chat', async () => {
     const u = newUser();
     await say(u, u, '/start');
-    expect(state.getUser(u)?.active).toBe(true);
+    expect((await state.getUser(u))?.active).toBe(true);
     emu.blockChat(u);
     const since = emu.mark();
     emu.sendText(u, u, '会员有多少？');
@@ -125,7 +125,7 @@ describe('inputs the fuzzer found', () => {
     const toChat = emu.calls.slice(since).filter((c) => Number(c.params.chat_id) === u);
     // the first attempt ("typing…") answers 403 — then silence: no answer, no apology
     expect(toChat.map((c) => `${c.method} ${c.errorCode}`)).toEqual(['sendChatAction 403']);
-    expect(state.getUser(u)?.active).toBe(false);
+    expect((await state.getUser(u))?.active).toBe(false);
 
     // the error path too: an engine failure for a blocked user sends no apology
     const since2 = emu.mark();
@@ -137,6 +137,6 @@ describe('inputs the fuzzer found', () => {
     emu.blockChat(u, false);
     await new Promise((r) => setTimeout(r, 1100)); // Telegram dates are in seconds
     expect((await say(u, u, '会员有多少？')).text).toContain('[1]');
-    expect(state.getUser(u)?.active).toBe(true);
+    expect((await state.getUser(u))?.active).toBe(true);
   });
 });

@@ -47,14 +47,14 @@ describe('bot end to end (fake engine, emulator)', () => {
   beforeAll(async () => {
     emu = await BotApiEmulator.start();
     engine = new FakeEngine();
-    state = State.open(':memory:');
+    state = await State.open(':memory:');
     config = loadConfig({ BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: emu.apiRoot, ADMIN_IDS: String(ADMIN), RATE_LIMIT_PER_MINUTE: String(RATE), LOG_LEVEL: 'silent' });
     start();
   });
 
   afterAll(async () => {
     await polling?.stop();
-    state.close();
+    await state.close();
     await emu.close();
   });
 
@@ -89,19 +89,19 @@ describe('bot end to end (fake engine, emulator)', () => {
     const bold = passage.parsed!.entities.filter((e) => e.type === 'bold').map((e) => ptext.slice(e.offset, e.offset + e.length));
     expect(bold).toContain('去年全区新建工会组织92家，吸纳工会会员14708人（含<新就业形态>劳动者）。');
 
-    const before = state.stats().feedbackUp;
+    const before = (await state.stats()).feedbackUp;
     since = emu.mark();
     emu.pressButton(u, u, answerId, up!.callback_data!);
     const ack = await emu.waitForCall((c) => c.method === 'answerCallbackQuery', { since });
     expect(ack.ok).toBe(true);
     expect(String(ack.params.text)).toContain('👍');
-    expect(state.stats().feedbackUp).toBe(before + 1);
+    expect((await state.stats()).feedbackUp).toBe(before + 1);
 
     since = emu.mark();
     emu.pressButton(u, u, answerId, up!.callback_data!);
     const again = await emu.waitForCall((c) => c.method === 'answerCallbackQuery', { since });
     expect(String(again.params.text)).toContain('已经评价过');
-    expect(state.stats().feedbackUp).toBe(before + 1);
+    expect((await state.stats()).feedbackUp).toBe(before + 1);
   });
 
   it('junk and stale callback data get a polite toast, never a crash', async () => {
@@ -276,14 +276,14 @@ describe('bot end to end (fake engine, emulator)', () => {
     expect(status).toContain('⚠️ 仅关键词检索');
     expect(status).toContain('<offline> & no cache');
 
-    expect(state.getUser(u)?.lang ?? null).toBeNull();
+    expect((await state.getUser(u))?.lang ?? null).toBeNull();
     // a fresh user for the language round trip (RATE_LIMIT_PER_MINUTE is small in this suite)
     const v = newUser();
     const set = await say(v, v, '/lang en');
     expect(textOf(set.reply)).toContain('English');
     expect(textOf((await say(v, v, '/help')).reply)).toContain('How to use');
     expect(textOf((await say(v, v, 'what is the weather')).reply)).toContain('keyword-only');
-    expect(state.getUser(v)?.lang).toBe('en');
+    expect((await state.getUser(v))?.lang).toBe('en');
 
     const menu = await say(v, v, '/lang');
     const zhButton = buttons(menu.reply).find((b) => b.text === '中文')!;
@@ -292,7 +292,7 @@ describe('bot end to end (fake engine, emulator)', () => {
     const edit = await emu.waitForCall((c) => c.method === 'editMessageText', { since });
     expect(edit.ok).toBe(true);
     expect(textOf(edit)).toContain('中文');
-    expect(state.getUser(v)?.lang).toBe('zh');
+    expect((await state.getUser(v))?.lang).toBe('zh');
     expect(textOf((await say(v, v, '/help')).reply)).toContain('怎么用');
 
     const enUser = newUser();
@@ -378,7 +378,7 @@ describe('bot end to end (fake engine, emulator)', () => {
 describe('webhook mode', () => {
   it('serves updates at the WEBHOOK_URL path with the secret, and /healthz', async () => {
     const emu = await BotApiEmulator.start();
-    const state = State.open(':memory:');
+    const state = await State.open(':memory:');
     const engine = new FakeEngine();
     const log = createLogger('silent');
     const config = loadConfig({ BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: emu.apiRoot, WEBHOOK_URL: 'http://127.0.0.1:1/tg/hook', WEBHOOK_SECRET: 's3cret_-x', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' });
@@ -405,7 +405,7 @@ describe('webhook mode', () => {
       const t1 = Date.now();
       await hook.stop();
       expect(Date.now() - t1).toBeLessThan(2000);
-      state.close();
+      await state.close();
       await emu.close();
     }
   });

@@ -19,6 +19,7 @@ import { DigestScheduler } from '../../src/digest/scheduler.js';
 import { createEngine, type Engine } from '../../src/engine.js';
 import { runIndexer } from '../../src/indexer/run.js';
 import { State } from '../../src/state/index.js';
+import { BACKENDS, freshTarget, type TestTarget } from '../../src/state/testing.js';
 import { BotApiEmulator, type RecordedCall } from '../emulator/bot-api.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,7 +42,7 @@ async function startApp(config: Config): Promise<Running> {
     embedder: { ok: false, modelId: config.EMBED_MODEL, reason: 'e2e: keyword-only' },
     pollMs: config.INDEX_POLL_MS,
   });
-  const state = State.open(config.dataDir);
+  const state = await State.open(config.stateTarget);
   const bot = createBot({ config, log, engine, state });
   const polling = startPolling(bot, { log, timeoutSeconds: 30 });
   const scheduler = new DigestScheduler({ engine, state, api: bot.api, log, config, debounceMs: 500 });
@@ -53,7 +54,7 @@ async function stopApp(app: Running): Promise<void> {
   await app.scheduler.stop();
   await app.polling.stop();
   await app.engine.close();
-  app.state.close();
+  await app.state.close();
 }
 
 /** `npm run index` in another process, as an operator would run it. */
@@ -81,7 +82,8 @@ function runIndexProcess(config: Config): Promise<void> {
 const visible = (c: RecordedCall): string => c.parsed?.text ?? String(c.params.text ?? '');
 const isDigest = (c: RecordedCall): boolean => /订阅摘要|topic digest/u.test(visible(c));
 
-describe.skipIf(!fs.existsSync(path.join(SEEDS, NEW_PAGE)))('digest e2e (emulator)', () => {
+describe.skipIf(!fs.existsSync(path.join(SEEDS, NEW_PAGE))).each(BACKENDS)('digest e2e (emulator) on %s', (backend) => {
+  let target: TestTarget;
   let emu: BotApiEmulator;
   let tmp: string;
   let config: Config;
@@ -89,6 +91,7 @@ describe.skipIf(!fs.existsSync(path.join(SEEDS, NEW_PAGE)))('digest e2e (emulato
 
   beforeAll(async () => {
     emu = await BotApiEmulator.start();
+    target = freshTarget(backend);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baowen-e2e-digest-'));
     const seeds = path.join(tmp, 'seeds');
     fs.mkdirSync(seeds);
@@ -104,6 +107,7 @@ describe.skipIf(!fs.existsSync(path.join(SEEDS, NEW_PAGE)))('digest e2e (emulato
         EMBED_ALLOW_REMOTE: '0',
         BROADCAST_PER_SECOND: '20',
         LOG_LEVEL: 'silent',
+        ...(backend === 'postgres' ? { DATABASE_URL: target.target } : {}),
       },
       ROOT,
     );
@@ -114,6 +118,7 @@ describe.skipIf(!fs.existsSync(path.join(SEEDS, NEW_PAGE)))('digest e2e (emulato
     if (app) await stopApp(app);
     await emu?.close();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    target?.cleanup();
   });
 
   it('/subscribe 植树 → new page indexed by another process → exactly one digest; restart → nothing again', async () => {
@@ -163,7 +168,7 @@ describe.skipIf(!fs.existsSync(path.join(SEEDS, NEW_PAGE)))('digest e2e (emulato
       timeoutMs: 15_000,
     });
     expect(visible(reply)).toContain('还没有新报道');
-    expect(app.state.stats()).toMatchObject({ subscriptions: 1, deliveries: 1 });
+    expect(await app.state.stats()).toMatchObject({ subscriptions: 1, deliveries: 1 });
   });
 
   it('a blocked subscriber is marked inactive; the others still get their digest', async () => {
@@ -183,7 +188,7 @@ describe.skipIf(!fs.existsSync(path.join(SEEDS, NEW_PAGE)))('digest e2e (emulato
     );
     expect(visible(digest)).toContain('Topic: 植树');
     await new Promise((r) => setTimeout(r, 1000));
-    expect(app!.state.getUser(USER)?.active).toBe(false);
+    expect((await app!.state.getUser(USER))?.active).toBe(false);
     expect(emu.calls.slice(since).filter((c) => c.errorCode === 403)).toHaveLength(1);
   });
 });

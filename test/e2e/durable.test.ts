@@ -11,7 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { State } from '../../src/state/index.js';
-import { SqliteUpdateJournal, type UpdateJournal } from '../../src/state/journal.js';
+import { SqlUpdateJournal, type UpdateJournal } from '../../src/state/journal.js';
+import { BACKENDS, freshTarget } from '../../src/state/testing.js';
 import { createBot, startPolling, startWebhook, UpdatePipeline } from '../../src/bot/index.js';
 import { BotApiEmulator, FAKE_TOKEN } from '../emulator/bot-api.js';
 import { FakeEngine } from '../emulator/fakes.js';
@@ -30,22 +31,22 @@ function failingOnce(journal: UpdateJournal): UpdateJournal {
 }
 const replyTo = (c: { params: Record<string, unknown> }) => (c.params.reply_parameters as { message_id?: number } | undefined)?.message_id;
 
-describe('durable update handling', () => {
+describe.each(BACKENDS)('durable update handling on %s', (backend) => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
   async function world() {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baowen-durable-'));
+    const target = freshTarget(backend);
     const emu = await BotApiEmulator.start();
-    const state = State.open(dir);
+    const state = await target.open();
     cleanups.push(async () => {
-      state.close();
+      await state.close();
       await emu.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      target.cleanup();
     });
-    return { emu, state, journal: new SqliteUpdateJournal(state.db) };
+    return { emu, state, journal: new SqlUpdateJournal(state.db) };
   }
 
   function bot(emu: BotApiEmulator, state: State, journal: UpdateJournal, env: Record<string, string> = {}) {
@@ -96,7 +97,7 @@ describe('durable update handling', () => {
     expect(replyTo(reply)).toBe(q.message_id);
     await emu.idle(300);
     expect(await journal.counts()).toMatchObject({ pending: 0, done: 1 });
-    const id = state.db.prepare<[], { id: number }>('SELECT MAX(update_id) AS id FROM update_journal').get()!.id;
+    const id = (await state.db.get<{ id: number }>('SELECT MAX(update_id) AS id FROM update_journal'))!.id;
     expect(emu.deliveries(id)).toBe(2); // the first fetch could not be recorded: Telegram sent it again
     expect(emu.sentTo(7002, since)).toHaveLength(1);
   });
@@ -114,7 +115,7 @@ describe('durable update handling', () => {
     await emu.idle(300);
     expect(emu.sentTo(7003, since)).toHaveLength(1);
     expect(await journal.counts()).toMatchObject({ pending: 0, done: 1 });
-    const id = state.db.prepare<[], { id: number }>('SELECT MAX(update_id) AS id FROM update_journal').get()!.id;
+    const id = (await state.db.get<{ id: number }>('SELECT MAX(update_id) AS id FROM update_journal'))!.id;
     expect(emu.deliveries(id)).toBe(2); // POSTed twice: the 500, then the 200
   });
 

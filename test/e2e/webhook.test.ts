@@ -61,7 +61,7 @@ describe('webhook hardening', () => {
 
   async function setup(secret?: string) {
     const emu = await BotApiEmulator.start();
-    const state = State.open(':memory:');
+    const state = await State.open(':memory:');
     const engine = new FakeEngine();
     const cap = capturedLog();
     const config = loadConfig({
@@ -74,7 +74,7 @@ describe('webhook hardening', () => {
     emu.webhook = { url: `http://127.0.0.1:${hook.port}/tg/hook`, secretToken: given };
     cleanups.push(async () => {
       await hook.stop();
-      state.close();
+      await state.close();
       await emu.close();
     });
     return { emu, state, engine, hook, given, port: hook.port, logText: cap.text };

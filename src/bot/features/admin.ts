@@ -36,7 +36,7 @@ export function createAdminFeature({ config, engine, state, log }: BotDeps): Com
   });
 
   operatorsOnly.command('stats', async (ctx) => {
-    const s = state.stats();
+    const s = await state.stats();
     const st = engine.status();
     await ctx.reply(ctx.t('stats', { ...s, mode: st.mode, pages: st.pages, articles: st.articles, chunks: st.chunks }));
   });

@@ -15,7 +15,7 @@ export function createFeedbackFeature({ state }: BotDeps, cache: AnswerCache): C
     if (!cached) return void (await ctx.answerCallbackQuery({ text: ctx.t('feedback-stale') }));
     const userId = ctx.from.id;
     if (cached.voters.has(userId)) return void (await ctx.answerCallbackQuery({ text: ctx.t('feedback-already') }));
-    state.addFeedback({
+    await state.addFeedback({
       userId,
       chatId: ctx.chat?.id ?? userId,
       question: cached.question,

@@ -16,8 +16,8 @@ export const LANG_ALIASES: ReadonlyMap<string, Lang> = new Map<string, Lang>([
 export function createLangFeature({ state }: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
-  const choose = (ctx: BotContext, lang: Lang) => {
-    if (ctx.from) state.setLang(ctx.from.id, lang);
+  const choose = async (ctx: BotContext, lang: Lang) => {
+    if (ctx.from) await state.setLang(ctx.from.id, lang);
     useLang(ctx, lang);
   };
 
@@ -25,7 +25,7 @@ export function createLangFeature({ state }: BotDeps): Composer<BotContext> {
     const arg = ctx.match.trim().toLowerCase();
     const lang = LANG_ALIASES.get(arg);
     if (lang) {
-      choose(ctx, lang);
+      await choose(ctx, lang);
       return void (await ctx.reply(ctx.t('lang-set')));
     }
     const text = arg ? ctx.t('lang-unknown', { arg: ctx.match.trim().slice(0, 50) }) : ctx.t('lang-choose');
@@ -35,7 +35,7 @@ export function createLangFeature({ state }: BotDeps): Composer<BotContext> {
   feature.on('callback_query:data', async (ctx, next) => {
     const data = decodeCallback(ctx.callbackQuery.data);
     if (data?.kind !== 'lang') return next();
-    choose(ctx, data.lang);
+    await choose(ctx, data.lang);
     await ctx.answerCallbackQuery({ text: ctx.t('lang-set') });
     if (ctx.callbackQuery.message) await ctx.editMessageText(ctx.t('lang-set')).catch(() => undefined);
   });

@@ -16,9 +16,9 @@ interface Call {
   payload: Record<string, unknown>;
 }
 
-function setup(maxTopics = 3) {
+async function setup(maxTopics = 3) {
   const config = { ...loadConfig({ DIGEST_MAX_TOPICS: String(maxTopics), BROADCAST_PER_SECOND: '30' }), DATA_DIR: ':memory:' };
-  const state = State.open(':memory:');
+  const state = await State.open(':memory:');
   const engine = new FakeEngine([
     fakeArticle('a1', '德胜街道总工会组织职工开展植树活动'),
     fakeArticle('a2', '经开区总工会开展植树志愿活动'),
@@ -79,13 +79,13 @@ const text = (cs: Call[]) => cs.filter((c) => c.method === 'sendMessage').map((c
 
 describe('/subscribe', () => {
   it('without a topic explains usage with examples', async () => {
-    const { send } = setup();
+    const { send } = await setup();
     expect(text(await send(7, '/subscribe'))).toContain('/subscribe 植树');
     expect(text(await send(7, '/subscribe   ', 'en'))).toContain('Usage');
   });
 
   it('confirms, previews the best current matches, merges duplicates and enforces the limit', async () => {
-    const { send, state } = setup(2);
+    const { send, state } = await setup(2);
     const reply = text(await send(7, '/subscribe 植树'));
     expect(reply).toContain('已订阅「植树」');
     expect(reply).toContain('德胜街道总工会组织职工开展植树活动');
@@ -96,11 +96,11 @@ describe('/subscribe', () => {
     expect(text(await send(7, '/subscribe tree'))).toContain('已经订阅了「Ｔｒｅｅ」');
     expect(text(await send(7, '/subscribe 女职工'))).toContain('最多可以订阅 2 个话题');
     expect(text(await send(7, `/subscribe ${'长'.repeat(101)}`))).toContain('最多 100 个字');
-    expect(state.listSubscriptions({ userId: 7 }).map((s) => s.topic)).toEqual(['植树', 'Ｔｒｅｅ']);
+    expect((await state.listSubscriptions({ userId: 7 })).map((s) => s.topic)).toEqual(['植树', 'Ｔｒｅｅ']);
   });
 
   it('lists with ❌ buttons, unsubscribes by button and by topic', async () => {
-    const { send, click, state } = setup();
+    const { send, click, state } = await setup();
     await send(7, '/subscribe 植树');
     await send(7, '/subscribe 女职工');
     const list = (await send(7, '/subscriptions')).find((c) => c.method === 'sendMessage')!;
@@ -115,12 +115,12 @@ describe('/subscribe', () => {
     expect(stale.find((c) => c.method === 'answerCallbackQuery')?.payload.text).toContain('已经取消');
     expect(text(await send(7, '/unsubscribe 不存在'))).toContain('没有找到订阅');
     expect(text(await send(7, '/unsubscribe 女职工'))).toContain('已取消订阅「女职工」');
-    expect(state.listSubscriptions({ userId: 7 })).toEqual([]);
+    expect(await state.listSubscriptions({ userId: 7 })).toEqual([]);
     expect(text(await send(7, '/unsubscribe'))).toContain('还没有订阅');
   });
 
   it('/digest sends only what is new, then says nothing new', async () => {
-    const { send, engine } = setup();
+    const { send, engine } = await setup();
     expect(text(await send(7, '/digest'))).toContain('还没有订阅话题');
     await send(7, '/subscribe 植树');
     expect(text(await send(7, '/digest'))).toContain('还没有新报道');
@@ -132,14 +132,14 @@ describe('/subscribe', () => {
   });
 
   it('/digest_time sets, turns off, resets and rejects junk', async () => {
-    const { send, state } = setup();
+    const { send, state } = await setup();
     expect(text(await send(7, '/digest_time'))).toContain('08:00');
     expect(text(await send(7, '/digest_time 7：30'))).toContain('07:30');
-    expect(state.getUser(7)?.digestTime).toBe('07:30');
+    expect((await state.getUser(7))?.digestTime).toBe('07:30');
     expect(text(await send(7, '/digest_time off'))).toContain('已关闭');
-    expect(state.getUser(7)?.digestTime).toBe('off');
+    expect((await state.getUser(7))?.digestTime).toBe('off');
     expect(text(await send(7, '/digest_time default'))).toContain('08:00');
-    expect(state.getUser(7)?.digestTime).toBeNull();
+    expect((await state.getUser(7))?.digestTime).toBeNull();
     expect(text(await send(7, '/digest_time 25:99 <b>'))).toContain('「25:99 &lt;b&gt;」');
     expect(text(await send(7, '/digest_time soon', 'en'))).toContain('HH:MM');
   });

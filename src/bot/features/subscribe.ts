@@ -84,9 +84,9 @@ export function createSubscribeFeature<C extends Context & I18nFlavor>(deps: Sub
   const html = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
   const say = (ctx: C, key: string, vars?: Record<string, string | number>) => escapeHtml(ctx.t(key, vars));
 
-  const ensureUser = (ctx: C) => {
+  const ensureUser = async (ctx: C) => {
     const from = ctx.from!;
-    return state.getUser(from.id) ?? state.upsertUser({ id: from.id, chatId: from.id, languageCode: from.language_code });
+    return (await state.getUser(from.id)) ?? (await state.upsertUser({ id: from.id, chatId: from.id, languageCode: from.language_code }));
   };
 
   const listView = (ctx: C, subs: Subscription[], titleKey: 'subs-title' | 'unsub-choose') => {
@@ -108,7 +108,7 @@ export function createSubscribeFeature<C extends Context & I18nFlavor>(deps: Sub
     if (Array.from(topic).length > MAX_TOPIC_CHARS) {
       return void (await ctx.reply(say(ctx, 'sub-too-long', { max: MAX_TOPIC_CHARS }), html));
     }
-    const user = ensureUser(ctx);
+    const user = await ensureUser(ctx);
     let matches: TopicMatch[] = [];
     let current: string[] = [];
     try {
@@ -117,7 +117,7 @@ export function createSubscribeFeature<C extends Context & I18nFlavor>(deps: Sub
     } catch (e) {
       log.warn({ err: e, topic }, 'subscribe: no matches for preview');
     }
-    const res = state.addSubscription({
+    const res = await state.addSubscription({
       userId: ctx.from.id,
       chatId: ctx.chat.id,
       topic,
@@ -149,7 +149,7 @@ export function createSubscribeFeature<C extends Context & I18nFlavor>(deps: Sub
 
   composer.command('subscriptions', async (ctx) => {
     if (!ctx.from || !ctx.chat) return;
-    const subs = state.listSubscriptions({ chatId: ctx.chat.id, userId: ctx.from.id });
+    const subs = await state.listSubscriptions({ chatId: ctx.chat.id, userId: ctx.from.id });
     if (!subs.length) return void (await ctx.reply(say(ctx, 'subs-empty'), html));
     const v = listView(ctx, subs, 'subs-title');
     await ctx.reply(v.text, { ...html, reply_markup: v.keyboard });
@@ -159,14 +159,14 @@ export function createSubscribeFeature<C extends Context & I18nFlavor>(deps: Sub
     if (!ctx.from || !ctx.chat) return;
     const topic = cleanTopic(typeof ctx.match === 'string' ? ctx.match : '');
     if (topic) {
-      const own = state
-        .listSubscriptions({ chatId: ctx.chat.id, userId: ctx.from.id })
-        .find((s) => s.topicNorm === normalizeTopic(topic));
-      const removed = own ? state.removeSubscription(ctx.chat.id, own.id) : undefined;
+      const own = (await state.listSubscriptions({ chatId: ctx.chat.id, userId: ctx.from.id })).find(
+        (s) => s.topicNorm === normalizeTopic(topic),
+      );
+      const removed = own ? await state.removeSubscription(ctx.chat.id, own.id) : undefined;
       const key = removed ? 'unsub-done' : 'unsub-not-found';
       return void (await ctx.reply(say(ctx, key, { topic: removed?.topic ?? topic }), html));
     }
-    const subs = state.listSubscriptions({ chatId: ctx.chat.id, userId: ctx.from.id });
+    const subs = await state.listSubscriptions({ chatId: ctx.chat.id, userId: ctx.from.id });
     if (!subs.length) return void (await ctx.reply(say(ctx, 'subs-empty'), html));
     const v = listView(ctx, subs, 'unsub-choose');
     await ctx.reply(v.text, { ...html, reply_markup: v.keyboard });
@@ -175,14 +175,14 @@ export function createSubscribeFeature<C extends Context & I18nFlavor>(deps: Sub
   composer.callbackQuery(UNSUB_RE, async (ctx) => {
     const id = decodeUnsub(ctx.callbackQuery.data);
     const chatId = ctx.chat?.id;
-    const sub = id === undefined ? undefined : state.getSubscription(id);
+    const sub = id === undefined ? undefined : await state.getSubscription(id);
     if (!sub || chatId === undefined || sub.chatId !== chatId || sub.userId !== ctx.from.id) {
       return void (await ctx.answerCallbackQuery({ text: ctx.t('unsub-gone') }));
     }
-    state.removeSubscription(chatId, sub.id);
+    await state.removeSubscription(chatId, sub.id);
     log.info({ userId: ctx.from.id, topic: sub.topic }, 'unsubscribed');
     await ctx.answerCallbackQuery({ text: ctx.t('unsub-done-toast', { topic: short(sub.topic, 40) }) });
-    const subs = state.listSubscriptions({ chatId, userId: ctx.from.id });
+    const subs = await state.listSubscriptions({ chatId, userId: ctx.from.id });
     try {
       if (!subs.length) await ctx.editMessageText(say(ctx, 'subs-empty'), html);
       else {
@@ -196,8 +196,8 @@ export function createSubscribeFeature<C extends Context & I18nFlavor>(deps: Sub
 
   composer.command('digest', async (ctx) => {
     if (!ctx.from || !ctx.chat) return;
-    ensureUser(ctx);
-    const subs = state.listSubscriptions({ userId: ctx.from.id });
+    await ensureUser(ctx);
+    const subs = await state.listSubscriptions({ userId: ctx.from.id });
     if (!subs.length) return void (await ctx.reply(say(ctx, 'digest-no-subs'), html));
     await ctx.replyWithChatAction('typing').catch(() => undefined);
     const report = await runDeliveryRound({
@@ -210,13 +210,13 @@ export function createSubscribeFeature<C extends Context & I18nFlavor>(deps: Sub
       reason: 'command',
     });
     if (report.sent.length) return; // the digest itself is the reply
-    if (report.failed.length || report.busy) return void (await ctx.reply(say(ctx, 'digest-failed'), html));
+    if (report.failed.length) return void (await ctx.reply(say(ctx, 'digest-failed'), html));
     await ctx.reply(say(ctx, 'digest-nothing-new', { topics: subs.map((s) => s.topic).join('、') }), html);
   });
 
   composer.command('digest_time', async (ctx) => {
     if (!ctx.from) return;
-    const user = ensureUser(ctx);
+    const user = await ensureUser(ctx);
     const arg = typeof ctx.match === 'string' ? ctx.match.trim() : '';
     const tz = config.DIGEST_TZ;
     if (!arg) {
@@ -227,7 +227,7 @@ export function createSubscribeFeature<C extends Context & I18nFlavor>(deps: Sub
     if (parsed === undefined) {
       return void (await ctx.reply(say(ctx, 'digest-time-invalid', { input: short(arg, 40) }), html));
     }
-    state.setDigestTime(ctx.from.id, parsed);
+    await state.setDigestTime(ctx.from.id, parsed);
     if (parsed === 'off') return void (await ctx.reply(say(ctx, 'digest-time-off'), html));
     if (parsed === null) {
       return void (await ctx.reply(say(ctx, 'digest-time-default', { time: config.DIGEST_TIME, tz }), html));

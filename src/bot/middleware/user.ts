@@ -9,7 +9,7 @@ export function upsertUser({ state, log }: Pick<BotDeps, 'state' | 'log'>): Midd
     if (from && !from.is_bot) {
       try {
         // A user's private chat has the user's id, which is where digests go.
-        ctx.user = state.upsertUser({ id: from.id, chatId: from.id, ...(from.language_code ? { languageCode: from.language_code } : {}) });
+        ctx.user = await state.upsertUser({ id: from.id, chatId: from.id, ...(from.language_code ? { languageCode: from.language_code } : {}) });
       } catch (err) {
         log.warn({ err, userId: from.id }, 'could not store user');
       }

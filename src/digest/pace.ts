@@ -26,20 +26,15 @@ export const realClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-export class TokenBucket implements Bucket {
-  private tokens: number;
-  private last: number;
+/** Serves concurrent `take()` callers of this process one after another. */
+abstract class QueuedBucket implements Bucket {
   private queue: Promise<void> = Promise.resolve();
 
-  /** `ratePerSecond` tokens refill per second, up to `burst` (default: one second's worth, at least 1). */
   constructor(
     readonly ratePerSecond: number,
-    readonly burst: number = Math.max(1, Math.floor(ratePerSecond)),
-    private readonly clock: Clock = realClock,
+    readonly burst: number,
   ) {
     if (!(ratePerSecond > 0)) throw new RangeError('ratePerSecond must be > 0');
-    this.tokens = burst;
-    this.last = clock.now();
   }
 
   /** Waits for one token. Concurrent callers are served in order. */
@@ -49,7 +44,25 @@ export class TokenBucket implements Bucket {
     return next;
   }
 
-  private async takeNow(): Promise<void> {
+  protected abstract takeNow(): Promise<void>;
+}
+
+export class TokenBucket extends QueuedBucket {
+  private tokens: number;
+  private last: number;
+
+  /** `ratePerSecond` tokens refill per second, up to `burst` (default: one second's worth, at least 1). */
+  constructor(
+    ratePerSecond: number,
+    burst: number = Math.max(1, Math.floor(ratePerSecond)),
+    private readonly clock: Clock = realClock,
+  ) {
+    super(ratePerSecond, burst);
+    this.tokens = burst;
+    this.last = clock.now();
+  }
+
+  protected async takeNow(): Promise<void> {
     for (;;) {
       const now = this.clock.now();
       this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
@@ -66,27 +79,18 @@ export class TokenBucket implements Bucket {
 /** The bucket row every instance shares (one per bot: Telegram counts per bot token). */
 export const BROADCAST_BUCKET = 'telegram-broadcast';
 
-export class DbTokenBucket implements Bucket {
-  private queue: Promise<void> = Promise.resolve();
-
+export class DbTokenBucket extends QueuedBucket {
   constructor(
     private readonly state: Pick<State, 'takeToken'>,
-    readonly ratePerSecond: number,
-    readonly burst: number = Math.max(1, Math.floor(ratePerSecond)),
+    ratePerSecond: number,
+    burst: number = Math.max(1, Math.floor(ratePerSecond)),
     private readonly clock: Clock = realClock,
     readonly name = BROADCAST_BUCKET,
   ) {
-    if (!(ratePerSecond > 0)) throw new RangeError('ratePerSecond must be > 0');
+    super(ratePerSecond, burst);
   }
 
-  /** Waits for one token of the shared bucket. Concurrent callers of this process are served in order. */
-  take(): Promise<void> {
-    const next = this.queue.then(() => this.takeNow());
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  private async takeNow(): Promise<void> {
+  protected async takeNow(): Promise<void> {
     for (;;) {
       const wait = await this.state.takeToken(this.name, this.ratePerSecond, this.burst, this.clock.now());
       if (wait === 0) return;

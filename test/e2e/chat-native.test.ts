@@ -122,7 +122,7 @@ describe('chat-native: citations people recognise (front matter on the seed page
     const sub = textOf((await say(u, u, `/start sub_${Buffer.from('植树').toString('base64url')}`)).reply);
     expect(sub).toContain('✅ 已订阅「植树」');
     expect(sub).toContain('目前最相关的报道');
-    expect(real.state.listSubscriptions({ userId: u }).map((s) => s.topic)).toEqual(['植树']);
+    expect((await real.state.listSubscriptions({ userId: u })).map((s) => s.topic)).toEqual(['植树']);
     const again = textOf((await say(u, u, `/start sub_${Buffer.from('植树').toString('base64url')}`)).reply);
     expect(again).toContain('你已经订阅了「植树」');
 
@@ -133,7 +133,7 @@ describe('chat-native: citations people recognise (front matter on the seed page
     const broken = textOf((await say(u, u, `/start sub_${Buffer.from('植树').toString('base64url').slice(0, -1)}`)).reply);
     expect(broken).toContain('这个链接不完整或已损坏');
     expect(broken).toContain('报问'); // and the welcome
-    expect(real.state.listSubscriptions({ userId: u })).toHaveLength(1);
+    expect(await real.state.listSubscriptions({ userId: u })).toHaveLength(1);
   });
 
   /** The quoted sentences of a rendered answer (the blockquotes, without their [n]). */

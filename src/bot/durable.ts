@@ -6,8 +6,11 @@
  *     are durable — only then may Telegram learn they were received (polling: the next getUpdates
  *     moves the offset past them; webhook: the 200). Updates already recorded (Telegram re-sent
  *     them after a crash) are not handled again.
- *  2. `handle(update)` runs the bot on it (per-chat order comes from `sequentialize` in the stack)
- *     and marks it done; errors go to the bot's error boundary, which answers the user.
+ *  2. `handle(update)` runs the bot on it and marks it done; errors go to the bot's error boundary,
+ *     which answers the user. Per-chat order: updates of one chat are chained here, in the order
+ *     `handle` is called (before any database round trip, whose latency varies on PostgreSQL), and
+ *     with several instances each waits (bounded) for the same chat's earlier updates recorded by
+ *     any instance to be finished first (`UpdateJournal.pendingBefore`).
  *  3. `recover()` at start handles what a crashed run recorded and never finished, oldest first,
  *     before anything new. An update that crashed the process `MAX_ATTEMPTS` times is given up.
  *
@@ -23,7 +26,7 @@ import type { Bot, MiddlewareFn, Transformer } from 'grammy';
 import { BotError } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../log.js';
-import type { UpdateJournal } from '../state/journal.js';
+import { chatOf, type UpdateJournal } from '../state/journal.js';
 import type { BotContext } from './context.js';
 
 /** A crash while handling the same update this many times: give up on it (a poison update). */
@@ -35,8 +38,15 @@ const NOT_REPLIES = new Set(['sendChatAction', 'getMe', 'getChat', 'getUpdates',
 /** Telegram answers this when a callback/inline query is answered too late (after a restart): nothing to do. */
 const TOO_OLD = /query is too old|query ID is invalid/iu;
 
+/** With several instances: how long an update waits for its chat's earlier ones (then goes ahead). */
+export const ORDER_WAIT_MS = 10_000;
+/** Earlier updates recorded longer ago than this are not waited for (a dead instance's leftovers). */
+const ORDER_HORIZON_MS = 120_000;
+
 export class UpdatePipeline {
   private readonly inFlight = new Set<Promise<void>>();
+  /** The last task of each chat in this process: the next one of that chat starts after it. */
+  private readonly chatTails = new Map<string, Promise<void>>();
   private pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -58,10 +68,29 @@ export class UpdatePipeline {
 
   /** Handles one accepted update; never rejects. */
   handle(update: Update): Promise<void> {
-    const task = this.run(update);
+    const chat = chatOf(update);
+    const key = chat === null ? `u${update.update_id}` : String(chat);
+    const prev = this.chatTails.get(key) ?? Promise.resolve();
+    const task = prev.then(() => this.run(update, chat));
+    this.chatTails.set(key, task);
     this.inFlight.add(task);
-    void task.finally(() => this.inFlight.delete(task));
+    void task.finally(() => {
+      this.inFlight.delete(task);
+      if (this.chatTails.get(key) === task) this.chatTails.delete(key);
+    });
     return task;
+  }
+
+  /** Waits until no earlier update of this chat (recorded by any instance) is still being handled. */
+  private async earlierFinished(update: Update, chat: number | null): Promise<void> {
+    const journal = this.opts.journal;
+    if (!journal || chat === null) return;
+    const deadline = Date.now() + ORDER_WAIT_MS;
+    for (let delay = 20; Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
+      if ((await journal.pendingBefore(chat, update.update_id, Date.now() - ORDER_HORIZON_MS)) === 0) return;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+    this.opts.log.warn({ updateId: update.update_id, chat }, 'an earlier update of this chat is still unfinished; handling this one anyway');
   }
 
   /** Starts handling what a previous run recorded and did not finish (in update order); resolves with how many. */
@@ -108,9 +137,10 @@ export class UpdatePipeline {
     this.pruneTimer = undefined;
   }
 
-  private async run(update: Update): Promise<void> {
+  private async run(update: Update, chat: number | null): Promise<void> {
     const journal = this.opts.journal;
     try {
+      await this.earlierFinished(update, chat);
       if (journal) await journal.begin(update.update_id);
       try {
         await this.bot.handleUpdate(update);

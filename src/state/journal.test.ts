@@ -23,6 +23,11 @@ describe.each(BACKENDS)('SqlUpdateJournal on %s', (backend) => {
     expect((await j.pending()).map((e) => e.updateId)).toEqual([10, 11, 12]);
     expect((await j.pending())[0]!.update).toEqual(msg(10, 2));
 
+    // Per-chat order across instances: chat 1's earlier updates not yet finished.
+    expect(await j.pendingBefore(1, 12, 0)).toBe(1); // 11
+    expect(await j.pendingBefore(1, 11, 0)).toBe(0);
+    expect(await j.pendingBefore(2, 12, 0)).toBe(1); // 10
+    expect(await j.pendingBefore(1, 12, 1_000)).toBe(0); // recorded too long ago to wait for
     expect(await j.begin(10)).toBe(1);
     expect(await j.begin(10)).toBe(2);
     await j.recordReply(10, 0, 'sendMessage', { message_id: 5 });

@@ -49,6 +49,8 @@ export interface UpdateJournal {
   begin(updateId: number): Promise<number>;
   /** Recorded and not done, oldest first (what a restart must handle). */
   pending(): Promise<JournalEntry[]>;
+  /** How many updates of this chat before `updateId`, recorded after `receivedAfterMs`, are not finished (any instance). */
+  pendingBefore(chatId: number, updateId: number, receivedAfterMs: number): Promise<number>;
   /** Replies already sent for this update, by seq. */
   replies(updateId: number): Promise<SentReply[]>;
   /** Records a reply Telegram accepted (idempotent by (update, seq)). */
@@ -110,6 +112,14 @@ export class SqlUpdateJournal implements UpdateJournal {
   async pending(): Promise<JournalEntry[]> {
     const rows = await this.db.all<EntryRow>("SELECT update_id, body, attempts FROM update_journal WHERE status = 'pending' ORDER BY update_id");
     return rows.map((r) => ({ updateId: r.update_id, update: JSON.parse(r.body) as Update, attempts: r.attempts }));
+  }
+
+  async pendingBefore(chatId: number, updateId: number, receivedAfterMs: number): Promise<number> {
+    const r = await this.db.get<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM update_journal WHERE chat_id = ? AND status = 'pending' AND update_id < ? AND received_at > ?",
+      [chatId, updateId, receivedAfterMs],
+    );
+    return r?.n ?? 0;
   }
 
   async replies(updateId: number): Promise<SentReply[]> {

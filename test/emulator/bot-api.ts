@@ -23,6 +23,8 @@
  *
  * Fault injection:
  * - `failNext(method, count, { code: 429, retryAfter: 1 })` or `failNext(method, count, { code: 500 })`
+ * - `randomFaults({ rng, p429, p500, methods })` — each call to one of `methods` fails with 429
+ *   (retry_after 1) with probability p429, else 500 with p500 (the fuzzer's fault injection)
  * - `blockChat(chatId, blocked = true)` — every send/edit/action to that chat answers
  *   403 "Forbidden: bot was blocked by the user" until unblocked (digest delivery tests use this too).
  *
@@ -131,6 +133,9 @@ export class BotApiEmulator {
   private readonly listeners = new Set<() => void>();
   private nextQueryId = 1;
   private webhookQueue: Promise<void> = Promise.resolve();
+  private random: { rng: () => number; p429: number; p500: number; methods: Set<string> } | null = null;
+  /** update_id of the last update injected (Telegram-created or not). */
+  lastUpdateId = 0;
 
   private constructor(opts: EmulatorOptions) {
     this.token = opts.token ?? FAKE_TOKEN;
@@ -220,6 +225,7 @@ export class BotApiEmulator {
   /** Enqueues any update body (without update_id); returns its update_id. */
   enqueue(body: Record<string, unknown>): number {
     const update: Update = { update_id: this.nextUpdateId++, ...body };
+    this.lastUpdateId = update.update_id;
     const type = Object.keys(body)[0]!;
     if (!this.allowedUpdates.includes(type)) return update.update_id; // Telegram never creates it
     if (this.webhook) {
@@ -270,6 +276,11 @@ export class BotApiEmulator {
     const list = this.faults.get(method) ?? [];
     for (let k = 0; k < count; k++) list.push(fault);
     this.faults.set(method, list);
+  }
+
+  /** Random faults on the given methods (null turns them off). Seeded through `rng`. */
+  randomFaults(opts: { rng: () => number; p429: number; p500: number; methods: readonly string[] } | null): void {
+    this.random = opts && { ...opts, methods: new Set(opts.methods) };
   }
 
   /** While blocked, sends/edits/actions to `chatId` answer 403 "Forbidden: bot was blocked by the user". */
@@ -397,7 +408,12 @@ export class BotApiEmulator {
       return send(401, { ok: false, error_code: 401, description: 'Unauthorized' });
     }
     try {
-      const fault = this.faults.get(method)?.shift();
+      let fault = this.faults.get(method)?.shift();
+      if (!fault && this.random?.methods.has(method)) {
+        const r = this.random.rng();
+        if (r < this.random.p429) fault = { code: 429, retryAfter: 1 };
+        else if (r < this.random.p429 + this.random.p500) fault = { code: 500 };
+      }
       if (fault) {
         if ('retryAfter' in fault) throw new ApiError(429, `Too Many Requests: retry after ${fault.retryAfter}`, { retry_after: fault.retryAfter });
         if ('description' in fault) throw new ApiError(fault.code, fault.description);

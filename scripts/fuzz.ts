@@ -6,20 +6,7 @@
  * duplicates ≤ 0.5 %, nothing Telegram would reject, alive at the end.
  */
 import { parseArgs } from 'node:util';
-import { reportTable, runFuzz, type FuzzReport } from '../test/fuzz/harness.js';
-
-export function failures(r: FuzzReport): string[] {
-  const out: string[] = [];
-  if (r.answeredShare < 0.999) out.push(`answered ${(r.answeredShare * 100).toFixed(2)} % < 99.9 %`);
-  if (r.handlerErrors.length) out.push(`${r.handlerErrors.length} handler errors`);
-  if (r.repliesToOtherBots) out.push(`${r.repliesToOtherBots} replies to another bot's chatter`);
-  if (r.duplicateShare > 0.005) out.push(`duplicates ${(r.duplicateShare * 100).toFixed(2)} % > 0.5 %`);
-  if (r.rejected.length) out.push(`${r.rejected.length} messages Telegram would reject`);
-  if (r.callbacksAnswered < r.callbacks || r.inlineAnswered < r.inlineQueries) out.push('unanswered callback or inline queries');
-  if (r.blockedSuccessfulSends) out.push('messages reached the user who blocked the bot');
-  if (!r.aliveAtEnd) out.push('not alive / not correct at the end');
-  return out;
-}
+import { failures, reportTable, runFuzz, type FuzzReport } from '../test/fuzz/harness.js';
 
 const { values } = parseArgs({
   options: {

@@ -80,6 +80,21 @@ describe('inputs the fuzzer found', () => {
     expect((await state.getUser(u))?.lang).toBe('en');
   });
 
+  it('a language button pressed twice edits once (Telegram refuses an edit that changes nothing)', async () => {
+    const u = newUser();
+    const menu = await say(u, u, '/lang');
+    const zh = (menu.reply.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat().find((b) => b.text === '中文')!;
+    const messageId = (menu.reply.result as { message_id: number }).message_id;
+    const since = emu.mark();
+    emu.pressButton(u, u, messageId, zh.callback_data);
+    await emu.waitForCall((c) => c.method === 'editMessageText', { since });
+    const again = emu.mark();
+    emu.pressButton(u, u, messageId, zh.callback_data); // the message now says "中文" already
+    expect((await emu.waitForCall((c) => c.method === 'answerCallbackQuery', { since: again })).ok).toBe(true);
+    await emu.idle(200);
+    expect(emu.callsTo('editMessageText', since).map((c) => c.ok)).toEqual([true]);
+  });
+
   it('/digest_time and /subscribe with property-like arguments get their usual replies', async () => {
     const u = newUser();
     expect((await say(u, u, '/digest_time constructor')).text).toContain('constructor');

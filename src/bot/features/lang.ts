@@ -37,7 +37,9 @@ export function createLangFeature({ state }: BotDeps): Composer<BotContext> {
     if (data?.kind !== 'lang') return next();
     await choose(ctx, data.lang);
     await ctx.answerCallbackQuery({ text: ctx.t('lang-set') });
-    if (ctx.callbackQuery.message) await ctx.editMessageText(ctx.t('lang-set')).catch(() => undefined);
+    // Pressed again on a message that already says so: Telegram would refuse an edit that changes nothing.
+    const message = ctx.callbackQuery.message;
+    if (message && (message.text !== ctx.t('lang-set') || message.reply_markup)) await ctx.editMessageText(ctx.t('lang-set')).catch(() => undefined);
   });
 
   return feature;

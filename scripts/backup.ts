@@ -1,0 +1,26 @@
+/**
+ * `npm run backup -- FILE [--force] [--json]`: a consistent copy of the state database
+ * (DATA_DIR/baowen.sqlite) while the bot runs, with SQLite's online backup API. Restore: stop the
+ * bot, copy FILE to DATA_DIR/baowen.sqlite (remove any baowen.sqlite-wal / -shm beside it), start.
+ */
+import { cliContext, parseArgs, runCli, UsageError } from '../src/cli/common.js';
+import { backupState, BackupError } from '../src/state/backup.js';
+
+const USAGE = 'usage: npm run backup -- FILE [--force] [--json]   (copies DATA_DIR/baowen.sqlite while the bot runs)';
+
+runCli(async () => {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.flags.has('help')) return void process.stdout.write(`${USAGE}\n`);
+  const [file, ...extra] = args.rest;
+  if (!file || extra.length) throw new UsageError(USAGE);
+  const { config } = cliContext();
+  try {
+    const s = await backupState(config.dataDir, file, { force: args.flags.has('force') });
+    if (args.flags.has('json')) process.stdout.write(`${JSON.stringify(s)}\n`);
+    else process.stdout.write(`backup written to ${s.file} (${s.bytes} bytes): ${s.users} users, ${s.subscriptions} subscriptions, ${s.deliveries} deliveries, ${s.updates} journal updates\n`);
+  } catch (e) {
+    if (!(e instanceof BackupError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    return 1;
+  }
+});

@@ -1,5 +1,5 @@
 /** Shared test setup: a real index built from the seed pages in a temp folder (keyword-only or with an embedder). */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bot } from 'grammy';
@@ -83,5 +83,51 @@ export async function startRealBot(prefix: string, env: Record<string, string> =
       await emu.close();
       ws.cleanup();
     },
+  };
+}
+
+export interface MainProcess {
+  child: ChildProcess;
+  /** Everything written to stderr so far. */
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `npm start` (src/main.ts via tsx) as a child process with only `env` (plus PATH/HOME); `onLine` sees each stderr line. */
+export function startMainProcess(env: Record<string, string>, onLine?: (line: string) => void): MainProcess {
+  const root = fileURLToPath(new URL('../', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main.ts')], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  let partial = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    const s = d.toString();
+    err += s;
+    if (!onLine) return;
+    partial += s;
+    let i: number;
+    while ((i = partial.indexOf('\n')) >= 0) {
+      onLine(partial.slice(0, i));
+      partial = partial.slice(i + 1);
+    }
+  });
+  child.stdout!.resume();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stderr: () => err, exited };
+}
+
+/** The environment `npm start` needs against the emulator, on a temp workspace (keyword-only, no network). */
+export function mainEnv(ws: { root: string; seedsDir: string; indexDir: string }, apiRoot: string): Record<string, string> {
+  return {
+    BOT_TOKEN: FAKE_TOKEN,
+    TELEGRAM_API_ROOT: apiRoot,
+    SEEDS_DIR: ws.seedsDir,
+    INDEX_DIR: ws.indexDir,
+    DATA_DIR: path.join(ws.root, 'data'),
+    EMBED_ALLOW_REMOTE: 'false',
+    EMBED_LOCAL_DIR: path.join(ws.root, 'models'),
   };
 }

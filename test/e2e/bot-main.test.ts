@@ -3,34 +3,14 @@
  * clear line + exit 1; polling and webhook modes answer; SIGTERM shuts down cleanly (exit 0) and
  * confirms the update offset.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempWorkspace } from '../../src/indexer/testing.js';
-import { BotApiEmulator, FAKE_TOKEN } from '../emulator/bot-api.js';
+import { BotApiEmulator } from '../emulator/bot-api.js';
+import { mainEnv, startMainProcess, type MainProcess } from '../helpers.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-interface Proc {
-  child: ChildProcess;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function startMain(env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  child.stdout!.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stderr: () => err, exited };
-}
+type Proc = MainProcess;
+const startMain = (env: Record<string, string>): Proc => startMainProcess(env);
 
 async function freePort(): Promise<number> {
   const srv = net.createServer();
@@ -48,16 +28,7 @@ describe('npm start (src/main.ts) as a process', () => {
 
   beforeAll(async () => {
     emu = await BotApiEmulator.start();
-    baseEnv = {
-      BOT_TOKEN: FAKE_TOKEN,
-      TELEGRAM_API_ROOT: emu.apiRoot,
-      SEEDS_DIR: ws.seedsDir,
-      INDEX_DIR: ws.indexDir,
-      DATA_DIR: path.join(ws.root, 'data'),
-      EMBED_ALLOW_REMOTE: 'false',
-      EMBED_LOCAL_DIR: path.join(ws.root, 'models'),
-      ADMIN_IDS: '9001',
-    };
+    baseEnv = { ...mainEnv(ws, emu.apiRoot), ADMIN_IDS: '9001' };
   });
 
   afterAll(async () => {

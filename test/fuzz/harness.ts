@@ -13,13 +13,14 @@
  * What is measured (from the emulator's record, joined with the bot's update journal to attribute
  * replies that do not quote the message): see {@link FuzzReport}.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { Rng } from '../../src/bench/random.js';
 import { tempWorkspace } from '../../src/indexer/testing.js';
-import { BotApiEmulator, FAKE_TOKEN, type RecordedCall } from '../emulator/bot-api.js';
+import { mainEnv, startMainProcess } from '../helpers.js';
+import { BotApiEmulator, type RecordedCall } from '../emulator/bot-api.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUR_BOT = 'baowen_test_bot';
@@ -76,16 +77,10 @@ export interface FuzzReport {
   durationS: number;
 }
 
-/** mulberry32: small, seeded, good enough for picking test inputs. */
+/** A seeded uniform [0, 1) source (the bench's mulberry32). */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 interface Sent {
@@ -96,25 +91,6 @@ interface Sent {
   queryId?: string;
   at: number;
   blocked?: boolean;
-}
-
-function startMain(env: Record<string, string>, onLine: (l: string) => void): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let buf = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    buf += d.toString();
-    let i: number;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      onLine(buf.slice(0, i));
-      buf = buf.slice(i + 1);
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -136,14 +112,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const ws = tempWorkspace('baowen-fuzz-');
   const emu = await BotApiEmulator.start();
   const logs: string[] = [];
-  const env = {
-    BOT_TOKEN: FAKE_TOKEN,
-    TELEGRAM_API_ROOT: emu.apiRoot,
-    SEEDS_DIR: ws.seedsDir,
-    INDEX_DIR: ws.indexDir,
-    DATA_DIR: path.join(ws.root, 'data'),
-    EMBED_ALLOW_REMOTE: 'false',
-    EMBED_LOCAL_DIR: path.join(ws.root, 'models'),
+  const env: Record<string, string> = {
+    ...mainEnv(ws, emu.apiRoot),
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '60',
     INDEX_POLL_MS: '60000',
@@ -154,7 +124,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   for (const u of users) emu.addChat({ id: u, type: 'private', first_name: `U${u}` });
   emu.blockChat(blockedUser);
 
-  let proc = startMain(env, (l) => logs.push(l));
+  let proc = startMainProcess(env, (l) => logs.push(l));
   const waitPolling = () => emu.waitForRequest((r) => r.method === 'getUpdates' && Number(r.params.timeout) > 0, { since: emu.requests.length, timeoutMs: 120_000 });
   await waitPolling();
   say(`bot up after ${((Date.now() - t0) / 1000).toFixed(1)} s; sending ${opts.updates} updates at ${rate}/s (seed ${opts.seed})`);
@@ -192,7 +162,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       killedAt = Date.now();
       say(`SIGKILL after ${i} updates; ${unansweredAtKill.size} private texts not yet answered (in flight or queued); restarting`);
       const since = emu.requests.length;
-      proc = startMain(env, (l) => logs.push(l));
+      proc = startMainProcess(env, (l) => logs.push(l));
       restarted = emu
         .waitForRequest((r) => r.method === 'getUpdates' && Number(r.params.timeout) > 0, { since, timeoutMs: 120_000 })
         .then(() => say(`restarted after ${((Date.now() - killedAt) / 1000).toFixed(1)} s`));
@@ -278,7 +248,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   if (code === 'timeout') proc.child.kill('SIGKILL');
 
   // Attribution: replies the journal recorded per update, confirmed by the emulator's record.
-  const db = new Database(path.join(env.DATA_DIR, 'baowen.sqlite'), { readonly: true });
+  const db = new Database(path.join(env.DATA_DIR!, 'baowen.sqlite'), { readonly: true });
   const journalReplies = new Map<number, number[]>();
   for (const r of db.prepare<[], { update_id: number; method: string; result: string }>("SELECT update_id, method, result FROM update_replies WHERE method = 'sendMessage'").all()) {
     const id = (JSON.parse(r.result) as { message_id?: number }).message_id;

@@ -8,7 +8,7 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import type { Update } from 'grammy/types';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { State } from '../../src/state/index.js';
@@ -36,12 +36,17 @@ const userText: fc.Arbitrary<string> = fc
 describe('bot update handler properties', () => {
   const lines: string[] = [];
   const log = createLogger('warn', new Writable({ write: (c: Buffer, _e, cb) => (lines.push(c.toString()), cb()) }) as unknown as { write(s: string): void });
-  const state = State.open(':memory:');
   const config = loadConfig({ BOT_TOKEN: `${BOT.id}:AA${'x'.repeat(33)}`, RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'warn' });
-  const bot = createBot({ config, log, engine: new FakeEngine(), state }, { botInfo: BOT });
   const sent: { method: string; payload: Record<string, unknown>; rejected?: string }[] = [];
   let messageId = 1;
-  bot.api.config.use(async (_prev, method, payload) => {
+  let state: State;
+  let bot: ReturnType<typeof createBot>;
+  beforeAll(async () => {
+    state = await State.open(':memory:');
+    bot = createBot({ config, log, engine: new FakeEngine(), state }, { botInfo: BOT });
+    bot.api.config.use(fakeTelegram);
+  });
+  const fakeTelegram: Parameters<ReturnType<typeof createBot>['api']['config']['use']>[0] = async (_prev, method, payload) => {
     const p = payload as Record<string, unknown>;
     const call: (typeof sent)[number] = { method, payload: p };
     sent.push(call);
@@ -55,7 +60,7 @@ describe('bot update handler properties', () => {
       return { ok: true, result: { message_id: messageId++, date: 0, chat: { id: p.chat_id, type: 'private' }, text: String(p.text) } } as never;
     }
     return { ok: true, result: true } as never;
-  });
+  };
   afterAll(() => state.close());
 
   let updateId = 1;

@@ -172,9 +172,7 @@ export async function ingestPhase(input: PhaseInput): Promise<Record<string, unk
 }
 
 function kwTermCount(kw: KeywordIndex): number {
-  let n = 0;
-  for (const line of kw.toLines()) if (line) n++;
-  return n - 1;
+  return kw.termCount;
 }
 
 /** HNSW on low-rank vectors: build rate, latency, recall@10 vs brute force, ef sweep. */

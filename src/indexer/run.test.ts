@@ -148,7 +148,7 @@ describe('runIndexer: incremental', () => {
   it('an unchanged corpus reads only the manifest (no O(total) work)', async () => {
     await run();
     const gen = currentGeneration(ws.indexDir)!;
-    for (const f of ['articles.json', 'chunks.json', 'keyword.ndjson', 'vectors.hnsw']) fs.rmSync(path.join(ws.indexDir, gen, f));
+    for (const f of ['articles.json', 'chunks.json', 'keyword.bin', 'vectors.hnsw']) fs.rmSync(path.join(ws.indexDir, gen, f));
     const s = await run();
     expect(s).toMatchObject({ written: false, unchanged: total, embedded: 0 });
   });

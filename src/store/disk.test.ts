@@ -57,7 +57,7 @@ describe('saveGeneration', () => {
 });
 
 describe('atomic index writes under a crash', () => {
-  const steps: SaveStep[] = ['write:articles.json', 'write:keyword.ndjson', 'write:vectors.hnsw', 'write:manifest.json', 'sync', 'switch'];
+  const steps: SaveStep[] = ['write:articles.json', 'write:keyword.bin', 'write:vectors.hnsw', 'write:sentvec-000001.f32', 'write:sentences.ndjson', 'write:manifest.json', 'sync', 'switch'];
 
   it.each(steps)('a save that dies at %s leaves the previous generation live and loadable', async (step) => {
     const config = testConfig(ws);

@@ -1,9 +1,14 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import MiniSearch from 'minisearch';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { queryTerms, tokenize } from '../text/tokenize.js';
+import { headlineOf } from '../types.js';
 import { chunkArticle, estimateTokens, parseSeedsDir } from '../ingest/index.js';
 import { SEEDS_DIR } from '../indexer/testing.js';
 import type { Article, Chunk } from '../types.js';
 import { KeywordIndex, topK } from './keyword.js';
-import { FrozenKeywordIndex } from './keyword-frozen.js';
 
 let articles: Article[];
 let chunks: Chunk[];
@@ -75,40 +80,92 @@ describe('KeywordIndex over the seed pages', () => {
     expect(kw.df('德胜')).toBe(dfBefore);
   });
 
-  it('round-trips through its NDJSON lines with identical results, leaving removed chunks out', () => {
+  it('round-trips through its file with identical results, leaving removed chunks out', () => {
     const kw = build();
     for (const c of chunks.slice(0, 10)) kw.remove(c.id);
-    const lines = [...kw.toLines()];
-    expect(lines.length).toBeGreaterThan(100);
-    expect(lines.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n'))).toBe(true);
-    const back = KeywordIndex.fromLines(lines.map((l) => l.slice(0, -1)));
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'baowen-kw-')), 'keyword.bin');
+    const want = ['通州区去年新发展了多少工会会员', '德胜街道 植树', '女职工 普法'].map((q) => kw.search(q, 10));
+    kw.write(file);
+    const back = KeywordIndex.read(file);
     expect(back.size).toBe(kw.size);
-    for (const q of ['通州区去年新发展了多少工会会员', '德胜街道 植树', '女职工 普法']) {
-      expect(back.search(q, 10)).toEqual(kw.search(q, 10));
-    }
+    ['通州区去年新发展了多少工会会员', '德胜街道 植树', '女职工 普法'].forEach((q, i) => {
+      expect(back.search(q, 10).map((h) => h.chunkId)).toEqual(want[i]!.map((h) => h.chunkId));
+      back.search(q, 10).forEach((h, j) => expect(h.score).toBeCloseTo(want[i]![j]!.score, 12));
+    });
     expect(back.df('工会')).toBe(kw.df('工会'));
     expect(back.has(chunks[3]!.id)).toBe(false);
     expect(back.has(chunks[30]!.id)).toBe(true);
-    // Written clean: MiniSearch's own search on the reloaded index agrees too.
-    expect(back.searchReference('德胜街道 植树', 5).map((h) => h.chunkId)).toEqual(kw.search('德胜街道 植树', 5).map((h) => h.chunkId));
-    // It stores postings only: no chunk text in the serialized form.
-    expect(lines.join('')).not.toContain(chunks[20]!.text.slice(0, 30));
+    // It stores postings only: no chunk text in the file.
+    expect(fs.readFileSync(file).includes(Buffer.from(chunks[20]!.text.slice(0, 12)))).toBe(false);
+    // A reloaded index takes more chunks and writes again.
+    back.add(chunks[3]!, articleOf(chunks[3]!));
+    expect(back.has(chunks[3]!.id)).toBe(true);
+    back.write(file);
+    expect(KeywordIndex.read(file).size).toBe(kw.size + 1);
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 
-  it('the fast scorer gives exactly MiniSearch\'s scores and order', () => {
+  it('refuses a file that is not a keyword index, or of another format version', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baowen-kw-'));
+    const file = path.join(dir, 'keyword.bin');
+    fs.writeFileSync(file, '{"format":1}\n');
+    expect(() => KeywordIndex.read(file)).toThrow(/is not a keyword index/u);
+    build().write(file);
+    const b = fs.readFileSync(file);
+    b.writeUInt32LE(99, 4);
+    fs.writeFileSync(file, b);
+    expect(() => KeywordIndex.read(file)).toThrow(/keyword index format 99, expected 2/u);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives exactly the scores and order of the MiniSearch index it replaced', () => {
     const kw = build();
-    const queries = ['通州区去年新发展了多少工会会员', '德胜街道 植树', '女职工 普法讲座', '工会', '劳模 Workers 2024年', '北京住总集团工会举办帮扶产品大集'];
-    for (const q of queries) {
-      const fast = kw.search(q, 20);
-      const ref = kw.searchReference(q, 20);
-      expect(fast.length).toBe(ref.length);
-      fast.forEach((h, i) => expect(h.score).toBeCloseTo(ref[i]!.score, 9));
-      // Same chunks wherever scores are not tied.
-      const distinct = ref.filter((r, i) => ref.filter((x, j) => j !== i && Math.abs(x.score - r.score) < 1e-9).length === 0);
-      for (const r of distinct) expect(fast.findIndex((h) => h.chunkId === r.chunkId)).toBe(ref.indexOf(r));
+    const ms = miniSearchOf(chunks);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baowen-kw-'));
+    kw.write(path.join(dir, 'k.bin'));
+    const reloaded = KeywordIndex.read(path.join(dir, 'k.bin'));
+    fs.rmSync(dir, { recursive: true, force: true });
+    const queries = ['通州区去年新发展了多少工会会员', '德胜街道 植树', '女职工 普法讲座', '工会', '劳模 Workers 2024年', '北京住总集团工会举办帮扶产品大集', '户外劳动者暖心驿站'];
+    for (const index of [kw, reloaded]) {
+      for (const q of queries) {
+        const fast = index.search(q, 20);
+        const ref = ms.search(q).slice(0, 20).map((r) => ({ chunkId: r.id as number, score: r.score }));
+        expect(fast.length).toBe(ref.length);
+        fast.forEach((h, i) => expect(h.score).toBeCloseTo(ref[i]!.score, 9));
+        // Same chunks wherever scores are not tied.
+        const distinct = ref.filter((r, i) => ref.filter((x, j) => j !== i && Math.abs(x.score - r.score) < 1e-9).length === 0);
+        for (const r of distinct) expect(fast.findIndex((h) => h.chunkId === r.chunkId)).toBe(ref.indexOf(r));
+      }
+    }
+    for (const term of ['工会', '植树', '通州', '暖心', '不存在']) {
+      const refDf = (ms as unknown as { _index: { get(t: string): Map<number, Map<number, number>> | undefined } })._index.get(term)?.get(0)?.size ?? 0;
+      expect(kw.df(term), term).toBe(refDf);
+      expect(reloaded.df(term), term).toBe(refDf);
     }
   });
+
+  it('can be searched again and again (its accumulators are reset between queries)', () => {
+    const kw = build();
+    const once = kw.search('德胜街道 植树', 5);
+    kw.search('户外劳动者暖心驿站', 5);
+    expect(kw.search('德胜街道 植树', 5)).toEqual(once);
+  });
 });
+
+/** The MiniSearch 7.2 index this project used before, with its settings then. */
+function miniSearchOf(list: Chunk[]): MiniSearch<{ id: number; text: string; headline: string }> {
+  const identity = (t: string): string => t;
+  const ms = new MiniSearch<{ id: number; text: string; headline: string }>({
+    fields: ['text', 'headline'],
+    storeFields: [],
+    tokenize: (t) => tokenize(t),
+    processTerm: identity,
+    autoVacuum: false,
+    searchOptions: { tokenize: (t) => queryTerms(t), processTerm: identity, boost: { headline: 1.5 }, prefix: false, fuzzy: false, combineWith: 'OR' },
+  });
+  for (const c of list) ms.add({ id: c.id, text: c.text, headline: headlineOf(articleOf(c)) });
+  return ms;
+}
 
 describe('topK', () => {
   it('keeps the k best, best first, ties by lower item', () => {
@@ -120,27 +177,3 @@ describe('topK', () => {
   });
 });
 
-describe('FrozenKeywordIndex (the read-only serving copy)', () => {
-  const questions = ['通州区去年新发展了多少工会会员', '德胜街道 植树', '户外劳动者暖心驿站', '女职工活动', '北京住总外施工会开工第一课', '没有这个词xyz'];
-
-  it('gives exactly the writer index’s results, also after removals and a save/load round-trip', () => {
-    const kw = build();
-    for (const c of chunks.slice(0, 10)) kw.remove(c.id);
-    const frozen = FrozenKeywordIndex.fromLines([...kw.toLines()].map((l) => l.trimEnd()));
-    expect(frozen.size).toBe(kw.size);
-    for (const q of questions) {
-      const want = kw.search(q, 20);
-      const got = frozen.search(q, 20);
-      expect(got.map((h) => h.chunkId), q).toEqual(want.map((h) => h.chunkId));
-      got.forEach((h, i) => expect(h.score).toBeCloseTo(want[i]!.score, 9));
-    }
-    for (const term of ['工会', '植树', '通州', '暖心', '不存在']) expect(frozen.df(term), term).toBe(kw.df(term));
-  });
-
-  it('can be searched again and again (its accumulators are reset between queries)', () => {
-    const frozen = FrozenKeywordIndex.fromLines([...build().toLines()].map((l) => l.trimEnd()));
-    const once = frozen.search('德胜街道 植树', 5);
-    frozen.search('户外劳动者暖心驿站', 5);
-    expect(frozen.search('德胜街道 植树', 5)).toEqual(once);
-  });
-});

@@ -1,17 +1,24 @@
 /**
- * BM25 keyword index over chunks (MiniSearch, BM25+), with the Chinese-aware tokenizer.
+ * BM25+ keyword index over chunks, with the Chinese-aware tokenizer: the project's own inverted index.
  *
- * Each chunk is one document with two fields: its text, and its article's headline
- * (kicker + title, boosted so headline words help every chunk of the article). Nothing is
- * stored in the index besides postings: chunk text and articles live in the index's own files.
- * Removal uses MiniSearch's `discard` (needs only the id); removed postings are dropped on save.
+ * Each chunk is one document with two fields: its text, and its article's headline (kicker + title,
+ * boosted so headline words help every chunk of the article). Scores are those MiniSearch 7.2 gave
+ * this project before (BM25+ per field with k 1.2, b 0.7, d 0.5; a field's length is its number of
+ * distinct terms; the average field length kept as MiniSearch's running mean; the sum over query terms
+ * multiplied by the number of query terms matched), so results did not change when it was replaced;
+ * keyword.test.ts checks that against MiniSearch itself.
  *
- * Persisted as NDJSON (`keyword.ndjson`, see {@link KeywordIndex.toLines}): a header line, then one
- * line per term, so a large index never has to fit in one JavaScript string. Searching and
- * persistence read MiniSearch's internal maps directly (version pinned at 7.2.0; the tests compare
- * against MiniSearch's own search), because its generic paths are 10–50× slower at 100k chunks.
+ * Layout: a frozen *base* (typed arrays: per field, each term's postings as short document ids and
+ * term frequencies, terms sorted, as read from `keyword.bin`) plus a *delta* of documents added since
+ * (a Map of plain arrays). Removing marks the short id dead. Saving merges both into a new base with
+ * dead postings dropped and short ids renumbered in order (so ties still go to the earlier-added
+ * chunk). Readers load the file as a base and never build a Map of terms: lookups binary-search the
+ * sorted term table, and BM25+ weights are computed per term on first use and cached.
+ *
+ * File format (`keyword.bin`, little-endian): `BWKW`, u32 version, u32 header length, header JSON,
+ * then 8-aligned sections named in the header (see {@link KEYWORD_FORMAT}).
  */
-import MiniSearch, { type Options } from 'minisearch';
+import fs from 'node:fs';
 import { queryTerms, tokenize } from '../text/tokenize.js';
 import { headlineOf, type Article, type Chunk } from '../types.js';
 import type { ScoredChunk } from './types.js';
@@ -19,280 +26,49 @@ import type { ScoredChunk } from './types.js';
 /** Weight of a headline match relative to a body match. */
 export const HEADLINE_BOOST = 1.5;
 
-interface KeywordDoc {
-  id: number;
-  text: string;
-  headline: string;
-}
-
-const identity = (term: string): string => term;
-
-const OPTIONS: Options<KeywordDoc> = {
-  fields: ['text', 'headline'],
-  storeFields: [],
-  tokenize: (text) => tokenize(text),
-  processTerm: identity,
-  autoVacuum: false,
-  searchOptions: {
-    tokenize: (text) => queryTerms(text),
-    processTerm: identity,
-    boost: { headline: HEADLINE_BOOST },
-    prefix: false,
-    fuzzy: false,
-    combineWith: 'OR',
-  },
-};
-
 /** The headline as indexed: `kicker title` (see types.ts). */
 export { headlineOf };
 
-/**
- * @example
- * const kw = KeywordIndex.create();
- * kw.add(chunk, article);
- * kw.search('通州区去年新发展了多少工会会员', 5); // → [{ chunkId, score }, ...]
- */
-export class KeywordIndex {
-  /** Bumped on every add/remove (invalidates {@link fieldLengths}). */
-  private version = 0;
-  private lengthCache: { version: number; lengths: Float64Array[] } | null = null;
-  private searchBuffers: SearchBuffers | null = null;
-  private compiledTerms = new Map<string, CompiledPosting[]>();
-  private compiledVersion = -1;
-  private compiledEntries = 0;
+/** Version of the keyword.bin layout (checked on load). */
+export const KEYWORD_FORMAT = 2;
+const MAGIC = 'BWKW';
 
-  private constructor(private ms: MiniSearch<KeywordDoc>) {}
+/** Field 0: chunk text; field 1: headline. */
+const FIELDS = ['text', 'headline'] as const;
+const BOOST = [1, HEADLINE_BOOST] as const;
+const FIELD_IDS = [0, 1] as const;
 
-  static create(): KeywordIndex {
-    return new KeywordIndex(new MiniSearch<KeywordDoc>(OPTIONS));
-  }
+/** MiniSearch's BM25+ parameters (its defaults, which we use). */
+export const BM25 = { k: 1.2, b: 0.7, d: 0.5 } as const;
 
-  /** Parses what {@link toLines} wrote (lines in order). */
-  static fromLines(lines: Iterable<string>): KeywordIndex {
-    const it = lines[Symbol.iterator]();
-    const first = it.next();
-    if (first.done) throw new Error('keyword index file is empty');
-    const h = JSON.parse(first.value) as KeywordHeader;
-    if (h.format !== KEYWORD_FORMAT) throw new Error(`keyword index format ${String(h.format)}, expected ${KEYWORD_FORMAT}`);
-    const ms = new MiniSearch<KeywordDoc>(OPTIONS);
-    const m = ms as unknown as MiniSearchInternals & {
-      _idToShortId: Map<unknown, number>;
-      _index: { set(term: string, data: Map<number, Map<number, number>>): void };
-    };
-    m._documentCount = h.documentCount;
-    m._nextId = h.nextId;
-    m._fieldIds = h.fieldIds;
-    m._avgFieldLength = h.averageFieldLength;
-    m._dirtCount = 0;
-    const nFields = Object.keys(h.fieldIds).length;
-    for (let i = 0, j = 0; i < h.ids.length; i += 2) {
-      const shortId = h.ids[i] as number;
-      const id = h.ids[i + 1] as number;
-      m._documentIds.set(shortId, id);
-      m._idToShortId.set(id, shortId);
-      m._fieldLength.set(shortId, h.lengths.slice(j, j + nFields));
-      j += nFields;
-    }
-    for (let r = it.next(); !r.done; r = it.next()) {
-      const [term, ...fields] = JSON.parse(r.value) as KeywordTermLine;
-      const data = new Map<number, Map<number, number>>();
-      for (const [fieldId, deltas, tfs] of fields) {
-        const postings = new Map<number, number>();
-        let id = 0;
-        for (let i = 0; i < deltas.length; i++) {
-          id += deltas[i] as number;
-          postings.set(id, tfs[i] as number);
-        }
-        data.set(fieldId, postings);
-      }
-      m._index.set(term, data);
-    }
-    return new KeywordIndex(ms);
-  }
-
-  get size(): number {
-    return this.ms.documentCount;
-  }
-
-  has(chunkId: number): boolean {
-    return this.ms.has(chunkId);
-  }
-
-  add(chunk: Chunk, article: Pick<Article, 'kicker' | 'title'>): void {
-    this.ms.add({ id: chunk.id, text: chunk.text, headline: headlineOf(article) });
-    this.version++;
-  }
-
-  addAll(items: Iterable<{ chunk: Chunk; article: Pick<Article, 'kicker' | 'title'> }>): void {
-    for (const { chunk, article } of items) this.add(chunk, article);
-  }
-
-  /** Removes a chunk by id (no-op when absent). */
-  remove(chunkId: number): void {
-    if (!this.ms.has(chunkId)) return;
-    this.ms.discard(chunkId);
-    this.version++;
-  }
-
-  /**
-   * Chunks whose text contains `term` (an exact token from `tokenize`), discarded chunks excluded.
-   * Reads MiniSearch's posting map (pinned 7.2.0; covered by keyword.test.ts).
-   */
-  df(term: string): number {
-    const ms = this.internals();
-    const textField = ms._fieldIds.text;
-    const postings = textField === undefined ? undefined : ms._index.get(term)?.get(textField);
-    if (!postings) return 0;
-    if (ms._dirtCount === 0) return postings.size;
-    let n = 0;
-    for (const shortId of postings.keys()) if (ms._documentIds.has(shortId)) n++;
-    return n;
-  }
-
-  /**
-   * Best `k` chunks for `query`, best first. Scores are exactly MiniSearch's (BM25+ per field,
-   * headline boosted, times the number of query terms matched), but computed over its posting
-   * lists into typed arrays with a top-k heap: MiniSearch's own `search` builds an object per
-   * matching document and sorts them all, ~1 s per question at 100k chunks where `工会` is in nearly
-   * every chunk; this takes a few milliseconds.
-   */
-  search(query: string, k: number): ScoredChunk[] {
-    if (k <= 0) return [];
-    const ms = this.internals();
-    const top = scorePostings(
-      queryTerms(query).map((term) => this.compiled(term)),
-      this.buffers(ms._nextId),
-      k,
-    );
-    return top.map(([id, score]) => ({ chunkId: ms._documentIds.get(id) as number, score }));
-  }
-
-  /** Per-document accumulators, reused across queries (sized to MiniSearch's short ids). */
-  private buffers(size: number): SearchBuffers {
-    if (!this.searchBuffers || this.searchBuffers.scores.length < size) this.searchBuffers = searchBuffers(size);
-    return this.searchBuffers;
-  }
-
-  /**
-   * A term's postings as typed arrays with their BM25+ contribution precomputed (per field, headline
-   * boosted). Built on first use and kept until the index changes: the same words (`工会`, `职工`)
-   * come back in almost every question, and walking a Map of 90k postings costs far more than a
-   * Float64Array of them.
-   */
-  private compiled(term: string): CompiledPosting[] {
-    if (this.compiledVersion !== this.version) {
-      this.compiledTerms.clear();
-      this.compiledEntries = 0;
-      this.compiledVersion = this.version;
-    }
-    const hit = this.compiledTerms.get(term);
-    if (hit) return hit;
-    const ms = this.internals();
-    const data = ms._index.get(term);
-    const out: CompiledPosting[] = [];
-    if (data) {
-      const clean = ms._dirtCount === 0;
-      const lengths = this.fieldLengths();
-      for (const [fieldId, boost] of [
-        [ms._fieldIds.text, 1],
-        [ms._fieldIds.headline, HEADLINE_BOOST],
-      ] as [number | undefined, number][]) {
-        if (fieldId === undefined) continue;
-        const postings = data.get(fieldId);
-        if (!postings) continue;
-        const live = clean ? [...postings] : [...postings].filter(([id]) => ms._documentIds.has(id));
-        if (live.length === 0) continue;
-        const idf = Math.log(1 + (ms._documentCount - live.length + 0.5) / (live.length + 0.5));
-        const avg = ms._avgFieldLength[fieldId] ?? 1;
-        const fieldLength = lengths[fieldId] as Float64Array;
-        const ids = new Int32Array(live.length);
-        const weights = new Float64Array(live.length);
-        live.forEach(([id, tf], i) => {
-          const len = fieldLength[id] as number;
-          ids[i] = id;
-          weights[i] = bm25Weight(tf, len, avg, idf, boost);
-        });
-        out.push({ ids, weights });
-        this.compiledEntries += live.length;
-      }
-    }
-    // Bound the cache (~12 bytes a posting): past 16M postings start over.
-    if (this.compiledEntries > 16_000_000) {
-      this.compiledTerms.clear();
-      this.compiledEntries = 0;
-    }
-    this.compiledTerms.set(term, out);
-    return out;
-  }
-
-  /** MiniSearch's own search (slow on large indexes); kept to check {@link search} against. */
-  searchReference(query: string, k: number): ScoredChunk[] {
-    return this.ms
-      .search(query)
-      .slice(0, Math.max(0, k))
-      .map((r) => ({ chunkId: r.id as number, score: r.score }));
-  }
-
-  /** The parts of MiniSearch 7.2.0 (pinned) that {@link search} and {@link df} read. */
-  private internals(): MiniSearchInternals {
-    return this.ms as unknown as MiniSearchInternals;
-  }
-
-  /** Field lengths by short id, one typed array per field; rebuilt after the index changed. */
-  private fieldLengths(): Float64Array[] {
-    if (this.lengthCache && this.lengthCache.version === this.version) return this.lengthCache.lengths;
-    const m = this.internals();
-    const nFields = Object.keys(m._fieldIds).length;
-    const lengths = Array.from({ length: nFields }, () => new Float64Array(m._nextId));
-    for (const [shortId, len] of m._fieldLength) {
-      for (let f = 0; f < nFields; f++) (lengths[f] as Float64Array)[shortId] = len[f] ?? 0;
-    }
-    this.lengthCache = { version: this.version, lengths };
-    return lengths;
-  }
-
-  /**
-   * Serialized form: a JSON header line (documents and field lengths), then one JSON line per term:
-   * `[term, [fieldId, [shortId deltas], [term frequencies]], ...]`. Removed chunks are left out, so the
-   * written index is as clean as a vacuumed one. Compact and quick to parse, unlike MiniSearch's
-   * toJSON (an object keyed by document id per posting list).
-   */
-  *toLines(): Generator<string> {
-    const m = this.internals();
-    const ids: number[] = [];
-    const lengths: number[] = [];
-    const nFields = Object.keys(m._fieldIds).length;
-    for (const [shortId, id] of m._documentIds) {
-      ids.push(shortId, id as number);
-      const len = m._fieldLength.get(shortId) ?? [];
-      for (let f = 0; f < nFields; f++) lengths.push(len[f] ?? 0);
-    }
-    const header: KeywordHeader = {
-      format: KEYWORD_FORMAT,
-      documentCount: m._documentCount,
-      nextId: m._nextId,
-      fieldIds: m._fieldIds as Record<string, number>,
-      averageFieldLength: m._avgFieldLength,
-      ids,
-      lengths,
-    };
-    yield `${JSON.stringify(header)}\n`;
-    const clean = m._dirtCount === 0;
-    for (const [term, data] of m._index as unknown as Iterable<[string, Map<number, Map<number, number>>]>) {
-      const line: KeywordTermLine = [term];
-      for (const [fieldId, postings] of data) {
-        const live = clean ? [...postings.keys()] : [...postings.keys()].filter((id) => m._documentIds.has(id));
-        if (live.length === 0) continue;
-        live.sort((a, b) => a - b);
-        const deltas = live.map((id, i) => id - (i > 0 ? (live[i - 1] as number) : 0));
-        line.push([fieldId, deltas, live.map((id) => postings.get(id) as number)]);
-      }
-      if (line.length > 1) yield `${JSON.stringify(line)}\n`;
-    }
-  }
+/** One posting's BM25+ contribution: term frequency `tf` in a field of length `len`. */
+export function bm25Weight(tf: number, len: number, avgLen: number, idf: number, boost: number): number {
+  const { k, b, d } = BM25;
+  return boost * idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * len) / avgLen)));
 }
 
-/** Per-document accumulators for one query at a time, indexed by MiniSearch short id. */
+/** The frozen part: sorted terms and, per field, each term's postings as typed arrays. */
+interface Base {
+  /** Sorted terms (JS string order), UTF-8, concatenated; term i is bytes [termStarts[i], termStarts[i+1]). */
+  termBlob: Buffer;
+  termStarts: Int32Array;
+  /** Per field: postings of term i are [postStart[i], postStart[i+1]) of ids / tfs. */
+  postStart: [Int32Array, Int32Array];
+  ids: [Int32Array, Int32Array];
+  tfs: [Uint16Array, Uint16Array];
+}
+
+/** Delta postings of one term in one field: [shortId, tf, shortId, tf, ...], ids ascending. */
+type DeltaPostings = number[];
+
+export interface CompiledPosting {
+  /** Short document ids. */
+  ids: Int32Array;
+  /** BM25+ contribution of the term in this field for each id, boost included. */
+  weights: Float64Array;
+}
+
+/** Per-document accumulators for one query at a time, indexed by short id. */
 export interface SearchBuffers {
   scores: Float64Array;
   matched: Uint16Array;
@@ -301,6 +77,440 @@ export interface SearchBuffers {
 
 export function searchBuffers(size: number): SearchBuffers {
   return { scores: new Float64Array(size), matched: new Uint16Array(size), lastTerm: new Uint16Array(size) };
+}
+
+const EMPTY_BASE: Base = {
+  termBlob: Buffer.alloc(0),
+  termStarts: new Int32Array(1),
+  postStart: [new Int32Array(1), new Int32Array(1)],
+  ids: [new Int32Array(0), new Int32Array(0)],
+  tfs: [new Uint16Array(0), new Uint16Array(0)],
+};
+
+/** Postings cached per term (compiled weights), bounded by total postings. */
+const COMPILED_CACHE_POSTINGS = 16_000_000;
+
+/**
+ * @example
+ * const kw = KeywordIndex.create();
+ * kw.add(chunk, article);
+ * kw.search('通州区去年新发展了多少工会会员', 5); // → [{ chunkId, score }, ...]
+ * kw.write('keyword.bin'); KeywordIndex.read('keyword.bin').search(...) // same results
+ */
+export class KeywordIndex {
+  private base: Base = EMPTY_BASE;
+  private baseTerms = 0;
+  private delta: [Map<string, DeltaPostings>, Map<string, DeltaPostings>] = [new Map(), new Map()];
+  /** short id → chunk id (−1: removed). */
+  private docIds: Int32Array = new Int32Array(64).fill(-1);
+  private lens: [Int32Array, Int32Array] = [new Int32Array(64), new Int32Array(64)] as [Int32Array, Int32Array];
+  private nextId = 0;
+  private documentCount = 0;
+  private avg: [number, number] = [0, 0];
+  /** Removed short ids not yet dropped from the postings (cleared by a merge). */
+  private dead = 0;
+  private byChunk: Map<number, number> | null = new Map();
+  private version = 0;
+  private compiledTerms = new Map<string, { df: number; fields: CompiledPosting[] }>();
+  private compiledVersion = -1;
+  private compiledEntries = 0;
+  private buffers: SearchBuffers | null = null;
+  private lastHeadline: { text: string; terms: [string, number][] } | null = null;
+
+  private constructor() {}
+
+  static create(): KeywordIndex {
+    return new KeywordIndex();
+  }
+
+  /** Documents (chunks) in the index. */
+  get size(): number {
+    return this.documentCount;
+  }
+
+  has(chunkId: number): boolean {
+    return this.chunkMap().has(chunkId);
+  }
+
+  add(chunk: Chunk | Pick<Chunk, 'id' | 'text'>, article: Pick<Article, 'kicker' | 'title'>): void {
+    const map = this.chunkMap();
+    if (map.has(chunk.id)) throw new Error(`keyword index: chunk ${chunk.id} is already in the index`);
+    const id = this.nextId++;
+    this.grow(this.nextId);
+    this.docIds[id] = chunk.id;
+    map.set(chunk.id, id);
+    const headline = headlineOf(article);
+    if (this.lastHeadline?.text !== headline) this.lastHeadline = { text: headline, terms: countTerms(tokenize(headline)) };
+    const fields = [countTerms(tokenize(chunk.text)), this.lastHeadline.terms];
+    for (const f of FIELD_IDS) {
+      const terms = fields[f] as [string, number][];
+      // MiniSearch's running mean of field lengths (distinct terms), kept for identical scores.
+      this.lens[f][id] = terms.length;
+      this.avg[f] = (this.avg[f] * this.documentCount + terms.length) / (this.documentCount + 1);
+      const delta = this.delta[f];
+      for (const [term, tf] of terms) {
+        const list = delta.get(term);
+        if (list) list.push(id, tf);
+        else delta.set(term, [id, tf]);
+      }
+    }
+    this.documentCount++;
+    this.version++;
+  }
+
+  addAll(items: Iterable<{ chunk: Pick<Chunk, 'id' | 'text'>; article: Pick<Article, 'kicker' | 'title'> }>): void {
+    for (const { chunk, article } of items) this.add(chunk, article);
+  }
+
+  /** Removes a chunk by id (no-op when absent). */
+  remove(chunkId: number): void {
+    const map = this.chunkMap();
+    const id = map.get(chunkId);
+    if (id === undefined) return;
+    map.delete(chunkId);
+    this.docIds[id] = -1;
+    for (const f of FIELD_IDS) {
+      const len = this.lens[f][id] as number;
+      this.avg[f] = this.documentCount === 1 ? 0 : (this.avg[f] * this.documentCount - len) / (this.documentCount - 1);
+      this.lens[f][id] = 0;
+    }
+    this.documentCount--;
+    this.dead++;
+    this.version++;
+  }
+
+  /** Chunks whose text contains `term` (an exact token from `tokenize`). */
+  df(term: string): number {
+    return this.compiled(term).df;
+  }
+
+  /** Best `k` chunks for `query`, best first. */
+  search(query: string, k: number): ScoredChunk[] {
+    if (k <= 0) return [];
+    if (!this.buffers || this.buffers.scores.length < this.nextId) this.buffers = searchBuffers(Math.max(64, Math.ceil(this.nextId * 1.25)));
+    const top = scorePostings(
+      queryTerms(query).map((term) => this.compiled(term).fields),
+      this.buffers,
+      k,
+    );
+    return top.map(([id, score]) => ({ chunkId: this.docIds[id] as number, score }));
+  }
+
+  /** Distinct terms (after a merge: exact; before: base terms plus delta terms, an upper bound). */
+  get termCount(): number {
+    return this.baseTerms + this.delta[0].size + this.delta[1].size;
+  }
+
+  /** Writes the index to `file` (merging first; the caller fsyncs). */
+  write(file: string): void {
+    this.merge();
+    const b = this.base;
+    const sections: [string, ArrayBufferView][] = [
+      ['docIds', this.docIds.subarray(0, this.nextId)],
+      ['lenText', this.lens[0].subarray(0, this.nextId)],
+      ['lenHeadline', this.lens[1].subarray(0, this.nextId)],
+      ['termStarts', b.termStarts],
+      ['termBlob', b.termBlob],
+      ['postStart0', b.postStart[0]],
+      ['ids0', b.ids[0]],
+      ['tfs0', b.tfs[0]],
+      ['postStart1', b.postStart[1]],
+      ['ids1', b.ids[1]],
+      ['tfs1', b.tfs[1]],
+    ];
+    const offsets: Record<string, [number, number]> = {};
+    let pos = 0;
+    for (const [name, v] of sections) {
+      offsets[name] = [pos, v.byteLength];
+      pos = align8(pos + v.byteLength);
+    }
+    const header = Buffer.from(
+      JSON.stringify({ documentCount: this.documentCount, nextId: this.nextId, avg: this.avg, terms: this.baseTerms, fields: FIELDS, sections: offsets }),
+      'utf8',
+    );
+    const pre = Buffer.alloc(align8(12 + header.length));
+    pre.write(MAGIC, 0, 'latin1');
+    pre.writeUInt32LE(KEYWORD_FORMAT, 4);
+    pre.writeUInt32LE(header.length, 8);
+    header.copy(pre, 12);
+    const fd = fs.openSync(file, 'w');
+    try {
+      fs.writeSync(fd, pre);
+      let written = 0;
+      for (const [, v] of sections) {
+        fs.writeSync(fd, new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+        written += v.byteLength;
+        const pad = align8(written) - written;
+        if (pad) fs.writeSync(fd, Buffer.alloc(pad));
+        written += pad;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Reads what {@link write} wrote. */
+  static read(file: string): KeywordIndex {
+    const buf = fs.readFileSync(file);
+    if (buf.length < 12 || buf.toString('latin1', 0, 4) !== MAGIC) throw new Error(`${file} is not a keyword index`);
+    const version = buf.readUInt32LE(4);
+    if (version !== KEYWORD_FORMAT) throw new Error(`keyword index format ${version}, expected ${KEYWORD_FORMAT}`);
+    const hlen = buf.readUInt32LE(8);
+    const h = JSON.parse(buf.toString('utf8', 12, 12 + hlen)) as {
+      documentCount: number;
+      nextId: number;
+      avg: [number, number];
+      terms: number;
+      sections: Record<string, [number, number]>;
+    };
+    const start = align8(12 + hlen);
+    // A fresh, 8-aligned copy of the sections (Buffer pools may be unaligned for typed-array views).
+    const body = new ArrayBuffer(buf.length - start);
+    new Uint8Array(body).set(buf.subarray(start));
+    const sec = (name: string): [number, number] => {
+      const s = h.sections[name];
+      if (!s || s[0] + s[1] > body.byteLength) throw new Error(`keyword index: section ${name} is missing or truncated`);
+      return s;
+    };
+    const i32 = (name: string): Int32Array => {
+      const [o, n] = sec(name);
+      return new Int32Array(body, o, n / 4);
+    };
+    const u16 = (name: string): Uint16Array => {
+      const [o, n] = sec(name);
+      return new Uint16Array(body, o, n / 2);
+    };
+    const kw = new KeywordIndex();
+    const [bo, bn] = sec('termBlob');
+    kw.base = {
+      termBlob: Buffer.from(body, bo, bn),
+      termStarts: i32('termStarts'),
+      postStart: [i32('postStart0'), i32('postStart1')],
+      ids: [i32('ids0'), i32('ids1')],
+      tfs: [u16('tfs0'), u16('tfs1')],
+    };
+    kw.baseTerms = h.terms;
+    kw.docIds = i32('docIds');
+    kw.lens = [i32('lenText'), i32('lenHeadline')];
+    kw.nextId = h.nextId;
+    kw.documentCount = h.documentCount;
+    kw.avg = h.avg;
+    kw.byChunk = null; // built on first has/add/remove (readers never need it)
+    if (kw.docIds.length !== kw.nextId || kw.base.termStarts.length !== kw.baseTerms + 1) throw new Error('keyword index: section sizes disagree with the header');
+    return kw;
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private chunkMap(): Map<number, number> {
+    if (!this.byChunk) {
+      this.byChunk = new Map();
+      for (let i = 0; i < this.nextId; i++) {
+        const c = this.docIds[i] as number;
+        if (c >= 0) this.byChunk.set(c, i);
+      }
+    }
+    return this.byChunk;
+  }
+
+  private grow(n: number): void {
+    if (n <= this.docIds.length) return;
+    const cap = Math.max(n, Math.ceil(this.docIds.length * 1.5));
+    const ids = new Int32Array(cap).fill(-1);
+    ids.set(this.docIds.subarray(0, this.nextId - 1));
+    this.docIds = ids;
+    this.lens = this.lens.map((l) => {
+      const out = new Int32Array(cap);
+      out.set(l.subarray(0, Math.min(l.length, cap)));
+      return out;
+    }) as [Int32Array, Int32Array];
+  }
+
+  private termAt(i: number): string {
+    return this.base.termBlob.toString('utf8', this.base.termStarts[i], this.base.termStarts[i + 1]);
+  }
+
+  /** Index of `term` in the base's sorted term table, or −1. */
+  private baseIndex(term: string): number {
+    let lo = 0;
+    let hi = this.baseTerms - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const t = this.termAt(mid);
+      if (t === term) return mid;
+      if (t < term) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /**
+   * A term's live postings per field with BM25+ weights, and its document frequency in the text field.
+   * Computed on first use and kept until the index changes: the same words (`工会`, `职工`) come back in
+   * almost every question.
+   */
+  private compiled(term: string): { df: number; fields: CompiledPosting[] } {
+    if (this.compiledVersion !== this.version) {
+      this.compiledTerms.clear();
+      this.compiledEntries = 0;
+      this.compiledVersion = this.version;
+    }
+    const hit = this.compiledTerms.get(term);
+    if (hit) return hit;
+    const bi = this.baseIndex(term);
+    const out: { df: number; fields: CompiledPosting[] } = { df: 0, fields: [] };
+    for (const f of FIELD_IDS) {
+      const ids: number[] = [];
+      const tfs: number[] = [];
+      if (bi >= 0) {
+        const from = this.base.postStart[f][bi] as number;
+        const to = this.base.postStart[f][bi + 1] as number;
+        const bIds = this.base.ids[f];
+        const bTfs = this.base.tfs[f];
+        for (let i = from; i < to; i++) {
+          const id = bIds[i] as number;
+          if (this.dead > 0 && (this.docIds[id] as number) < 0) continue;
+          ids.push(id);
+          tfs.push(bTfs[i] as number);
+        }
+      }
+      const d = this.delta[f].get(term);
+      if (d) {
+        for (let i = 0; i < d.length; i += 2) {
+          const id = d[i] as number;
+          if (this.dead > 0 && (this.docIds[id] as number) < 0) continue;
+          ids.push(id);
+          tfs.push(d[i + 1] as number);
+        }
+      }
+      const n = ids.length;
+      if (f === 0) out.df = n;
+      if (n === 0) continue;
+      const idf = Math.log(1 + (this.documentCount - n + 0.5) / (n + 0.5));
+      const avg = this.avg[f] || 1;
+      const lens = this.lens[f];
+      const weights = new Float64Array(n);
+      for (let i = 0; i < n; i++) weights[i] = bm25Weight(tfs[i] as number, lens[ids[i] as number] as number, avg, idf, BOOST[f]);
+      out.fields.push({ ids: Int32Array.from(ids), weights });
+      this.compiledEntries += n;
+    }
+    if (this.compiledEntries > COMPILED_CACHE_POSTINGS) {
+      this.compiledTerms.clear();
+      this.compiledEntries = 0;
+    }
+    this.compiledTerms.set(term, out);
+    return out;
+  }
+
+  /**
+   * Folds the delta into a new base: terms merged in sorted order, dead postings dropped, short ids
+   * renumbered in order (ties keep going to the earlier-added chunk).
+   */
+  private merge(): void {
+    if (this.delta[0].size === 0 && this.delta[1].size === 0 && this.dead === 0 && this.docIds.length === this.nextId) return;
+    // Renumbering: live short ids in order → 0..n-1.
+    const remap = new Int32Array(this.nextId).fill(-1);
+    let live = 0;
+    for (let i = 0; i < this.nextId; i++) if ((this.docIds[i] as number) >= 0) remap[i] = live++;
+    const deltaTerms = [...new Set([...this.delta[0].keys(), ...this.delta[1].keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // Pass 1: the merged term list.
+    const merged: { term: string; bi: number }[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < this.baseTerms || j < deltaTerms.length) {
+      const bt = i < this.baseTerms ? this.termAt(i) : null;
+      const dt = j < deltaTerms.length ? (deltaTerms[j] as string) : null;
+      if (dt === null || (bt !== null && bt < dt)) merged.push({ term: bt as string, bi: i++ });
+      else if (bt === null || dt < bt) {
+        merged.push({ term: dt, bi: -1 });
+        j++;
+      } else {
+        merged.push({ term: bt, bi: i++ });
+        j++;
+      }
+    }
+    // Pass 2: postings per field, live only, renumbered; terms left with no postings are dropped.
+    const postStart: [number[], number[]] = [[0], [0]];
+    const idsOut: [number[], number[]] = [[], []];
+    const tfsOut: [number[], number[]] = [[], []];
+    const keptTerms: string[] = [];
+    for (const { term, bi } of merged) {
+      const before = [idsOut[0].length, idsOut[1].length];
+      for (const f of FIELD_IDS) {
+        const ids = idsOut[f];
+        const tfs = tfsOut[f];
+        if (bi >= 0) {
+          const from = this.base.postStart[f][bi] as number;
+          const to = this.base.postStart[f][bi + 1] as number;
+          for (let p = from; p < to; p++) {
+            const id = remap[this.base.ids[f][p] as number] as number;
+            if (id >= 0) {
+              ids.push(id);
+              tfs.push(this.base.tfs[f][p] as number);
+            }
+          }
+        }
+        const d = this.delta[f].get(term);
+        if (d) {
+          for (let p = 0; p < d.length; p += 2) {
+            const id = remap[d[p] as number] as number;
+            if (id >= 0) {
+              ids.push(id);
+              tfs.push(d[p + 1] as number);
+            }
+          }
+        }
+      }
+      if (idsOut[0].length === before[0] && idsOut[1].length === before[1]) continue;
+      keptTerms.push(term);
+      postStart[0].push(idsOut[0].length);
+      postStart[1].push(idsOut[1].length);
+    }
+    const blobParts = keptTerms.map((t) => Buffer.from(t, 'utf8'));
+    const termStarts = new Int32Array(keptTerms.length + 1);
+    let off = 0;
+    blobParts.forEach((b, k) => {
+      termStarts[k] = off;
+      off += b.length;
+    });
+    termStarts[keptTerms.length] = off;
+    this.base = {
+      termBlob: Buffer.concat(blobParts, off),
+      termStarts,
+      postStart: [Int32Array.from(postStart[0]), Int32Array.from(postStart[1])],
+      ids: [Int32Array.from(idsOut[0]), Int32Array.from(idsOut[1])],
+      tfs: [Uint16Array.from(tfsOut[0]), Uint16Array.from(tfsOut[1])],
+    };
+    this.baseTerms = keptTerms.length;
+    this.delta = [new Map(), new Map()];
+    const docIds = new Int32Array(live);
+    const lens: [Int32Array, Int32Array] = [new Int32Array(live), new Int32Array(live)];
+    for (let s = 0; s < this.nextId; s++) {
+      const t = remap[s] as number;
+      if (t < 0) continue;
+      docIds[t] = this.docIds[s] as number;
+      lens[0][t] = this.lens[0][s] as number;
+      lens[1][t] = this.lens[1][s] as number;
+    }
+    this.docIds = docIds;
+    this.lens = lens;
+    this.nextId = live;
+    this.dead = 0;
+    this.byChunk = null;
+    this.lastHeadline = null;
+    this.version++;
+  }
+}
+
+/** Distinct terms of a token list with their counts, in first-occurrence order. */
+function countTerms(tokens: string[]): [string, number][] {
+  const m = new Map<string, number>();
+  for (const t of tokens) m.set(t, (m.get(t) ?? 0) + 1);
+  return [...m];
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
 }
 
 /**
@@ -331,50 +541,6 @@ export function scorePostings(perTerm: readonly (readonly CompiledPosting[])[], 
     lastTerm[id] = 0;
   }
   return top;
-}
-
-export interface CompiledPosting {
-  /** MiniSearch short ids. */
-  ids: Int32Array;
-  /** BM25+ contribution of the term in this field for each id, boost included. */
-  weights: Float64Array;
-}
-
-/** Version of the keyword.ndjson layout (checked on load). */
-export const KEYWORD_FORMAT = 1;
-
-export interface KeywordHeader {
-  format: number;
-  documentCount: number;
-  nextId: number;
-  fieldIds: Record<string, number>;
-  averageFieldLength: number[];
-  /** Flattened pairs: shortId, chunk id. */
-  ids: number[];
-  /** Flattened per document (same order as ids): one length per field. */
-  lengths: number[];
-}
-
-export type KeywordTermLine = [string, ...[number, number[], number[]][]];
-
-/** MiniSearch's BM25+ parameters (its defaults, which we use). */
-export const BM25 = { k: 1.2, b: 0.7, d: 0.5 } as const;
-
-/** One posting's BM25+ contribution (MiniSearch's formula): term frequency `tf` in a field of length `len`. */
-export function bm25Weight(tf: number, len: number, avgLen: number, idf: number, boost: number): number {
-  const { k, b, d } = BM25;
-  return boost * idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * len) / avgLen)));
-}
-
-interface MiniSearchInternals {
-  _index: { get(term: string): Map<number, Map<number, number>> | undefined };
-  _fieldIds: Record<string, number | undefined>;
-  _documentIds: Map<number, unknown>;
-  _fieldLength: Map<number, number[]>;
-  _avgFieldLength: number[];
-  _documentCount: number;
-  _dirtCount: number;
-  _nextId: number;
 }
 
 /** The `k` items with the highest score, best first (ties: lower item first), via a size-k min-heap. */

@@ -10,7 +10,6 @@ import { currentGeneration, GEN_FILES, generationDir, isErrno, readLines } from 
 import { IndexCorruptError, IndexMismatchError, IndexNotFoundError } from './errors.js';
 import { VectorIndex } from './hnsw.js';
 import { KeywordIndex } from './keyword.js';
-import { FrozenKeywordIndex } from './keyword-frozen.js';
 import { SentenceStore } from './sentences.js';
 import { FORMAT_VERSION, MemoryIndex, type LoadedIndex, type StoredChunk } from './memory.js';
 import type { IndexManifest } from './types.js';
@@ -48,8 +47,7 @@ export function loadIndex(dir: string, expect: LoadOptions = {}): LoadedIndex {
     try {
       const manifest = readManifest(dir, gen);
       checkCompatible(manifest, dir, expect);
-      // Readers get the compact read-only keyword index (see keyword-frozen.ts).
-      return readGeneration(dir, gen, manifest, expect.ef ?? DEFAULT_EF, false);
+      return readGeneration(dir, gen, manifest, expect.ef ?? DEFAULT_EF);
     } catch (e) {
       if (attempt < 2 && e instanceof IndexCorruptError && currentGeneration(dir) !== gen) continue;
       throw e;
@@ -93,7 +91,7 @@ export function checkCompatible(manifest: IndexManifest, dir: string, expect: Lo
 }
 
 /** Reads every file of generation `gen` (already checked) into a {@link MemoryIndex}. */
-export function readGeneration(dir: string, gen: string, manifest: IndexManifest, ef = DEFAULT_EF, writable = true): MemoryIndex {
+export function readGeneration(dir: string, gen: string, manifest: IndexManifest, ef = DEFAULT_EF): MemoryIndex {
   const genDir = generationDir(dir, gen);
   const file = (name: string): string => path.join(genDir, name);
   try {
@@ -105,8 +103,7 @@ export function readGeneration(dir: string, gen: string, manifest: IndexManifest
       if (!article) throw new Error(`chunk ${c.id} belongs to unknown article ${c.articleId}`);
       chunks.set(c.id, { ...c, text: article.text.slice(c.start, c.end) });
     }
-    const lines = readLines(file(GEN_FILES.keyword));
-    const keyword = writable ? KeywordIndex.fromLines(lines) : FrozenKeywordIndex.fromLines(lines);
+    const keyword = KeywordIndex.read(file(GEN_FILES.keyword));
     let vectors: VectorIndex | null = null;
     let sentences: SentenceStore | null = null;
     if (manifest.mode === 'hybrid') {

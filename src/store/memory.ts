@@ -6,13 +6,12 @@
 import type { Article, Chunk, SearchMode, SentenceSpan } from '../types.js';
 import { GEN_FILES, generationDir, saveGeneration, writeLinesSynced, type GenerationFile, type SaveHooks } from './disk.js';
 import type { VectorIndex } from './hnsw.js';
-import { KeywordIndex } from './keyword.js';
-import type { FrozenKeywordIndex } from './keyword-frozen.js';
+import type { KeywordIndex } from './keyword.js';
 import type { SentenceStore } from './sentences.js';
 import type { DenseStats, IndexManifest, ScoredChunk, SearchIndex } from './types.js';
 
 /** Bumped when the on-disk layout changes (files, their shapes). */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 /** A chunk as stored in chunks.json: its text is `article.text.slice(start, end)`, so it is not repeated. */
 export type StoredChunk = Omit<Chunk, 'text'>;
@@ -38,8 +37,7 @@ export class MemoryIndex implements LoadedIndex {
     public manifest: IndexManifest,
     readonly articles: Map<string, Article>,
     readonly chunks: Map<number, Chunk>,
-    /** Writers get a {@link KeywordIndex}; readers a {@link FrozenKeywordIndex} (see load.ts). */
-    readonly keyword: KeywordIndex | FrozenKeywordIndex,
+    readonly keyword: KeywordIndex,
     public vectors: VectorIndex | null,
     /** Hybrid: sentence vectors computed at index time (see sentences.ts). */
     public sentences: SentenceStore | null = null,
@@ -79,11 +77,6 @@ export class MemoryIndex implements LoadedIndex {
     return this.keyword.df(term);
   }
 
-  /** The keyword index of a writer's copy; a reader's (frozen) copy cannot change. */
-  writableKeyword(): KeywordIndex {
-    if (!(this.keyword instanceof KeywordIndex)) throw new Error('this index was loaded read-only (loadIndex); writers use readGeneration');
-    return this.keyword;
-  }
 
   denseSearch(vector: Float32Array, k: number): ScoredChunk[] {
     return this.vectors ? this.vectors.search(vector, k) : [];
@@ -98,7 +91,7 @@ export class MemoryIndex implements LoadedIndex {
     this.articles.set(article.id, article);
     for (const [i, c] of chunks.entries()) {
       this.chunks.set(c.id, c);
-      this.writableKeyword().add(c, article);
+      this.keyword.add(c, article);
       const v = vectors?.[i];
       if (this.vectors) {
         if (!v) throw new Error(`no vector for chunk ${c.id} of ${article.id}`);
@@ -120,7 +113,7 @@ export class MemoryIndex implements LoadedIndex {
     if (!entry) return 0;
     for (const id of entry.chunkIds) {
       this.chunks.delete(id);
-      this.writableKeyword().remove(id);
+      this.keyword.remove(id);
       this.vectors?.remove(id);
     }
     delete this.manifest.articles[articleId];
@@ -155,7 +148,7 @@ export async function saveIndex(index: MemoryIndex, hooks: SaveHooks = {}, onFil
   const files: GenerationFile[] = [
     { name: GEN_FILES.articles, write: (f) => writeLinesSynced(f, jsonArrayLines(articles)) },
     { name: GEN_FILES.chunks, write: (f) => writeLinesSynced(f, jsonArrayLines(chunks)) },
-    { name: GEN_FILES.keyword, write: (f) => writeLinesSynced(f, index.writableKeyword().toLines()) },
+    { name: GEN_FILES.keyword, write: (f) => index.keyword.write(f) },
   ];
   const vectors = index.vectors;
   if (vectors) files.push({ name: GEN_FILES.vectors, write: (f) => vectors.write(f) });

@@ -41,6 +41,8 @@ import { hashBytes, listPages } from './pages.js';
 
 /** Chunk ceiling in keyword-only mode (no model tokenizer; sized with `estimateTokens`). */
 export const KEYWORD_MAX_TOKENS = 512;
+/** Scratch folder (inside INDEX_DIR) for sentence vectors not yet in a generation. */
+export const SPILL_DIR = '.spill';
 /** Chunks per `embedPassages` call (progress granularity; the embedder batches inside). */
 const EMBED_SLICE = 256;
 
@@ -114,6 +116,10 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
   const hnswParams: HnswParams = { M: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, ef: config.HNSW_EF };
 
   const lock = await acquireLock(dir, { waitMs: opts.lockWaitMs ?? 0 });
+  // New sentence vectors are spilled here while a run embeds (gigabytes on a first build); a save
+  // hard-links them into the generation. Whatever an interrupted run left is ours to delete (we hold the lock).
+  const spillDir = path.join(dir, SPILL_DIR);
+  fs.rmSync(spillDir, { recursive: true, force: true });
   try {
     const pages = listPages(config.seedsDir);
 
@@ -185,7 +191,7 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
     let loaded: MemoryIndex | null = null;
     if (incremental && prev && prevGen) {
       try {
-        loaded = readGeneration(dir, prevGen, prev, hnswParams.ef);
+        loaded = readGeneration(dir, prevGen, prev, hnswParams.ef, spillDir);
       } catch (e) {
         rebuildReason = `previous index unreadable (${errText(e)})`;
         log.warn({ dir, err: e }, `index: ${rebuildReason}; rebuilding from scratch`);
@@ -193,7 +199,7 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
     }
     if (!loaded) {
       if (rebuildReason && prev) log.info({ dir, reason: rebuildReason }, `index: full rebuild: ${rebuildReason}`);
-      loaded = emptyIndex(dir, mode, embedder, hnswParams);
+      loaded = emptyIndex(dir, mode, embedder, hnswParams, spillDir);
       if (incremental) {
         // The previous index turned out unreadable: every page must be parsed again.
         for (const file of unchangedFiles.splice(0)) {
@@ -407,6 +413,7 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
     log.info({ dir, ...summary, skipped: skipped.length }, 'index: written');
     return summary;
   } finally {
+    fs.rmSync(spillDir, { recursive: true, force: true });
     lock.release();
   }
 }
@@ -444,7 +451,7 @@ export function whyRebuild(prev: IndexManifest, mode: SearchMode, embedder: Embe
   return null;
 }
 
-function emptyIndex(dir: string, mode: SearchMode, embedder: Embedder | null, hnsw: HnswParams): MemoryIndex {
+function emptyIndex(dir: string, mode: SearchMode, embedder: Embedder | null, hnsw: HnswParams, spillDir: string): MemoryIndex {
   const now = new Date().toISOString();
   const manifest: IndexManifest = {
     formatVersion: FORMAT_VERSION,
@@ -461,7 +468,7 @@ function emptyIndex(dir: string, mode: SearchMode, embedder: Embedder | null, hn
     articles: {},
   };
   const vectors = embedder ? VectorIndex.create(embedder.dim, hnsw) : null;
-  return new MemoryIndex(dir, '', manifest, new Map(), new Map(), KeywordIndex.create(), vectors, embedder ? SentenceStore.create(embedder.dim) : null);
+  return new MemoryIndex(dir, '', manifest, new Map(), new Map(), KeywordIndex.create(), vectors, embedder ? SentenceStore.create(embedder.dim, spillDir) : null);
 }
 
 /**

@@ -251,7 +251,21 @@ export class KeywordIndex {
 
   /** Reads what {@link write} wrote. */
   static read(file: string): KeywordIndex {
-    const buf = fs.readFileSync(file);
+    // Read straight into one ArrayBuffer: the typed-array views below need 8-byte alignment, and a
+    // second copy of a file this size would double the bot's peak memory while loading.
+    const size = fs.statSync(file).size;
+    const all = new ArrayBuffer(size);
+    const fd = fs.openSync(file, 'r');
+    try {
+      for (let off = 0; off < size; ) {
+        const n = fs.readSync(fd, new Uint8Array(all, off, Math.min(1 << 26, size - off)), 0, Math.min(1 << 26, size - off), off);
+        if (n <= 0) throw new Error(`${file}: short read`);
+        off += n;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    const buf = Buffer.from(all);
     if (buf.length < 12 || buf.toString('latin1', 0, 4) !== MAGIC) throw new Error(`${file} is not a keyword index`);
     const version = buf.readUInt32LE(4);
     if (version !== KEYWORD_FORMAT) throw new Error(`keyword index format ${version}, expected ${KEYWORD_FORMAT}`);
@@ -264,26 +278,23 @@ export class KeywordIndex {
       sections: Record<string, [number, number]>;
     };
     const start = align8(12 + hlen);
-    // A fresh, 8-aligned copy of the sections (Buffer pools may be unaligned for typed-array views).
-    const body = new ArrayBuffer(buf.length - start);
-    new Uint8Array(body).set(buf.subarray(start));
     const sec = (name: string): [number, number] => {
       const s = h.sections[name];
-      if (!s || s[0] + s[1] > body.byteLength) throw new Error(`keyword index: section ${name} is missing or truncated`);
-      return s;
+      if (!s || start + s[0] + s[1] > size) throw new Error(`keyword index: section ${name} is missing or truncated`);
+      return [start + s[0], s[1]];
     };
     const i32 = (name: string): Int32Array => {
       const [o, n] = sec(name);
-      return new Int32Array(body, o, n / 4);
+      return new Int32Array(all, o, n / 4);
     };
     const u16 = (name: string): Uint16Array => {
       const [o, n] = sec(name);
-      return new Uint16Array(body, o, n / 2);
+      return new Uint16Array(all, o, n / 2);
     };
     const kw = new KeywordIndex();
     const [bo, bn] = sec('termBlob');
     kw.base = {
-      termBlob: Buffer.from(body, bo, bn),
+      termBlob: Buffer.from(all, bo, bn),
       termStarts: i32('termStarts'),
       postStart: [i32('postStart0'), i32('postStart1')],
       ids: [i32('ids0'), i32('ids1')],

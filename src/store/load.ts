@@ -90,8 +90,11 @@ export function checkCompatible(manifest: IndexManifest, dir: string, expect: Lo
   if (reason) throw new IndexMismatchError(reason, dir);
 }
 
-/** Reads every file of generation `gen` (already checked) into a {@link MemoryIndex}. */
-export function readGeneration(dir: string, gen: string, manifest: IndexManifest, ef = DEFAULT_EF): MemoryIndex {
+/**
+ * Reads every file of generation `gen` (already checked) into a {@link MemoryIndex}. `spillDir`: the
+ * writer's scratch folder for new sentence vectors (see sentences.ts); readers pass none.
+ */
+export function readGeneration(dir: string, gen: string, manifest: IndexManifest, ef = DEFAULT_EF, spillDir: string | null = null): MemoryIndex {
   const genDir = generationDir(dir, gen);
   const file = (name: string): string => path.join(genDir, name);
   try {
@@ -109,7 +112,7 @@ export function readGeneration(dir: string, gen: string, manifest: IndexManifest
     if (manifest.mode === 'hybrid') {
       if (!manifest.model || !manifest.hnsw) throw new Error('hybrid manifest without model/hnsw settings');
       vectors = VectorIndex.read(file(GEN_FILES.vectors), manifest.model.dim, { ...manifest.hnsw, ef }, chunks.keys());
-      sentences = SentenceStore.read(genDir, manifest.model.dim);
+      sentences = spillDir ? SentenceStore.readForUpdate(genDir, manifest.model.dim, spillDir) : SentenceStore.read(genDir, manifest.model.dim);
     }
     return new MemoryIndex(dir, gen, manifest, articles, chunks, keyword, vectors, sentences);
   } catch (e) {

@@ -110,6 +110,9 @@ describe('sentence vectors in the index generations', () => {
       const embedder = fakeEmbedder();
       await runIndexer({ config, log, embedder });
       const g1 = currentGeneration(ws.indexDir)!;
+      // New rows were spilled to a scratch file while embedding, then linked in; no scratch is left.
+      expect(fs.existsSync(path.join(ws.indexDir, '.spill'))).toBe(false);
+      expect(fs.statSync(path.join(ws.indexDir, g1, segmentFiles(path.join(ws.indexDir, g1))[0]!)).nlink).toBe(1);
       const page = fs.readdirSync(ws.seedsDir)[0]!;
       const p = path.join(ws.seedsDir, page);
       fs.appendFileSync(p, '\n\n## 新增报道\n\n本报讯（记者 王明）北京市总工会日前举办职工书画展。\n');

@@ -65,8 +65,75 @@ interface Segment {
   rows: number;
   /** Where the segment's file is now (a previous generation), or null while only in memory. */
   file: string | null;
-  /** Rows not yet on disk (the open segment of this run). */
-  pending: Float32Array[] | null;
+  /** Rows not yet in a generation (the open segment of this run). */
+  pending: RowBuffer | null;
+}
+
+/**
+ * The rows of the open segment: in memory, or — when the store has a spill folder — appended to a
+ * file there as they come (a first build of a large archive has gigabytes of them), which a save then
+ * hard-links into the generation.
+ */
+class RowBuffer {
+  private mem: Float32Array[] = [];
+  private fd: number | null = null;
+  private buf: Float32Array;
+  private inBuf = 0;
+  private flushed = 0;
+
+  constructor(
+    private readonly dim: number,
+    readonly spillFile: string | null,
+  ) {
+    this.buf = new Float32Array(spillFile ? dim * Math.max(1, Math.floor((1 << 20) / (dim * 4))) : 0);
+    if (spillFile) {
+      fs.mkdirSync(path.dirname(spillFile), { recursive: true });
+      this.fd = fs.openSync(spillFile, 'w+');
+    }
+  }
+
+  push(v: Float32Array): void {
+    if (this.fd === null) {
+      this.mem.push(v);
+      return;
+    }
+    this.buf.set(v, this.inBuf * this.dim);
+    if (++this.inBuf * this.dim === this.buf.length) this.flush();
+  }
+
+  get(row: number): Float32Array {
+    if (this.fd === null) return this.mem[row] as Float32Array;
+    if (row >= this.flushed) return this.buf.slice((row - this.flushed) * this.dim, (row - this.flushed + 1) * this.dim);
+    const out = new Float32Array(this.dim);
+    fs.readSync(this.fd, new Uint8Array(out.buffer), 0, this.dim * 4, row * this.dim * 4);
+    return out;
+  }
+
+  /** Puts the rows at `file` (a new generation's segment). */
+  writeTo(file: string): void {
+    if (this.fd === null) {
+      writeRows(file, this.mem, this.dim);
+      return;
+    }
+    this.flush();
+    fs.fsyncSync(this.fd);
+    linkOrCopy(this.spillFile as string, file);
+  }
+
+  private flush(): void {
+    if (this.fd === null || this.inBuf === 0) return;
+    fs.writeSync(this.fd, new Uint8Array(this.buf.buffer, 0, this.inBuf * this.dim * 4), 0, this.inBuf * this.dim * 4, this.flushed * this.dim * 4);
+    this.flushed += this.inBuf;
+    this.inBuf = 0;
+  }
+
+  /** Closes and deletes the spill file (its rows live on in a generation, or are abandoned). */
+  discard(): void {
+    if (this.fd === null) return;
+    fs.closeSync(this.fd);
+    this.fd = null;
+    fs.rmSync(this.spillFile as string, { force: true });
+  }
 }
 
 /** One line of sentences.ndjson after the header: [articleId, segment, row, [start, end, ...]]. */
@@ -92,10 +159,30 @@ export class SentenceStore {
   private open: Segment | null = null;
   private liveRows = 0;
 
-  private constructor(readonly dim: number) {}
+  private constructor(
+    readonly dim: number,
+    /** Where the open segment's rows are spilled (see {@link RowBuffer}); null: kept in memory. */
+    private readonly spillDir: string | null = null,
+  ) {}
 
-  static create(dim: number): SentenceStore {
-    return new SentenceStore(dim);
+  static create(dim: number, spillDir: string | null = null): SentenceStore {
+    return new SentenceStore(dim, spillDir);
+  }
+
+  /** A store over `genDir` whose later additions spill into `spillDir` (the indexer's copy). */
+  static readForUpdate(genDir: string, dim: number, spillDir: string | null): SentenceStore {
+    const read = SentenceStore.read(genDir, dim);
+    const store = new SentenceStore(dim, spillDir);
+    for (const [k, v] of read.segments) store.segments.set(k, v);
+    for (const [k, v] of read.byArticle) store.byArticle.set(k, v);
+    store.liveRows = read.liveRows;
+    return store;
+  }
+
+  private newSegment(): Segment {
+    const id = Math.max(0, ...this.segments.keys()) + 1;
+    const spill = this.spillDir ? path.join(this.spillDir, `${segmentName(id)}.${process.pid}-${Date.now().toString(36)}`) : null;
+    return { id, rows: 0, file: null, pending: new RowBuffer(this.dim, spill) };
   }
 
   /** Reads the table of generation folder `genDir`; segment files are opened, not read. */
@@ -158,9 +245,8 @@ export class SentenceStore {
     if (spans.length !== vectors.length) throw new Error(`${spans.length} sentence spans but ${vectors.length} vectors for ${articleId}`);
     this.remove(articleId);
     if (!this.open) {
-      const id = Math.max(0, ...this.segments.keys()) + 1;
-      this.open = { id, rows: 0, file: null, pending: [] };
-      this.segments.set(id, this.open);
+      this.open = this.newSegment();
+      this.segments.set(this.open.id, this.open);
     }
     const flat = new Int32Array(spans.length * 2);
     spans.forEach((s, i) => {
@@ -169,7 +255,7 @@ export class SentenceStore {
     });
     for (const v of vectors) {
       if (v.length !== this.dim) throw new Error(`sentence vector has ${v.length} dimensions, the store ${this.dim}`);
-      this.open.pending!.push(v);
+      this.open.pending?.push(v);
     }
     this.byArticle.set(articleId, { spans: flat, segment: this.open.id, row: this.open.rows });
     this.open.rows += vectors.length;
@@ -203,7 +289,7 @@ export class SentenceStore {
   private row(segment: number, row: number): Float32Array {
     const seg = this.segments.get(segment);
     if (!seg) throw new Error(`sentence segment ${segment} is missing`);
-    if (seg.pending) return seg.pending[row] as Float32Array;
+    if (seg.pending) return seg.pending.get(row);
     const fd = openSegment(seg.file as string);
     const out = new Float32Array(this.dim);
     const bytes = this.dim * 4;
@@ -233,7 +319,7 @@ export class SentenceStore {
       kept.push({ id: seg.id, rows: seg.rows });
       if (seg.pending) {
         const rows = seg.pending;
-        files.push({ name: segmentName(seg.id), write: (f) => writeRows(f, rows, this.dim) });
+        files.push({ name: segmentName(seg.id), write: (f) => rows.writeTo(f) });
       } else {
         const from = seg.file as string;
         files.push({ name: segmentName(seg.id), write: (f) => linkOrCopy(from, f) });
@@ -261,6 +347,7 @@ export class SentenceStore {
     const used = new Set<number>();
     for (const e of this.byArticle.values()) used.add(e.segment);
     for (const [id, seg] of this.segments) {
+      seg.pending?.discard();
       if (!used.has(id)) {
         this.segments.delete(id);
         continue;
@@ -273,16 +360,17 @@ export class SentenceStore {
 
   /** Moves every live row into one new in-memory segment (dropping garbage). */
   private compact(): void {
-    const id = Math.max(0, ...this.segments.keys()) + 1;
-    const seg: Segment = { id, rows: 0, file: null, pending: [] };
+    const seg = this.newSegment();
+    const id = seg.id;
     const moved = new Map<string, ArticleRows>();
     for (const [articleId, e] of this.byArticle) {
       const n = e.spans.length / 2;
-      for (let i = 0; i < n; i++) seg.pending!.push(this.row(e.segment, e.row + i));
+      for (let i = 0; i < n; i++) seg.pending?.push(this.row(e.segment, e.row + i));
       moved.set(articleId, { spans: e.spans, segment: id, row: seg.rows });
       seg.rows += n;
     }
     this.close();
+    for (const old of this.segments.values()) old.pending?.discard();
     this.segments.clear();
     this.segments.set(id, seg);
     for (const [k, v] of moved) this.byArticle.set(k, v);

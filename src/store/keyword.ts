@@ -343,16 +343,8 @@ export class KeywordIndex {
 
   /** Index of `term` in the base's sorted term table, or −1. */
   private baseIndex(term: string): number {
-    let lo = 0;
-    let hi = this.baseTerms - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const t = this.termAt(mid);
-      if (t === term) return mid;
-      if (t < term) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    const { index, found } = this.lowerBound(term);
+    return found ? index : -1;
   }
 
   /**
@@ -424,75 +416,84 @@ export class KeywordIndex {
     let live = 0;
     for (let i = 0; i < this.nextId; i++) if ((this.docIds[i] as number) >= 0) remap[i] = live++;
     const deltaTerms = [...new Set([...this.delta[0].keys(), ...this.delta[1].keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    // Pass 1: the merged term list.
-    const merged: { term: string; bi: number }[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < this.baseTerms || j < deltaTerms.length) {
-      const bt = i < this.baseTerms ? this.termAt(i) : null;
-      const dt = j < deltaTerms.length ? (deltaTerms[j] as string) : null;
-      if (dt === null || (bt !== null && bt < dt)) merged.push({ term: bt as string, bi: i++ });
-      else if (bt === null || dt < bt) {
-        merged.push({ term: dt, bi: -1 });
-        j++;
-      } else {
-        merged.push({ term: bt, bi: i++ });
-        j++;
-      }
-    }
-    // Pass 2: postings per field, live only, renumbered; terms left with no postings are dropped.
-    const postStart: [number[], number[]] = [[0], [0]];
-    const idsOut: [number[], number[]] = [[], []];
-    const tfsOut: [number[], number[]] = [[], []];
-    const keptTerms: string[] = [];
-    for (const { term, bi } of merged) {
-      const before = [idsOut[0].length, idsOut[1].length];
-      for (const f of FIELD_IDS) {
-        const ids = idsOut[f];
-        const tfs = tfsOut[f];
-        if (bi >= 0) {
-          const from = this.base.postStart[f][bi] as number;
-          const to = this.base.postStart[f][bi + 1] as number;
-          for (let p = from; p < to; p++) {
-            const id = remap[this.base.ids[f][p] as number] as number;
-            if (id >= 0) {
-              ids.push(id);
-              tfs.push(this.base.tfs[f][p] as number);
-            }
-          }
-        }
-        const d = this.delta[f].get(term);
-        if (d) {
-          for (let p = 0; p < d.length; p += 2) {
-            const id = remap[d[p] as number] as number;
-            if (id >= 0) {
-              ids.push(id);
-              tfs.push(d[p + 1] as number);
-            }
-          }
-        }
-      }
-      if (idsOut[0].length === before[0] && idsOut[1].length === before[1]) continue;
-      keptTerms.push(term);
-      postStart[0].push(idsOut[0].length);
-      postStart[1].push(idsOut[1].length);
-    }
-    const blobParts = keptTerms.map((t) => Buffer.from(t, 'utf8'));
-    const termStarts = new Int32Array(keptTerms.length + 1);
-    let off = 0;
-    blobParts.forEach((b, k) => {
-      termStarts[k] = off;
-      off += b.length;
+    const deltaBytes = deltaTerms.map((t) => Buffer.from(t, 'utf8'));
+    // Where each delta term goes among the base terms: its own index, or the insertion point.
+    const at = deltaTerms.map((t) => this.lowerBound(t));
+    const b = this.base;
+    const maxTerms = this.baseTerms + deltaTerms.length;
+    const cap = [0, 1].map((f) => {
+      let n = b.ids[f as 0 | 1].length;
+      for (const d of this.delta[f as 0 | 1].values()) n += d.length / 2;
+      return n;
     });
-    termStarts[keptTerms.length] = off;
-    this.base = {
-      termBlob: Buffer.concat(blobParts, off),
-      termStarts,
-      postStart: [Int32Array.from(postStart[0]), Int32Array.from(postStart[1])],
-      ids: [Int32Array.from(idsOut[0]), Int32Array.from(idsOut[1])],
-      tfs: [Uint16Array.from(tfsOut[0]), Uint16Array.from(tfsOut[1])],
+    const termStarts = new Int32Array(maxTerms + 1);
+    const blob = Buffer.alloc(b.termBlob.length + deltaBytes.reduce((n, x) => n + x.length, 0));
+    const postStart: [Int32Array, Int32Array] = [new Int32Array(maxTerms + 1), new Int32Array(maxTerms + 1)];
+    const ids: [Int32Array, Int32Array] = [new Int32Array(cap[0] as number), new Int32Array(cap[1] as number)];
+    const tfs: [Uint16Array, Uint16Array] = [new Uint16Array(cap[0] as number), new Uint16Array(cap[1] as number)];
+    const pos = [0, 0];
+    let terms = 0;
+    let blobPos = 0;
+    /** Appends one term: its base postings (index `bi`, or −1) and its delta postings; dropped when none is live. */
+    const emit = (bi: number, term: string | null, bytes: Buffer | null): void => {
+      const before0 = pos[0] as number;
+      const before1 = pos[1] as number;
+      for (const f of FIELD_IDS) {
+        const oi = ids[f];
+        const ot = tfs[f];
+        let p = pos[f] as number;
+        if (bi >= 0) {
+          const bIds = b.ids[f];
+          const bTfs = b.tfs[f];
+          for (let k = b.postStart[f][bi] as number, to = b.postStart[f][bi + 1] as number; k < to; k++) {
+            const id = remap[bIds[k] as number] as number;
+            if (id < 0) continue;
+            oi[p] = id;
+            ot[p++] = bTfs[k] as number;
+          }
+        }
+        const d = term === null ? undefined : this.delta[f].get(term);
+        if (d) {
+          for (let k = 0; k < d.length; k += 2) {
+            const id = remap[d[k] as number] as number;
+            if (id < 0) continue;
+            oi[p] = id;
+            ot[p++] = d[k + 1] as number;
+          }
+        }
+        pos[f] = p;
+      }
+      if (pos[0] === before0 && pos[1] === before1) return;
+      if (bytes) {
+        bytes.copy(blob, blobPos);
+        blobPos += bytes.length;
+      } else {
+        b.termBlob.copy(blob, blobPos, b.termStarts[bi] as number, b.termStarts[bi + 1] as number);
+        blobPos += (b.termStarts[bi + 1] as number) - (b.termStarts[bi] as number);
+      }
+      terms++;
+      termStarts[terms] = blobPos;
+      postStart[0][terms] = pos[0] as number;
+      postStart[1][terms] = pos[1] as number;
     };
-    this.baseTerms = keptTerms.length;
+    let bi = 0;
+    for (let j = 0; j < deltaTerms.length; j++) {
+      const { index, found } = at[j] as { index: number; found: boolean };
+      for (; bi < index; bi++) emit(bi, null, null);
+      if (found) {
+        emit(bi, deltaTerms[j] as string, null);
+        bi++;
+      } else emit(-1, deltaTerms[j] as string, deltaBytes[j] as Buffer);
+    }
+    for (; bi < this.baseTerms; bi++) emit(bi, null, null);
+    this.base = {
+      termBlob: Buffer.from(blob.subarray(0, blobPos)),
+      termStarts: termStarts.slice(0, terms + 1),
+      postStart: [postStart[0].slice(0, terms + 1), postStart[1].slice(0, terms + 1)],
+      ids: [ids[0].slice(0, pos[0]), ids[1].slice(0, pos[1])],
+      tfs: [tfs[0].slice(0, pos[0]), tfs[1].slice(0, pos[1])],
+    };
+    this.baseTerms = terms;
     this.delta = [new Map(), new Map()];
     const docIds = new Int32Array(live);
     const lens: [Int32Array, Int32Array] = [new Int32Array(live), new Int32Array(live)];
@@ -510,6 +511,18 @@ export class KeywordIndex {
     this.byChunk = null;
     this.lastHeadline = null;
     this.version++;
+  }
+
+  /** The first base term ≥ `term`, and whether it is `term`. */
+  private lowerBound(term: string): { index: number; found: boolean } {
+    let lo = 0;
+    let hi = this.baseTerms;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.termAt(mid) < term) lo = mid + 1;
+      else hi = mid;
+    }
+    return { index: lo, found: lo < this.baseTerms && this.termAt(lo) === term };
   }
 }
 

@@ -45,6 +45,43 @@ function textsOf(index: MemoryIndex, articleId?: string): Set<string> {
   return out;
 }
 
+describe('runIndexer: an interrupted first build', () => {
+  it('continues where it stopped: nothing embedded twice, and the same index as an uninterrupted build', async () => {
+    // The model dies on its second call (after the passages, before the sentences): nothing is saved, the journal keeps what was embedded.
+    let calls = 0;
+    const flaky: FakeEmbedder = {
+      ...embedder,
+      embedPassages: async (texts, p) => {
+        if (++calls === 2) throw new Error('model crashed');
+        return embedder.embedPassages(texts, p);
+      },
+    };
+    await expect(run({ embedder: flaky })).rejects.toThrow('model crashed');
+    expect(currentGeneration(ws.indexDir)).toBeNull();
+    const before = embedder.embeddedCount;
+    expect(before).toBeGreaterThan(0);
+
+    const s = await run();
+    const index = loadIndex(ws.indexDir) as MemoryIndex;
+    expect(s.resumedVectors).toBe(before);
+    expect(embedder.embeddedCount).toBe(textsOf(index).size); // across both runs, each text once
+    expect(fs.existsSync(path.join(ws.indexDir, '.journal'))).toBe(false);
+
+    const clean = tempWorkspace();
+    try {
+      await runIndexer({ config: testConfig(clean), log, embedder: fakeEmbedder() });
+      const ref = loadIndex(clean.indexDir);
+      for (const q of ['通州区去年新发展了多少工会会员', '德胜街道 植树']) {
+        expect(index.keywordSearch(q, 5)).toEqual(ref.keywordSearch(q, 5));
+        const v = await embedder.embedQuery(q);
+        expect(index.denseSearch(v, 5)).toEqual(ref.denseSearch(v, 5));
+      }
+    } finally {
+      clean.cleanup();
+    }
+  });
+});
+
 describe('runIndexer: incremental', () => {
   it('first run adds every article; a second run embeds nothing and writes nothing', async () => {
     const first = await run();

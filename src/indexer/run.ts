@@ -37,6 +37,7 @@ import { FORMAT_VERSION, MemoryIndex, saveIndex, type ManifestFile } from '../st
 import type { IndexManifest } from '../store/types.js';
 import type { Article, Chunk, SearchMode } from '../types.js';
 import { denseStatsStale, measureDenseStats } from './dense-stats.js';
+import { EmbedJournal, JOURNAL_DIR } from './journal.js';
 import { hashBytes, listPages } from './pages.js';
 
 /** Chunk ceiling in keyword-only mode (no model tokenizer; sized with `estimateTokens`). */
@@ -83,6 +84,8 @@ export interface IndexRunResult extends IndexSummary {
   sentencesEmbedded: number;
   /** Texts whose vectors came from the previous version of a changed article instead of the model. */
   reusedVectors: number;
+  /** Texts whose vectors came from an interrupted run's journal (see journal.ts). */
+  resumedVectors: number;
   /** Time in the model: chunk passages, and sentences (what sentence vectors add to a build). */
   embedMs: { passages: number; sentences: number };
   /** CPU time of this process (all threads) over the same calls: steadier than wall time on a shared machine. */
@@ -120,6 +123,7 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
   // hard-links them into the generation. Whatever an interrupted run left is ours to delete (we hold the lock).
   const spillDir = path.join(dir, SPILL_DIR);
   fs.rmSync(spillDir, { recursive: true, force: true });
+  let journal: EmbedJournal | null = null;
   try {
     const pages = listPages(config.seedsDir);
 
@@ -180,6 +184,7 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
         rebuildReason: null,
         sentencesEmbedded: 0,
         reusedVectors: 0,
+        resumedVectors: 0,
         embedMs: { passages: 0, sentences: 0 },
         embedCpuMs: { passages: 0, sentences: 0 },
       };
@@ -310,6 +315,9 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
     const embedMs = { passages: 0, sentences: 0 };
     const embedCpuMs = { passages: 0, sentences: 0 };
     if (embedder && totalChunks > 0) progress({ phase: 'embed', done: 0, total: totalTexts, chunks: 0, totalChunks });
+    // Vectors an interrupted run already computed (see journal.ts); this run's go there too.
+    journal = embedder && totalChunks > 0 ? EmbedJournal.open(dir, embedder.modelId, embedder.dim) : null;
+    let resumed = 0;
     // Embed in slices of whole articles, adding each article once its vectors are in.
     for (let i = 0; i < work.length; ) {
       let j = i;
@@ -331,9 +339,13 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
         const todoTexts: [string[], string[]] = [[], []];
         for (const t of unique.keys()) {
           const old = previousVectors.get(t);
+          const journaled = old ? undefined : journal?.get(t);
           if (old) {
             unique.set(t, old);
             reused++;
+          } else if (journaled) {
+            unique.set(t, journaled);
+            resumed++;
           } else todoTexts[isPassage.has(t) ? 0 : 1].push(t);
         }
         const base = textsDone;
@@ -352,6 +364,7 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
           embedCpuMs[kind === 0 ? 'passages' : 'sentences'] += (cpu.user + cpu.system) / 1000;
           if (vecs.length !== texts.length) throw new Error(`embedder returned ${vecs.length} vectors for ${texts.length} passages`);
           texts.forEach((t, k) => unique.set(t, vecs[k] as Float32Array));
+          journal?.append(texts, vecs);
           doneBefore += texts.length;
         }
         vectorOf = (t) => unique.get(t) as Float32Array;
@@ -390,6 +403,10 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
     }
 
     const generation = await saveIndex(index, opts.saveHooks, (done, total) => progress({ phase: 'write', done, total }));
+    journal?.remove();
+    journal = null;
+    fs.rmSync(path.join(dir, JOURNAL_DIR), { recursive: true, force: true });
+    if (resumed > 0) log.info({ resumed }, `index: ${resumed} vectors taken from an interrupted run's journal`);
     let totalChunkCount = 0;
     for (const a of Object.values(index.manifest.articles)) totalChunkCount += a.chunkIds.length;
     const summary: IndexRunResult = {
@@ -407,12 +424,14 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
       rebuildReason: prev ? rebuildReason : null,
       sentencesEmbedded,
       reusedVectors: reused,
+      resumedVectors: resumed,
       embedMs: { passages: Math.round(embedMs.passages), sentences: Math.round(embedMs.sentences) },
       embedCpuMs: { passages: Math.round(embedCpuMs.passages), sentences: Math.round(embedCpuMs.sentences) },
     };
     log.info({ dir, ...summary, skipped: skipped.length }, 'index: written');
     return summary;
   } finally {
+    journal?.close();
     fs.rmSync(spillDir, { recursive: true, force: true });
     lock.release();
   }

@@ -67,7 +67,7 @@ export async function startRealBot(prefix: string, env: Record<string, string> =
   const emu = await BotApiEmulator.start();
   const config = testConfig(ws, { BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: emu.apiRoot, EMBED_LOCAL_DIR: `${ws.root}/models`, ...env });
   const engine = await createEngine(config, log, { buildIfMissing: true, pollMs: 0 });
-  const state = await State.open(':memory:');
+  const state = await State.open(env.DATA_DIR ? config.dataDir : ':memory:'); // DATA_DIR given: on disk, for CLIs to read
   const bot = createBot({ config, log, engine, state });
   const polling: Polling = startPolling(bot, { log, timeoutSeconds: 5 });
   return {

@@ -110,3 +110,14 @@ more-heading = More quotes on “{ $question }”:
 more-none = There are no more quotable sentences on “{ $question }”.
 more-stale = This answer is too old; please ask again.
 more-not-yours = Only the person who asked can see more.
+
+## /report (src/bot/features/report.ts)
+cmd-report = What readers asked (operators)
+report-title = What readers asked · last { $days } days
+report-counts = { $questions } questions · answered { $answered } · refused { $refused }
+report-refused = Most frequent questions the reports did not answer
+report-feedback = Feedback: 👍 { $up } · 👎 { $down }
+report-topics = Most followed topics
+report-more = Full report: npm run report -- --days N [--json]
+report-usage = Usage: /report [days], e.g. /report 7
+report-off = The question log is off (QUESTION_LOG_DAYS=0).

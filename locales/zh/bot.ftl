@@ -110,3 +110,14 @@ more-heading = 关于「{ $question }」的更多原句：
 more-none = 关于「{ $question }」没有更多可引用的原句了。
 more-stale = 这个回答太久了，请重新提问。
 more-not-yours = 只有提问的人可以查看更多。
+
+## /report (src/bot/features/report.ts)
+cmd-report = 读者提问报告（运营）
+report-title = 读者提问报告 · 最近 { $days } 天
+report-counts = 提问 { $questions } 个 · 已回答 { $answered } · 未能回答 { $refused }
+report-refused = 报道没能回答的问题（最常见）
+report-feedback = 反馈：👍 { $up } · 👎 { $down }
+report-topics = 订阅最多的话题
+report-more = 完整报告：npm run report -- --days N [--json]
+report-usage = 用法：/report [天数]，例如 /report 7
+report-off = 提问记录已关闭（QUESTION_LOG_DAYS=0）。

@@ -18,6 +18,8 @@ export interface CachedAnswer {
   moreShown?: number;
   /** Who asked (in groups only they get more). */
   askerId?: number;
+  /** The answer a 更多 page continues (the question log records votes under it). */
+  logKey?: string;
 }
 
 export class AnswerCache {

@@ -9,7 +9,7 @@ import type { Lang } from '../types.js';
 import { t } from './i18n.js';
 
 export const USER_COMMANDS = ['start', 'ask', 'sources', 'status', 'lang', 'help'] as const;
-export const ADMIN_COMMANDS = ['reindex', 'stats'] as const;
+export const ADMIN_COMMANDS = ['reindex', 'stats', 'report'] as const;
 
 /** Commands other features add to the menu (e.g. the subscribe feature), described by `cmd-<name>` in the .ftl files. */
 export type ExtraCommands = readonly string[];

@@ -35,6 +35,8 @@ import { createHelpFeature } from './features/help.js';
 import { createInlineFeature } from './features/inline.js';
 import { createLangFeature } from './features/lang.js';
 import { createMoreFeature, RecentAnswers } from './features/more.js';
+import { createReportFeature } from './features/report.js';
+import { questionLogFor } from '../state/index.js';
 import { createPassageFeature } from './features/passage.js';
 import { createSourcesFeature } from './features/sources.js';
 import { createStartFeature } from './features/start.js';
@@ -51,7 +53,8 @@ export interface CreateBotOptions {
   botInfo?: UserFromGetMe;
 }
 
-export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotContext> {
+export function createBot(given: BotDeps, opts: CreateBotOptions = {}): Bot<BotContext> {
+  const deps: BotDeps = { ...given, questions: given.questions ?? questionLogFor(given.state, given.config) };
   const { config } = deps;
   const bot = new Bot<BotContext>(requireBotToken(config), {
     client: { apiRoot: config.TELEGRAM_API_ROOT },
@@ -84,6 +87,7 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions = {}): Bot<BotCo
   bot.use(createSourcesFeature(deps));
   bot.use(createStatusFeature(deps));
   bot.use(createAdminFeature(deps));
+  bot.use(createReportFeature(deps));
   // ── subscriptions & digests (src/bot/features/subscribe.ts) ──────────────────────────────
   // Must come BEFORE ask (ask treats every private text as a question) and before fallback.
   bot.use(createSubscribeFeature<BotContext>(deps));

@@ -20,6 +20,7 @@ import type { Lang } from '../types.js';
 import { normalizeForMatch } from '../text/normalize.js';
 import { forUpdate, inList, isPostgresUrl, lockKey, openPostgres, openSqlite, splitSchema, type Db, type PgOptions } from './db.js';
 import { migrate } from './migrations.js';
+import { QuestionLog } from './questions.js';
 import type {
   AddSubscriptionResult,
   Backend,
@@ -36,6 +37,12 @@ import type {
 
 export { MIGRATIONS, migrate, type Migration } from './migrations.js';
 export { isPostgresUrl, type Db } from './db.js';
+export { normalizeQuestion, QuestionLog, type QuestionReport, type SqlRunner } from './questions.js';
+
+/** The question log on this State's database (either backend), configured from QUESTION_LOG_SECRET / QUESTION_LOG_DAYS. */
+export function questionLogFor(state: State, config: { QUESTION_LOG_SECRET?: string | undefined; QUESTION_LOG_DAYS: number }): QuestionLog {
+  return new QuestionLog(state.db, { secret: config.QUESTION_LOG_SECRET, retentionDays: config.QUESTION_LOG_DAYS });
+}
 export type * from './types.js';
 
 /** Failed deliveries are retried by later rounds until they have been attempted this many times. */

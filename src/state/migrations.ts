@@ -7,6 +7,7 @@
  * recorded in `schema_migrations` (SQLite also sets `PRAGMA user_version`). Re-opening a migrated
  * database is a no-op. Never edit a shipped migration: append a new one.
  */
+import { QUESTION_LOG_SQL } from './questions.js';
 import { lockKey, type Db } from './db.js';
 
 export interface Migration {
@@ -275,6 +276,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'users-subscriptions-deliveries-feedback', sqlite: V1_SQLITE, postgres: V1_POSTGRES },
   { version: 2, name: 'update-journal', sqlite: V2_JOURNAL({ int: 'INTEGER' }), postgres: V2_JOURNAL({ int: 'BIGINT' }) },
   { version: 3, name: 'multi-instance: claims, shared pacing, rate limit, answers', sqlite: V3_SQLITE, postgres: V3_POSTGRES },
+  // Issue 12: what readers asked (src/state/questions.ts); the same portable SQL on both backends.
+  { version: 4, name: 'question-log', sqlite: QUESTION_LOG_SQL, postgres: QUESTION_LOG_SQL },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns versions applied. */

@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotApiEmulator, RecordedCall } from '../emulator/bot-api.js';
-import { startRealBot, type RealBot } from '../helpers.js';
+import { createHmac } from 'node:crypto';
+import os from 'node:os';
+import { runScript, startRealBot, type RealBot } from '../helpers.js';
 
 type Button = { text: string; callback_data?: string };
 const buttons = (c: RecordedCall): Button[] => ((c.params.reply_markup as { inline_keyboard?: Button[][] } | undefined)?.inline_keyboard ?? []).flat();
@@ -43,12 +45,15 @@ describe('chat-native: citations people recognise (front matter on the seed page
     return { msg, reply: calls[0]!, since };
   }
 
+  let dataDir: string;
   beforeAll(async () => {
-    real = await startRealBot('baowen-chat-e2e-', { RATE_LIMIT_PER_MINUTE: '200', ADMIN_IDS: String(ADMIN) }, addFrontMatter);
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baowen-chat-data-'));
+    real = await startRealBot('baowen-chat-e2e-', { RATE_LIMIT_PER_MINUTE: '200', ADMIN_IDS: String(ADMIN), DATA_DIR: dataDir, QUESTION_LOG_SECRET: 'e2e-secret-0123456789' }, addFrontMatter);
     emu = real.emu;
   });
   afterAll(async () => {
     await real?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('answer: 《劳动午报》2024年3月12日 第N版 · byline, headline linked to the article’s own url; 原文 too; English form in English', async () => {
@@ -227,5 +232,39 @@ describe('chat-native: citations people recognise (front matter on the seed page
     expect(textOf(await inGroup(b, '还有吗？', idOf(asked)))).not.toContain('的更多原句');
     // A's is a follow-up.
     expect(textOf(await inGroup(a, '还有吗？', idOf(asked)))).toContain('关于「最近有哪些工会组织职工去植树？」的更多原句：');
+  });
+
+  it('what readers asked: refused and 👎 questions reach `npm run report -- --json` and the admin /report; no user id stored', async () => {
+    const u = 987_654_321;
+    await say(u, u, '北京今天天气怎么样，出门需要带伞吗？');
+    await say(u, u, '北京今天天气怎么样，出门需要带伞吗');
+    await say(u, u, '石景山区工会今年有什么活动？');
+    const answered = await say(u, u, '通州区去年新发展了多少工会会员？');
+    const down = await press(u, u, answered.reply, '👎');
+    expect(down.toast.params.text).toBeTruthy();
+
+    const r = runScript('scripts/report.ts', ['--json', '--days', '7'], { DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    for (const k of ['questions', 'answered', 'refused', 'topRefused', 'feedback', 'topics']) expect(rep).toHaveProperty(k);
+    expect(rep.questions).toBeGreaterThanOrEqual(4);
+    expect(rep.refused).toBeGreaterThan(0);
+    expect(rep.topRefused[0]).toEqual({ question: expect.stringContaining('北京今天天气怎么样'), count: 2 });
+    expect(rep.topRefused.map((q: { question: string }) => q.question)).toContain('石景山区工会今年有什么活动？');
+    expect(rep.feedback.down).toBe(1);
+    expect(rep.feedback.down_examples[0].question).toBe('通州区去年新发展了多少工会会员？');
+    expect(rep.topics).toContainEqual({ topic: '植树', subscribers: 2 });
+    const rows = await real.state.db.all<{ user_hash: string }>('SELECT * FROM question_log');
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    expect(JSON.stringify(rows)).not.toContain(String(u));
+    expect(rows.filter((x) => x.user_hash === createHmac('sha256', 'e2e-secret-0123456789').update(String(u)).digest('hex')).length).toBe(4);
+    const text = runScript('scripts/report.ts', [], { DATA_DIR: dataDir, LOG_LEVEL: 'error' }).stdout;
+    expect(text).toContain('Most frequent refused questions');
+
+    const admin = textOf((await say(ADMIN, ADMIN, '/report')).reply);
+    expect(admin).toContain('读者提问报告 · 最近 7 天');
+    expect(admin).toMatch(/• 北京今天天气怎么样.* ×2/u);
+    expect(admin).toContain('👎 通州区去年新发展了多少工会会员？');
+    expect(textOf((await say(u, u, '/report')).reply)).toBe('这个命令只供运营人员使用。');
   });
 });

@@ -41,6 +41,9 @@ export function createAdminFeature({ config, engine, state, log }: BotDeps): Com
     await ctx.reply(ctx.t('stats', { ...s, mode: st.mode, pages: st.pages, articles: st.articles, chunks: st.chunks }));
   });
 
-  feature.command(['reindex', 'stats'], (ctx) => ctx.reply(ctx.t('admin-only')));
+  feature.command(['reindex', 'stats', 'report'], async (ctx, next) => {
+    if (ctx.from !== undefined && admins.has(ctx.from.id)) return next(); // /report: features/report.ts
+    await ctx.reply(ctx.t('admin-only'));
+  });
   return feature;
 }

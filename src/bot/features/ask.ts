@@ -4,6 +4,7 @@
  * a refusal suggests what to ask. A short follow-up naming nothing new ("还有吗？", ../follow-up.ts)
  * within FOLLOW_UP_SECONDS of the person's last answer in this chat gets more of that answer.
  */
+import { randomBytes } from 'node:crypto';
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
@@ -44,7 +45,10 @@ export function createAskFeature(deps: BotDeps, cache: AnswerCache, recent: Rece
     if (previous && isFollowUp(question, knows) && (await sendMore(ctx, cache, previous, ctx.message!.message_id))) return;
 
     const result = await withTyping(ctx, () => engine.ask(question));
+    const logIt = (answerKey: string) =>
+      deps.questions?.record({ userId, chatType: ctx.chat!.type, answer: result, answerKey }).catch((err: unknown) => deps.log.warn({ err }, 'question log: not recorded'));
     if (!result.answered || result.quotes.length === 0) {
+      await logIt(randomBytes(6).toString('base64url'));
       const html = renderRefusal(ctx.t, {
         examples: exampleQuestions(() => engine.index(), ctx.t),
         englishNeedsModel: engine.status().mode === 'keyword' && looksEnglish(question),
@@ -54,6 +58,7 @@ export function createAskFeature(deps: BotDeps, cache: AnswerCache, recent: Rece
     const more = result.more?.quotes.length ? result.more : undefined;
     const key = cache.put({ question, quotes: result.quotes, citations: result.citations, mode: result.mode, askerId: userId, ...(more ? { more, moreShown: 0 } : {}) });
     recent.set(chatId, userId, key);
+    await logIt(key);
     const messages = renderAnswer(result, ctx.t);
     for (const [i, html] of messages.entries()) {
       const last = i === messages.length - 1;

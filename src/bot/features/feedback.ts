@@ -5,7 +5,7 @@ import type { BotDeps } from '../deps.js';
 import { citedArticleIds, type AnswerCache } from '../answer-cache.js';
 import { decodeCallback } from '../callback-data.js';
 
-export function createFeedbackFeature({ state }: BotDeps, cache: AnswerCache): Composer<BotContext> {
+export function createFeedbackFeature({ state, questions, log }: BotDeps, cache: AnswerCache): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
   feature.on('callback_query:data', async (ctx, next) => {
@@ -23,6 +23,8 @@ export function createFeedbackFeature({ state }: BotDeps, cache: AnswerCache): C
       articleIds: citedArticleIds(cached),
     });
     cached.voters.add(userId);
+    // The question log keys votes by the answer (a 更多 page votes for the answer it continues).
+    await questions?.recordVote(cached.logKey ?? data.key, data.vote === 'up' ? 1 : -1).catch((err: unknown) => log.warn({ err }, 'question log: vote not recorded'));
     await ctx.answerCallbackQuery({ text: ctx.t(data.vote === 'up' ? 'feedback-thanks-up' : 'feedback-thanks-down') });
   });
 

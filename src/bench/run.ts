@@ -337,8 +337,17 @@ export function checkTargets(r: BenchResult): TargetCheck[] {
   if (r.model) {
     const limit = r.model.shape === 'e5-small' ? 150 : 100;
     add(`hybrid ask p95 with ${r.model.shape} (${r.model.dtype}), question embedding included`, `≤ ${limit} ms`, `${r.ask.hybrid_p95_ms} ms`, r.ask.hybrid_p95_ms <= limit);
-    const share = r.model.index_chunks_per_s / r.model.forward_chunks_per_s;
-    add('indexer embedding vs raw forward (chunks/s)', '≥ 80 %', `${Math.round(share * 100)} % (${r.model.index_chunks_per_s} vs ${r.model.forward_chunks_per_s})`, share >= 0.8);
+    // Wall time compares two processes run one after the other, which other load skews; CPU seconds of
+    // each process (onnxruntime threads included) do not see other processes. The check uses those.
+    const wall = r.model.index_chunks_per_s / r.model.forward_chunks_per_s;
+    const cpu = Number(r.model.index_chunks_per_cpu_s) / Number(r.model.forward_chunks_per_cpu_s);
+    const share = Number.isFinite(cpu) ? cpu : wall;
+    add(
+      'indexer embedding vs raw forward (chunks per CPU-second)',
+      '≥ 80 %',
+      `${Math.round(share * 100)} % (${String(r.model.index_chunks_per_cpu_s)} vs ${String(r.model.forward_chunks_per_cpu_s)}; wall ${Math.round(wall * 100)} %)`,
+      share >= 0.8,
+    );
     return out;
   }
   if (Number.isFinite(kwP95) || Number.isFinite(hyP95)) {

@@ -121,3 +121,4 @@ report-topics = Most followed topics
 report-more = Full report: npm run report -- --days N [--json]
 report-usage = Usage: /report [days], e.g. /report 7
 report-off = The question log is off (QUESTION_LOG_DAYS=0).
+report-chart = Questions per day (blue) and those refused (red), last { $days } days

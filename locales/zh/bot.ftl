@@ -121,3 +121,4 @@ report-topics = 订阅最多的话题
 report-more = 完整报告：npm run report -- --days N [--json]
 report-usage = 用法：/report [天数]，例如 /report 7
 report-off = 提问记录已关闭（QUESTION_LOG_DAYS=0）。
+report-chart = 最近 { $days } 天每天的提问数（蓝）及其中未能回答的（红）

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotApiEmulator, RecordedCall } from '../emulator/bot-api.js';
 import { createHmac } from 'node:crypto';
+import { PNG } from 'pngjs';
 import os from 'node:os';
 import { runScript, startRealBot, type RealBot } from '../helpers.js';
 
@@ -261,7 +262,19 @@ describe('chat-native: citations people recognise (front matter on the seed page
     const text = runScript('scripts/report.ts', [], { DATA_DIR: dataDir, LOG_LEVEL: 'error' }).stdout;
     expect(text).toContain('Most frequent refused questions');
 
+    const sinceReport = emu.mark();
     const admin = textOf((await say(ADMIN, ADMIN, '/report')).reply);
+    const photo = await emu.waitForCall((c) => c.method === 'sendPhoto' && Number(c.params.chat_id) === ADMIN, { since: sinceReport });
+    expect(photo.ok).toBe(true);
+    expect(photo.parsed?.text).toBe('最近 7 天每天的提问数（蓝）及其中未能回答的（红）');
+    const png = PNG.sync.read(photo.file!);
+    expect([png.width, png.height]).toEqual([960, 400]);
+    // Today's bar (rightmost) has its refused part: red pixels near the bottom right of the plot.
+    const red = (x: number, y: number) => {
+      const i = (y * png.width + x) * 4;
+      return png.data[i]! > 200 && png.data[i + 1]! < 100 && png.data[i + 2]! < 100;
+    };
+    expect(Array.from({ length: 120 }, (_, k) => red(960 - 24 - 1 - k, 400 - 44 - 3)).some(Boolean)).toBe(true);
     expect(admin).toContain('读者提问报告 · 最近 7 天');
     expect(admin).toMatch(/• 北京今天天气怎么样.* ×2/u);
     expect(admin).toContain('👎 通州区去年新发展了多少工会会员？');

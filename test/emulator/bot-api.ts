@@ -52,6 +52,8 @@ export interface RecordedCall {
   result?: unknown;
   /** For text-bearing calls: the visible text + entities after parsing. */
   parsed?: ParsedText;
+  /** sendPhoto with an uploaded file: its bytes. */
+  file?: Buffer;
 }
 
 export type Fault = { code: 429; retryAfter: number } | { code: 500 } | { code: number; description: string };
@@ -583,6 +585,16 @@ export class BotApiEmulator {
           ...(replyTo ? { reply_to_message: { message_id: replyTo.message_id, date: now(), chat, text: replyTo.text } } : {}),
         };
       }
+      case 'sendPhoto': {
+        const chat = this.writableChat(p.chat_id);
+        if (!Buffer.isBuffer(p.photo) && typeof p.photo !== 'string') throw bad('there is no photo in the request');
+        const parsed = p.caption === undefined ? undefined : validateMessageText(p.caption, p.parse_mode, parseJsonish(p.caption_entities), { field: 'caption', max: 1024 });
+        if (parsed) call.parsed = parsed;
+        if (Buffer.isBuffer(p.photo)) call.file = p.photo;
+        const message_id = this.allocMessageId(chat.id);
+        this.storeMessage({ message_id, chatId: chat.id, fromBot: true, ...(parsed ? { text: parsed.text } : {}) });
+        return { message_id, date: now(), chat, from: this.bot, photo: [{ file_id: `photo${message_id}`, file_unique_id: `p${message_id}`, width: 960, height: 400 }], ...(parsed ? { caption: parsed.text } : {}) };
+      }
       case 'editMessageText': {
         if (p.inline_message_id !== undefined) {
           call.parsed = validateMessageText(p.text, p.parse_mode, parseJsonish(p.entities));
@@ -749,12 +761,48 @@ export function telegramEntities(text: string): { type: string; offset: number; 
 async function readBody(req: http.IncomingMessage): Promise<Params> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
+  const type = req.headers['content-type'] ?? '';
+  // File uploads (sendPhoto with InputFile): fields as strings, `attach://name` resolved to the file's bytes.
+  if (type.includes('multipart/form-data')) return parseMultipart(Buffer.concat(chunks), type);
   const raw = Buffer.concat(chunks).toString('utf8');
   if (!raw) return {};
-  const type = req.headers['content-type'] ?? '';
   if (type.includes('application/json')) return JSON.parse(raw) as Params;
   if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
   throw new Error(`unsupported content-type ${type}`);
+}
+
+/**
+ * multipart/form-data as grammY writes it (lenient like Telegram: unquoted `filename=`, no space
+ * after `:`; undici's FormData parser rejects that). Files become Buffers in place of `attach://` values.
+ */
+function parseMultipart(body: Buffer, type: string): Params {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/u.exec(type);
+  if (!boundary) throw new Error('multipart without boundary');
+  const delim = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const fields: Params = {};
+  const files = new Map<string, Buffer>();
+  let pos = body.indexOf(delim);
+  for (let guard = 0; pos !== -1 && guard < 1000; guard++) {
+    const start = pos + delim.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const next = body.indexOf(delim, start);
+    if (next === -1) break;
+    const part = body.subarray(start + 2, next - 2); // after CRLF, before CRLF
+    const sep = part.indexOf('\r\n\r\n');
+    const head = part.subarray(0, sep).toString('utf8');
+    const content = part.subarray(sep + 4);
+    const name = /name="([^"]*)"/iu.exec(head)?.[1];
+    if (name !== undefined) {
+      if (/filename=/iu.test(head)) files.set(name, Buffer.from(content));
+      else fields[name] = content.toString('utf8');
+    }
+    pos = next;
+  }
+  for (const [k, v] of Object.entries(fields)) {
+    const m = typeof v === 'string' ? /^attach:\/\/(.+)$/u.exec(v) : null;
+    if (m && files.has(m[1]!)) fields[k] = files.get(m[1]!);
+  }
+  return fields;
 }
 
 /** Form bodies carry objects as JSON strings; JSON bodies carry them as-is. */

@@ -1,8 +1,10 @@
 /**
  * Admin `/report [days]`: the short form of `npm run report` — questions asked, answered / refused
- * shares, the most frequent refused questions, 👎'd answers, most followed topics.
+ * shares, the most frequent refused questions, 👎'd answers, most followed topics — then a chart of
+ * questions per day (src/bot/chart.ts) as a photo.
  */
-import { Composer } from 'grammy';
+import { Composer, InputFile } from 'grammy';
+import { perDayPng } from '../chart.js';
 import type { QuestionReport } from '../../state/questions.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
@@ -34,7 +36,7 @@ export function renderReport(r: QuestionReport, tr: Translate): string {
   return html;
 }
 
-export function createReportFeature({ config, questions }: BotDeps): Composer<BotContext> {
+export function createReportFeature({ config, questions, log }: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const admins = new Set(config.ADMIN_IDS);
   feature.command('report', async (ctx, next) => {
@@ -45,6 +47,13 @@ export function createReportFeature({ config, questions }: BotDeps): Composer<Bo
     if (!questions?.enabled) return void (await ctx.reply(ctx.t('report-off')));
     const r = await questions.report({ days });
     await ctx.reply(renderReport(r, ctx.t), { parse_mode: 'HTML' });
+    if (r.questions === 0) return;
+    // Where people would rather look than read: questions per day as a picture.
+    try {
+      await ctx.replyWithPhoto(new InputFile(perDayPng(r.perDay), 'questions-per-day.png'), { caption: ctx.t('report-chart', { days }) });
+    } catch (err) {
+      log.warn({ err }, '/report: chart not sent');
+    }
   });
   return feature;
 }

@@ -1,54 +1,58 @@
 /**
- * Recent answers by a short random key, so 👍/👎 (and 原文 buttons whose article id is too long for
- * callback data) can find their answer. In memory, bounded, least-recently-used out first:
- * after a restart old buttons get a polite "too old" instead.
+ * Recent answers by a short random key, so 👍/👎, 原文 (whose article id is too long for callback
+ * data) and 更多 buttons can find their answer; and each person's last answer per chat, for
+ * follow-ups ("还有吗？"). Kept in the state store (tables `answers`, `answer_votes`,
+ * `recent_answers`; answers pruned after a week), so a button press or a follow-up reaches its
+ * answer whichever instance sent it and whichever receives it, and survives restarts.
  */
 import { randomBytes } from 'node:crypto';
-import type { Answer, Citation, Quote, SearchMode } from '../types.js';
+import type { State, StoredAnswer } from '../state/index.js';
 
-export interface CachedAnswer {
-  question: string;
-  quotes: Quote[];
-  citations: Citation[];
-  /** Users who already voted on this answer. */
-  voters: Set<number>;
-  mode?: SearchMode;
-  /** Further quotes for "更多" and how many of them were sent already. */
-  more?: Answer['more'];
-  moreShown?: number;
-  /** Who asked (in groups only they get more). */
-  askerId?: number;
-  /** The answer a 更多 page continues (the question log records votes under it). */
-  logKey?: string;
-}
+export type CachedAnswer = StoredAnswer;
+
+type AnswerStore = Pick<State, 'putAnswer' | 'getAnswer' | 'updateAnswer' | 'addAnswerVote' | 'setRecentAnswer' | 'recentAnswer'>;
 
 export class AnswerCache {
-  private readonly entries = new Map<string, CachedAnswer>();
+  constructor(private readonly state: AnswerStore) {}
 
-  constructor(private readonly max = 2000) {}
-
-  /** Stores an answer and returns its key (8 url-safe characters). */
-  put(a: Omit<CachedAnswer, 'voters'>): string {
-    let key: string;
-    do key = randomBytes(6).toString('base64url');
-    while (this.entries.has(key));
-    this.entries.set(key, { ...a, voters: new Set() });
-    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  /** Stores an answer and returns its key (8 url-safe characters, 48 random bits). */
+  async put(a: StoredAnswer): Promise<string> {
+    const key = randomBytes(6).toString('base64url');
+    await this.state.putAnswer(key, a);
     return key;
   }
 
-  get(key: string): CachedAnswer | undefined {
-    const hit = this.entries.get(key);
-    if (hit) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-    }
-    return hit;
+  get(key: string): Promise<StoredAnswer | undefined> {
+    return this.state.getAnswer(key);
+  }
+
+  /** Replaces what is stored under `key` (e.g. how many 更多 quotes were shown). */
+  update(key: string, a: StoredAnswer): Promise<void> {
+    return this.state.updateAnswer(key, a);
+  }
+
+  /** True for this user's first vote on this answer (on any instance). */
+  vote(key: string, userId: number): Promise<boolean> {
+    return this.state.addAnswerVote(key, userId);
+  }
+}
+
+/** The last answer each person got in each chat (for follow-ups), in the state store. */
+export class RecentAnswers {
+  constructor(private readonly state: AnswerStore) {}
+
+  set(chatId: number, userId: number, key: string, now = Date.now()): Promise<void> {
+    return this.state.setRecentAnswer(chatId, userId, key, now);
+  }
+
+  /** The answer key when the person's last answer here is at most `windowMs` old. */
+  get(chatId: number, userId: number, windowMs: number, now = Date.now()): Promise<string | undefined> {
+    return this.state.recentAnswer(chatId, userId, now - windowMs);
   }
 }
 
 /** Cited article ids in citation order. */
-export function citedArticleIds(a: Pick<CachedAnswer, 'citations' | 'quotes'>): string[] {
+export function citedArticleIds(a: Pick<StoredAnswer, 'citations' | 'quotes'>): string[] {
   const cited = new Set(a.quotes.map((q) => q.source));
   return a.citations.filter((c) => cited.has(c.n)).map((c) => c.articleId);
 }

@@ -18,14 +18,14 @@ import type { UserFromGetMe } from 'grammy/types';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { requireBotToken } from '../config.js';
-import { AnswerCache } from './answer-cache.js';
+import { AnswerCache, RecentAnswers } from './answer-cache.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import { createI18nMiddleware } from './i18n.js';
 import { BlockedChats, blockedChatGuard, liftBlockOnNewMessage } from './blocked.js';
 import { replayGuard } from './durable.js';
 import { errorHandler } from './middleware/error-boundary.js';
-import { rateLimit, SlidingWindowLimiter } from './middleware/rate-limit.js';
+import { rateLimit, StateRateLimiter } from './middleware/rate-limit.js';
 import { upsertUser } from './middleware/user.js';
 import { createAdminFeature } from './features/admin.js';
 import { createAskFeature } from './features/ask.js';
@@ -34,7 +34,7 @@ import { createFeedbackFeature } from './features/feedback.js';
 import { createHelpFeature } from './features/help.js';
 import { createInlineFeature } from './features/inline.js';
 import { createLangFeature } from './features/lang.js';
-import { createMoreFeature, RecentAnswers } from './features/more.js';
+import { createMoreFeature } from './features/more.js';
 import { createReportFeature } from './features/report.js';
 import { questionLogFor } from '../state/index.js';
 import { createPassageFeature } from './features/passage.js';
@@ -76,11 +76,11 @@ export function createBot(given: BotDeps, opts: CreateBotOptions = {}): Bot<BotC
   // 4.-6.
   bot.use(createI18nMiddleware(deps.state, config.DEFAULT_LANG));
   bot.use(upsertUser(deps));
-  bot.use(rateLimit(new SlidingWindowLimiter(config.RATE_LIMIT_PER_MINUTE)));
+  bot.use(rateLimit(new StateRateLimiter(deps.state, config.RATE_LIMIT_PER_MINUTE)));
 
   // 7. features
-  const answers = new AnswerCache();
-  const recent = new RecentAnswers();
+  const answers = new AnswerCache(deps.state);
+  const recent = new RecentAnswers(deps.state);
   bot.use(createStartFeature(deps));
   bot.use(createHelpFeature());
   bot.use(createLangFeature(deps));

@@ -294,7 +294,34 @@ export class State {
     const now = opts.now ?? Date.now();
     await this.db.run('INSERT INTO answers (key, payload, created_ms) VALUES (?, ?, ?)', [key, JSON.stringify(a), now]);
     // Cheap, bounded housekeeping (about one insert in fifty).
-    if (Math.random() < 0.02) await this.db.run('DELETE FROM answers WHERE created_ms < ?', [now - (opts.keepMs ?? 7 * 86_400_000)]);
+    if (Math.random() < 0.02) {
+      const before = now - (opts.keepMs ?? 7 * 86_400_000);
+      await this.db.run('DELETE FROM answers WHERE created_ms < ?', [before]);
+      await this.db.run('DELETE FROM recent_answers WHERE at_ms < ?', [before]);
+    }
+  }
+
+  async updateAnswer(key: string, a: StoredAnswer): Promise<void> {
+    await this.db.run('UPDATE answers SET payload = ? WHERE key = ?', [JSON.stringify(a), key]);
+  }
+
+  /** Remembers the last answer a person got in a chat (follow-ups like "还有吗？" find it). */
+  async setRecentAnswer(chatId: number, userId: number, key: string, now = Date.now()): Promise<void> {
+    await this.db.run(
+      `INSERT INTO recent_answers (chat_id, user_id, key, at_ms) VALUES (?, ?, ?, ?)
+       ON CONFLICT (chat_id, user_id) DO UPDATE SET key = excluded.key, at_ms = excluded.at_ms`,
+      [chatId, userId, key, now],
+    );
+  }
+
+  /** That person's last answer key in that chat, if given after `sinceMs`. */
+  async recentAnswer(chatId: number, userId: number, sinceMs: number): Promise<string | undefined> {
+    const r = await this.db.get<{ key: string }>('SELECT key FROM recent_answers WHERE chat_id = ? AND user_id = ? AND at_ms >= ?', [
+      chatId,
+      userId,
+      sinceMs,
+    ]);
+    return r?.key;
   }
 
   async getAnswer(key: string): Promise<StoredAnswer | undefined> {

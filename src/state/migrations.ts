@@ -272,12 +272,24 @@ const V3_POSTGRES = `
   ${V3_COMMON({ int: 'BIGINT', real: 'DOUBLE PRECISION' })}
 `;
 
+/** v5 — each person's last answer per chat, for follow-ups on any instance (src/bot/answer-cache.ts). */
+const V5 = (t: { int: string }) => `
+  CREATE TABLE recent_answers (
+    chat_id ${t.int} NOT NULL,
+    user_id ${t.int} NOT NULL,
+    key     TEXT NOT NULL,
+    at_ms   ${t.int} NOT NULL,
+    PRIMARY KEY (chat_id, user_id)
+  );
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'users-subscriptions-deliveries-feedback', sqlite: V1_SQLITE, postgres: V1_POSTGRES },
   { version: 2, name: 'update-journal', sqlite: V2_JOURNAL({ int: 'INTEGER' }), postgres: V2_JOURNAL({ int: 'BIGINT' }) },
   { version: 3, name: 'multi-instance: claims, shared pacing, rate limit, answers', sqlite: V3_SQLITE, postgres: V3_POSTGRES },
   // Issue 12: what readers asked (src/state/questions.ts); the same portable SQL on both backends.
   { version: 4, name: 'question-log', sqlite: QUESTION_LOG_SQL, postgres: QUESTION_LOG_SQL },
+  { version: 5, name: 'recent answers for follow-ups', sqlite: V5({ int: 'INTEGER' }), postgres: V5({ int: 'BIGINT' }) },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns versions applied. */

@@ -191,6 +191,13 @@ describe.each(BACKENDS)('State on %s', (backend) => {
     await s.putAnswer('k1', { question: '问题', quotes: [], citations: [] });
     expect(await other.getAnswer('k1')).toEqual({ question: '问题', quotes: [], citations: [] });
     expect(await other.getAnswer('nope')).toBeUndefined();
+    await other.updateAnswer('k1', { question: '问题', quotes: [], citations: [], moreShown: 4 });
+    expect((await s.getAnswer('k1'))?.moreShown).toBe(4);
+    await s.setRecentAnswer(-100, 5, 'k1', 1000);
+    await other.setRecentAnswer(-100, 5, 'k2', 2000); // the later answer wins, whoever stored it
+    expect(await s.recentAnswer(-100, 5, 1500)).toBe('k2');
+    expect(await s.recentAnswer(-100, 5, 2500)).toBeUndefined(); // too old for a follow-up
+    expect(await s.recentAnswer(-100, 6, 0)).toBeUndefined();
     expect(await s.addAnswerVote('k1', 5)).toBe(true);
     expect(await other.addAnswerVote('k1', 5)).toBe(false);
     expect(await other.markRoundDone('index:g1')).toBe(true);

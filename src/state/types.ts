@@ -1,5 +1,5 @@
 /** Records the state store hands out, shared by both backends. */
-import type { ArticleMeta, Citation, Lang, Quote } from '../types.js';
+import type { Answer, ArticleMeta, Citation, Lang, Quote, SearchMode } from '../types.js';
 
 export interface UserRecord {
   id: number;
@@ -86,6 +86,14 @@ export interface StoredAnswer {
   question: string;
   quotes: Quote[];
   citations: Citation[];
+  mode?: SearchMode;
+  /** Further quotes for "更多" and how many of them were sent already. */
+  more?: Answer['more'];
+  moreShown?: number;
+  /** Who asked (in groups only they get more). */
+  askerId?: number;
+  /** The answer a 更多 page continues (the question log records votes under it). */
+  logKey?: string;
 }
 
 export interface RateDecision {

@@ -8,14 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import type { AnswerCache } from '../answer-cache.js';
+import { RecentAnswers, type AnswerCache } from '../answer-cache.js';
 import { exampleQuestions } from '../examples.js';
 import { commandOf, isGroup, repliesToBot, slashQuestion, withoutMention } from '../filters.js';
 import { decodeStartPayload } from '../deeplink.js';
 import { isFollowUp } from '../follow-up.js';
 import { answerKeyboard } from '../keyboards.js';
 import { termStatsOf } from '../../search/stats.js';
-import { RecentAnswers, sendMore } from './more.js';
+import { sendMore } from './more.js';
 import { withTyping } from '../middleware/typing.js';
 import { renderAnswer, renderRefusal } from '../render.js';
 
@@ -24,7 +24,7 @@ export const MAX_QUESTION_CHARS = 1000;
 /** Latin letters and no Chinese: an English question. */
 export const looksEnglish = (q: string): boolean => /[A-Za-z]{2,}/u.test(q) && !/\p{Script=Han}/u.test(q);
 
-export function createAskFeature(deps: BotDeps, cache: AnswerCache, recent: RecentAnswers = new RecentAnswers()): Composer<BotContext> {
+export function createAskFeature(deps: BotDeps, cache: AnswerCache, recent: RecentAnswers = new RecentAnswers(deps.state)): Composer<BotContext> {
   const { engine, config } = deps;
   const feature = new Composer<BotContext>();
   const knows = (w: string) => termStatsOf(engine.index()).df(w) > 0;
@@ -41,7 +41,7 @@ export function createAskFeature(deps: BotDeps, cache: AnswerCache, recent: Rece
     // "还有吗？" shortly after an answer: more for that question (only the asker's own answer).
     const chatId = ctx.chat!.id;
     const userId = ctx.from?.id ?? chatId;
-    const previous = recent.get(chatId, userId, config.FOLLOW_UP_SECONDS * 1000);
+    const previous = await recent.get(chatId, userId, config.FOLLOW_UP_SECONDS * 1000);
     if (previous && isFollowUp(question, knows) && (await sendMore(ctx, cache, previous, ctx.message!.message_id))) return;
 
     const result = await withTyping(ctx, () => engine.ask(question));
@@ -56,8 +56,8 @@ export function createAskFeature(deps: BotDeps, cache: AnswerCache, recent: Rece
       return void (await ctx.reply(html, { parse_mode: 'HTML', reply_parameters }));
     }
     const more = result.more?.quotes.length ? result.more : undefined;
-    const key = cache.put({ question, quotes: result.quotes, citations: result.citations, mode: result.mode, askerId: userId, ...(more ? { more, moreShown: 0 } : {}) });
-    recent.set(chatId, userId, key);
+    const key = await cache.put({ question, quotes: result.quotes, citations: result.citations, mode: result.mode, askerId: userId, ...(more ? { more, moreShown: 0 } : {}) });
+    await recent.set(chatId, userId, key);
     await logIt(key);
     const messages = renderAnswer(result, ctx.t);
     for (const [i, html] of messages.entries()) {

@@ -11,10 +11,10 @@ export function createFeedbackFeature({ state, questions, log }: BotDeps, cache:
   feature.on('callback_query:data', async (ctx, next) => {
     const data = decodeCallback(ctx.callbackQuery.data);
     if (data?.kind !== 'fb') return next();
-    const cached = cache.get(data.key);
+    const cached = await cache.get(data.key);
     if (!cached) return void (await ctx.answerCallbackQuery({ text: ctx.t('feedback-stale') }));
     const userId = ctx.from.id;
-    if (cached.voters.has(userId)) return void (await ctx.answerCallbackQuery({ text: ctx.t('feedback-already') }));
+    if (!(await cache.vote(data.key, userId))) return void (await ctx.answerCallbackQuery({ text: ctx.t('feedback-already') }));
     await state.addFeedback({
       userId,
       chatId: ctx.chat?.id ?? userId,
@@ -22,7 +22,6 @@ export function createFeedbackFeature({ state, questions, log }: BotDeps, cache:
       vote: data.vote === 'up' ? 1 : -1,
       articleIds: citedArticleIds(cached),
     });
-    cached.voters.add(userId);
     // The question log keys votes by the answer (a 更多 page votes for the answer it continues).
     await questions?.recordVote(cached.logKey ?? data.key, data.vote === 'up' ? 1 : -1).catch((err: unknown) => log.warn({ err }, 'question log: vote not recorded'));
     await ctx.answerCallbackQuery({ text: ctx.t(data.vote === 'up' ? 'feedback-thanks-up' : 'feedback-thanks-down') });

@@ -19,28 +19,6 @@ import { escapeHtml, MAX_MESSAGE, renderAnswer } from '../render.js';
 /** Quotes per More page (an answer shows at most four). */
 export const MORE_PAGE = 4;
 
-/**
- * The last answer each person got in each chat, for follow-ups: `chatId:userId` → answer key.
- * Bounded (oldest out first); entries older than the window are ignored.
- */
-export class RecentAnswers {
-  private readonly last = new Map<string, { key: string; at: number }>();
-  constructor(private readonly max = 5000) {}
-
-  set(chatId: number, userId: number, key: string, now = Date.now()): void {
-    const k = `${chatId}:${userId}`;
-    this.last.delete(k);
-    this.last.set(k, { key, at: now });
-    while (this.last.size > this.max) this.last.delete(this.last.keys().next().value!);
-  }
-
-  /** The answer key when the person's last answer here is at most `windowMs` old. */
-  get(chatId: number, userId: number, windowMs: number, now = Date.now()): string | undefined {
-    const hit = this.last.get(`${chatId}:${userId}`);
-    return hit && now - hit.at <= windowMs ? hit.key : undefined;
-  }
-}
-
 const isGroupChat = (ctx: BotContext) => ctx.chat?.type === 'group' || ctx.chat?.type === 'supergroup';
 
 /**
@@ -48,7 +26,7 @@ const isGroupChat = (ctx: BotContext) => ctx.chat?.type === 'group' || ctx.chat?
  * `replyTo`. Returns false when the answer is no longer cached.
  */
 export async function sendMore(ctx: BotContext, cache: AnswerCache, key: string, replyTo: number | undefined): Promise<boolean> {
-  const entry = cache.get(key);
+  const entry = await cache.get(key);
   if (!entry) return false;
   const reply_parameters = replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {};
   const page = moreSlice({ question: entry.question, mode: entry.mode ?? 'keyword', more: entry.more }, entry.moreShown ?? 0, MORE_PAGE);
@@ -57,8 +35,9 @@ export async function sendMore(ctx: BotContext, cache: AnswerCache, key: string,
     return true;
   }
   entry.moreShown = (entry.moreShown ?? 0) + page.quotes.length;
+  await cache.update(key, entry);
   const left = (entry.more?.quotes.length ?? 0) - entry.moreShown;
-  const pageKey = cache.put({
+  const pageKey = await cache.put({
     question: entry.question,
     quotes: page.quotes,
     citations: page.citations,
@@ -85,7 +64,7 @@ export function createMoreFeature(_deps: BotDeps, cache: AnswerCache): Composer<
   feature.on('callback_query:data', async (ctx, next) => {
     const data = decodeCallback(ctx.callbackQuery.data);
     if (data?.kind !== 'more') return next();
-    const entry = cache.get(data.key);
+    const entry = await cache.get(data.key);
     if (!entry) return void (await ctx.answerCallbackQuery({ text: ctx.t('more-stale') }));
     if (isGroupChat(ctx) && entry.askerId !== undefined && entry.askerId !== ctx.from.id) {
       return void (await ctx.answerCallbackQuery({ text: ctx.t('more-not-yours') }));

@@ -14,7 +14,7 @@ export function createPassageFeature({ engine }: BotDeps, cache: AnswerCache): C
     if (data?.kind !== 'src' && data?.kind !== 'srq') return next();
     let ref: { articleId: string; start: number; end: number } | undefined;
     if (data.kind === 'src') ref = data;
-    else ref = cache.get(data.key)?.quotes.find((q) => q.source === data.n);
+    else ref = (await cache.get(data.key))?.quotes.find((q) => q.source === data.n);
     const article = ref ? engine.index().articles.get(ref.articleId) : undefined;
     const html = article && ref ? renderPassage(article, ref.start, ref.end, undefined, ctx.lang) : undefined;
     const chatId = ctx.chat?.id;

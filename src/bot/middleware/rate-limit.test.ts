@@ -1,20 +1,34 @@
-import { describe, expect, it } from 'vitest';
-import { SlidingWindowLimiter } from './rate-limit.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { State } from '../../state/index.js';
+import { BACKENDS, freshTarget, type TestTarget } from '../../state/testing.js';
+import { StateRateLimiter } from './rate-limit.js';
 
-describe('SlidingWindowLimiter', () => {
-  it('allows `limit` per sliding window, notifies once, and recovers as old hits expire', () => {
+const targets: TestTarget[] = [];
+const states: State[] = [];
+afterEach(async () => {
+  for (const s of states.splice(0)) await s.close();
+  for (const t of targets.splice(0)) t.cleanup();
+});
+
+describe.each(BACKENDS)('StateRateLimiter on %s', (backend) => {
+  it('allows `limit` per sliding window across instances, notifies once, recovers as old hits expire', async () => {
+    const t = freshTarget(backend);
+    targets.push(t);
+    const [a, b] = [await t.open(), await t.open()];
+    states.push(a, b);
     let now = 0;
-    const l = new SlidingWindowLimiter(3, 60_000, () => now);
-    expect([1, 2, 3].map(() => l.hit(1).allowed)).toEqual([true, true, true]);
-    const over = l.hit(1);
-    expect(over).toMatchObject({ allowed: false, notify: true, retryAfter: 60 });
+    // Two instances, one limit: hits alternate between them.
+    const la = new StateRateLimiter(a, 3, 60_000, () => now);
+    const lb = new StateRateLimiter(b, 3, 60_000, () => now);
+    expect([await la.hit(1), await lb.hit(1), await la.hit(1)].map((d) => d.allowed)).toEqual([true, true, true]);
+    expect(await lb.hit(1)).toMatchObject({ allowed: false, notify: true, retryAfter: 60 });
     now = 30_000;
-    expect(l.hit(1)).toMatchObject({ allowed: false, notify: false, retryAfter: 30 });
-    expect(l.hit(2).allowed).toBe(true); // per user
+    expect(await la.hit(1)).toMatchObject({ allowed: false, notify: false, retryAfter: 30 });
+    expect((await lb.hit(2)).allowed).toBe(true); // per user
     now = 60_001; // the first three hits have left the window
-    expect(l.hit(1).allowed).toBe(true);
-    expect(l.hit(1).allowed).toBe(true);
-    expect(l.hit(1).allowed).toBe(true);
-    expect(l.hit(1)).toMatchObject({ allowed: false, notify: true });
+    expect((await la.hit(1)).allowed).toBe(true);
+    expect((await lb.hit(1)).allowed).toBe(true);
+    expect((await la.hit(1)).allowed).toBe(true);
+    expect(await lb.hit(1)).toMatchObject({ allowed: false, notify: true });
   });
 });

@@ -1,0 +1,94 @@
+/**
+ * What a question asks for, read from its surface: terms (weighted later by IDF), whether it wants
+ * a number, several items, a place or a person, and which proper names it insists on.
+ * Pure and cheap: no index access here.
+ */
+import { normalizeForMatch } from '../text/normalize.js';
+import { queryTerms, STOPWORDS } from '../text/tokenize.js';
+const HAN = /\p{Script=Han}/gu;
+const LATIN_WORD = /[a-z]{2,}/giu;
+/** zh unless the question is mostly Latin-script words. */
+export function detectLang(text) {
+    const han = text.match(HAN)?.length ?? 0;
+    const latin = text.match(LATIN_WORD)?.length ?? 0;
+    return latin >= 2 && han <= latin ? 'en' : 'zh';
+}
+const NUMBER_CUE = /多少|几|how many|how much|what number|数量|数目|比例|百分之/iu;
+const MANY_CUE = /哪些|有哪|都有|都配|都是|分别|which (?:units|unions|districts|places|organi[sz]ations)|what are|list/iu;
+const PLACE_CUE = /哪里|哪儿|在哪|什么地方|何地|去哪|到哪|where/iu;
+const PERSON_CUE = /谁|哪位|叫什么|名字|who|whose|whom/iu;
+const PLACE_SUFFIXES = new Set(['省', '市', '区', '县', '镇', '乡', '街道', '地区', '自治区']);
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+/**
+ * Administrative place names the question names, as stems (`石景山区` → `景山`/`石景山`, `天津市` → `天津`).
+ * Read from word segmentation so that common words ending in a suffix (`小区`, `社区`, `城市`) are not names,
+ * and a stem stops at a function word (`昌平有个镇` names no `有个`).
+ */
+export function extractPlaces(text) {
+    const segs = [...segmenter.segment(normalizeForMatch(text))].map((s) => s.segment);
+    const out = new Set();
+    segs.forEach((seg, i) => {
+        if (!/^\p{Script=Han}+$/u.test(seg))
+            return;
+        if (PLACE_SUFFIXES.has(seg)) {
+            // Suffix segmented on its own: the name is the word(s) before it, up to two segments.
+            let stem = '';
+            for (let j = i - 1; j >= 0 && j >= i - 2 && stem.length < 2; j--) {
+                const prev = segs[j];
+                if (!/^\p{Script=Han}+$/u.test(prev) || STOPWORDS.has(prev) || TIME_WORDS.has(prev))
+                    break;
+                stem = prev + stem;
+            }
+            if (stem.length >= 2)
+                out.add(stem);
+            return;
+        }
+        const suffix = [...PLACE_SUFFIXES].find((x) => seg.endsWith(x));
+        if (suffix && seg.length - suffix.length >= 2)
+            out.add(seg.slice(0, seg.length - suffix.length));
+    });
+    return [...out];
+}
+const TIME_WORDS = new Set(['去年', '今年', '明年', '近日', '最近', '目前', '全国', '全市', '本市', '该', '各']);
+const WH_FOCUS = /(?:哪些|什么|哪种|哪类|哪个|哪项|哪几)([^，。？！?,!；;、\s]{1,12})/u;
+const FOCUS_SKIP = new Set(['的', '地', '样', '是', '呢', '吗', '了']);
+/** Head word of the phrase after a wh-word: the last dictionary word of two or more characters. */
+export function extractFocus(text) {
+    const m = WH_FOCUS.exec(normalizeForMatch(text));
+    if (!m)
+        return null;
+    const words = [...segmenter.segment(m[1])]
+        .filter((s) => s.isWordLike && !FOCUS_SKIP.has(s.segment))
+        .map((s) => s.segment);
+    for (let i = words.length - 1; i >= 0; i--) {
+        const w = words[i];
+        if (w.length >= 2 && !STOPWORDS.has(w))
+            return w;
+    }
+    return null;
+}
+const MEASURE = /(?:多少|几)(钱|元|人|名|位|家|件|个|场|次|年|天|万|项|处|所|条|种|点|岁|公里|平方米|小时|分钟)/u;
+const MEASURE_ALIASES = { 钱: '元' };
+export function extractMeasure(text) {
+    const m = MEASURE.exec(text);
+    if (!m)
+        return null;
+    const unit = m[1];
+    return Object.hasOwn(MEASURE_ALIASES, unit) ? MEASURE_ALIASES[unit] : unit;
+}
+export function analyzeQuestion(question) {
+    const text = question.trim();
+    return {
+        text,
+        lang: detectLang(text),
+        terms: queryTerms(text),
+        wantsNumber: NUMBER_CUE.test(text),
+        wantsMany: MANY_CUE.test(text),
+        wantsPlace: PLACE_CUE.test(text),
+        wantsPerson: PERSON_CUE.test(text),
+        places: extractPlaces(text),
+        focus: extractFocus(text),
+        measure: extractMeasure(text),
+    };
+}
+//# sourceMappingURL=question.js.map

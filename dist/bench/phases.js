@@ -1,0 +1,479 @@
+/**
+ * The measurements, one function per phase. Each phase runs in its own process (see run.ts) so its
+ * peak RSS is its own: `index` is what `npm run index` costs, `serve` what the bot costs.
+ * Phases print progress on stderr and return plain JSON.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { answerQuestion } from '../answer/compose.js';
+import { loadConfig } from '../config.js';
+import { loadEmbedder } from '../embed/load.js';
+import { runIndexer, KEYWORD_MAX_TOKENS } from '../indexer/run.js';
+import { chunkArticle, estimateTokens, parsePage } from '../ingest/index.js';
+import { createLogger } from '../log.js';
+import { currentGeneration, GEN_FILES } from '../store/disk.js';
+import { VectorIndex } from '../store/hnsw.js';
+import { headlineOf, KeywordIndex } from '../store/keyword.js';
+import { loadIndex } from '../store/load.js';
+import { tokenize } from '../text/tokenize.js';
+import { createTinyModel } from './model/tiny.js';
+import { SIZING_MAX_TOKENS } from './corpus.js';
+import { countingEmbedder, lowRankEmbedder, precomputedQueries } from './embedder.js';
+import { loadBenchModel, modelPhase } from './model-phase.js';
+import { Rng } from './random.js';
+import { collectGarbage, dirBytes, machineLoad, peakRssMb, round, summarize, timeBest } from './stats.js';
+import { bruteForceTopK, documentVectors, LowRankSpace, queryVectors, recallAt } from './vectors.js';
+const progress = (msg) => {
+    process.stderr.write(`[bench] ${msg}\n`);
+};
+function benchConfig(input) {
+    return loadConfig({
+        ...input.env,
+        SEEDS_DIR: input.pagesDir,
+        INDEX_DIR: input.indexDir,
+        EMBED_ALLOW_REMOTE: 'false',
+        LOG_LEVEL: 'silent',
+    });
+}
+function readQuestions(input) {
+    return JSON.parse(fs.readFileSync(input.questionsFile, 'utf8'));
+}
+function hnswParams(config) {
+    return { M: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, ef: config.HNSW_EF };
+}
+/** Parse + chunk throughput, keyword index build, keyword query latency. */
+export async function ingestPhase(input) {
+    const loadStart = machineLoad().load_avg_1m;
+    const files = fs.readdirSync(input.pagesDir).filter((f) => f.endsWith('.txt')).sort();
+    const pages = files.map((f) => ({ file: f, content: fs.readFileSync(path.join(input.pagesDir, f), 'utf8') }));
+    const chars = pages.reduce((n, p) => n + p.content.length, 0);
+    progress(`ingest: parsing ${pages.length} pages (${(chars / 1e6).toFixed(1)} M chars)`);
+    // Parse.
+    let t0 = performance.now();
+    const articles = [];
+    let warnings = 0;
+    for (const p of pages) {
+        const r = parsePage(p.file, p.content);
+        articles.push(...r.articles);
+        warnings += r.warnings.length;
+    }
+    const parseMs = performance.now() - t0;
+    // Chunk, sized as the hybrid indexer does (headline prefix counted, 512-token ceiling).
+    t0 = performance.now();
+    const chunks = [];
+    for (const a of articles) {
+        const prefix = `${headlineOf(a)}\n`;
+        const countTokens = estimateTokens(prefix) <= SIZING_MAX_TOKENS / 4 ? (t) => estimateTokens(prefix + t) : estimateTokens;
+        for (const c of chunkArticle(a, { countTokens, maxTokens: SIZING_MAX_TOKENS, firstId: chunks.length }))
+            chunks.push({ chunk: c, article: a });
+    }
+    const chunkMs = performance.now() - t0;
+    const chunkChars = chunks.reduce((n, c) => n + c.chunk.text.length, 0);
+    // Keyword-only sizing (what a keyword-only index chunks with), for the record.
+    t0 = performance.now();
+    let keywordOnlyChunks = 0;
+    for (const a of articles)
+        keywordOnlyChunks += chunkArticle(a, { countTokens: estimateTokens, maxTokens: KEYWORD_MAX_TOKENS, firstId: 0 }).length;
+    const chunkKwMs = performance.now() - t0;
+    // Tokenizer alone over every chunk (the bulk of keyword build).
+    progress(`ingest: ${articles.length} articles → ${chunks.length} chunks; tokenizing`);
+    t0 = performance.now();
+    let tokens = 0;
+    for (const { chunk } of chunks)
+        tokens += tokenize(chunk.text).length;
+    const tokenizeMs = performance.now() - t0;
+    // Keyword index build.
+    progress('ingest: building the keyword index');
+    collectGarbage();
+    const heapBefore = process.memoryUsage().heapUsed;
+    t0 = performance.now();
+    const kw = KeywordIndex.create();
+    kw.addAll(chunks);
+    const buildMs = performance.now() - t0;
+    collectGarbage();
+    const heapAfter = process.memoryUsage().heapUsed;
+    // Query latency: the candidates `retrieve` asks for (50), and a top-10.
+    const questions = readQuestions(input);
+    for (const q of questions.slice(0, 20))
+        kw.search(q, 50); // warm-up
+    progress(`ingest: ${questions.length} keyword queries`);
+    const ms50 = await timeBest(questions, (q) => kw.search(q, 50));
+    const ms10 = await timeBest(questions, (q) => kw.search(q, 10));
+    const tq = await timeBest(questions, (q) => tokenize(q));
+    return {
+        pages: pages.length,
+        articles: articles.length,
+        chunks: chunks.length,
+        chunks_keyword_only_sizing: keywordOnlyChunks,
+        parse_warnings: warnings,
+        chars,
+        parse: {
+            chars_per_s: Math.round(chars / ((parseMs + chunkMs) / 1000)),
+            parse_ms: round(parseMs, 1),
+            chunk_ms: round(chunkMs, 1),
+            parse_chars_per_s: Math.round(chars / (parseMs / 1000)),
+            chunk_chars_per_s: Math.round(chars / (chunkMs / 1000)),
+            chunk_keyword_sizing_ms: round(chunkKwMs, 1),
+            mean_chunk_chars: round(chunkChars / Math.max(1, chunks.length), 1),
+        },
+        keyword: {
+            build_ms: round(buildMs, 1),
+            build_per_s: Math.round(chunks.length / (buildMs / 1000)),
+            tokenize_ms: round(tokenizeMs, 1),
+            tokenize_chars_per_s: Math.round(chunkChars / (tokenizeMs / 1000)),
+            tokens,
+            terms: kwTermCount(kw),
+            heap_mb: round((heapAfter - heapBefore) / 2 ** 20, 1),
+            questions: questions.length,
+            ...summarize(ms50.best),
+            first_pass: summarize(ms50.first),
+            k10: summarize(ms10.best),
+            tokenize_query: summarize(tq.best),
+        },
+        ...machineLoad(),
+        load_avg_start: loadStart,
+        rss_mb: peakRssMb(),
+    };
+}
+function kwTermCount(kw) {
+    let n = 0;
+    for (const line of kw.toLines())
+        if (line)
+            n++;
+    return n - 1;
+}
+/** HNSW on low-rank vectors: build rate, latency, recall@10 vs brute force, ef sweep. */
+export async function hnswPhase(input) {
+    const loadStart = machineLoad().load_avg_1m;
+    const config = benchConfig(input);
+    const params = hnswParams(config);
+    const { dim, chunks: n } = input;
+    const rng = new Rng(input.seed ^ 0x4e5f);
+    const space = new LowRankSpace({ dim, rank: 32, noise: 0.25 }, rng);
+    progress(`hnsw: drawing ${n} vectors (dim ${dim}, rank 32 + noise)`);
+    const { data, latents } = documentVectors(space, n, rng);
+    const near = input.vectorQueries;
+    const random = Math.max(1, Math.floor(near / 2));
+    const queries = queryVectors(space, latents, { near, random }, rng);
+    progress(`hnsw: building (M ${params.M}, efConstruction ${params.efConstruction})`);
+    const vi = VectorIndex.create(dim, params);
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const step = Math.max(1, Math.floor(n / 10));
+    for (let i = 0; i < n; i++) {
+        vi.add(i, data.subarray(i * dim, (i + 1) * dim));
+        if ((i + 1) % step === 0)
+            progress(`hnsw: built ${i + 1}/${n} (${Math.round((i + 1) / ((performance.now() - t0) / 1000))}/s)`);
+    }
+    const buildS = (performance.now() - t0) / 1000;
+    const buildCpu = process.cpuUsage(c0);
+    const buildCpuS = (buildCpu.user + buildCpu.system) / 1e6;
+    progress(`hnsw: brute force over ${queries.length} queries`);
+    const exact = [];
+    const bruteMs = [];
+    for (const q of queries) {
+        const s = performance.now();
+        exact.push(bruteForceTopK(data, dim, q, 10).ids);
+        bruteMs.push(performance.now() - s);
+    }
+    const measure = (index, k = 10) => {
+        for (const q of queries.slice(0, 20))
+            index.search(q, k); // warm-up
+        const ms = [];
+        const rec = [];
+        queries.forEach((q, i) => {
+            let best = Infinity;
+            let res = [];
+            for (let pass = 0; pass < 2; pass++) {
+                const s = performance.now();
+                res = index.search(q, k);
+                best = Math.min(best, performance.now() - s);
+            }
+            ms.push(best);
+            rec.push(recallAt(res.slice(0, 10).map((r) => r.chunkId), exact[i]));
+        });
+        const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+        return { ms, recall: mean(rec), recallNear: mean(rec.slice(0, near)), recallRandom: mean(rec.slice(near)) };
+    };
+    progress(`hnsw: querying at ef ${params.ef}`);
+    const main = measure(vi);
+    const k50 = measure(vi, 50);
+    const brute = summarize(bruteMs);
+    const hs = summarize(main.ms);
+    // Persist, then sweep ef by re-reading the file (the product's load path), one index at a time.
+    const file = path.join(input.tmpDir, 'bench-vectors.hnsw');
+    vi.write(file);
+    const fileBytes = fs.statSync(file).size;
+    const sweep = [];
+    const ids = Array.from({ length: n }, (_, i) => i);
+    for (const ef of input.efSweep) {
+        collectGarbage();
+        const r0 = performance.now();
+        const loaded = VectorIndex.read(file, dim, { ...params, ef }, ids);
+        const loadMs = performance.now() - r0;
+        const m = measure(loaded);
+        const s = summarize(m.ms);
+        sweep.push({
+            ef,
+            p50_ms: s.p50_ms,
+            p95_ms: s.p95_ms,
+            recall_at_10: round(m.recall, 4),
+            recall_near: round(m.recallNear, 4),
+            recall_random: round(m.recallRandom, 4),
+            speedup: round(brute.p50_ms / s.p50_ms, 1),
+            load_ms: round(loadMs, 1),
+        });
+        progress(`hnsw: ef ${ef}: recall ${m.recall.toFixed(4)}, p50 ${s.p50_ms} ms`);
+    }
+    fs.rmSync(file, { force: true });
+    return {
+        dim,
+        n,
+        M: params.M,
+        ef_construction: params.efConstruction,
+        ef: params.ef,
+        build_s: round(buildS, 2),
+        build_per_s: Math.round(n / buildS),
+        build_per_cpu_s: Math.round(n / buildCpuS),
+        p50_ms: hs.p50_ms,
+        p95_ms: hs.p95_ms,
+        recall_at_10: round(main.recall, 4),
+        recall_near: round(main.recallNear, 4),
+        recall_random: round(main.recallRandom, 4),
+        brute_p50_ms: brute.p50_ms,
+        brute_p95_ms: brute.p95_ms,
+        speedup: round(brute.p50_ms / hs.p50_ms, 1),
+        k50: summarize(k50.ms),
+        queries: { near, random },
+        file_mb: round(fileBytes / 2 ** 20, 1),
+        ef_sweep: sweep,
+        ...machineLoad(),
+        load_avg_start: loadStart,
+        rss_mb: peakRssMb(),
+    };
+}
+/** The real incremental indexer: build, re-run unchanged, re-run with one page edited. */
+export async function indexPhase(input) {
+    const loadStart = machineLoad().load_avg_1m;
+    const config = benchConfig(input);
+    const log = createLogger('silent');
+    const embedder = input.model
+        ? countingEmbedder((await loadBenchModel(input.model)).embedder)
+        : lowRankEmbedder({ dim: input.dim, maxTokens: SIZING_MAX_TOKENS });
+    fs.rmSync(input.indexDir, { recursive: true, force: true });
+    const phaseTimer = () => {
+        const start = performance.now();
+        const first = new Map();
+        let last = start;
+        let shown = -1;
+        const onProgress = (p) => {
+            const now = performance.now();
+            if (!first.has(p.phase))
+                first.set(p.phase, now);
+            last = now;
+            const tenth = p.total > 0 ? Math.floor((10 * p.done) / p.total) : 0;
+            if (p.phase === 'embed' && tenth > shown) {
+                shown = tenth;
+                progress(`index: embed ${p.done}/${p.total}`);
+            }
+        };
+        const times = () => {
+            const end = performance.now();
+            const order = [...first.entries()].sort((a, b) => a[1] - b[1]);
+            const out = {};
+            order.forEach(([name, t], i) => {
+                const next = order[i + 1]?.[1] ?? Math.max(end, last);
+                out[`${name}_s`] = round((next - t) / 1000, 2);
+            });
+            out.before_first_progress_s = round(((order[0]?.[1] ?? end) - start) / 1000, 2);
+            return out;
+        };
+        return { onProgress, times };
+    };
+    progress('index: first run (full build, hybrid with the low-rank embedder)');
+    let pt = phaseTimer();
+    let t0 = performance.now();
+    const first = await runIndexer({ config, log, embedder, onProgress: pt.onProgress });
+    const buildS = (performance.now() - t0) / 1000;
+    const buildPhases = pt.times();
+    const rssAfterBuild = peakRssMb();
+    const gen = currentGeneration(input.indexDir);
+    const genDir = gen ? path.join(input.indexDir, gen) : input.indexDir;
+    const files = {};
+    for (const name of Object.values(GEN_FILES)) {
+        const f = path.join(genDir, name);
+        if (fs.existsSync(f))
+            files[name] = round(fs.statSync(f).size / 2 ** 20, 2);
+    }
+    const indexBytes = dirBytes(input.indexDir);
+    let sentenceBytes = 0;
+    for (const f of fs.readdirSync(genDir))
+        if (f.startsWith('sentvec-') || f === 'sentences.ndjson')
+            sentenceBytes += fs.statSync(path.join(genDir, f)).size;
+    const embedS = (first.embedMs.passages + first.embedMs.sentences) / 1000;
+    progress('index: second run (nothing changed)');
+    const before = embedder.embeddedCount;
+    t0 = performance.now();
+    const second = await runIndexer({ config, log, embedder });
+    const reindexS = (performance.now() - t0) / 1000;
+    // One page edited: a sentence appended to its first article's last paragraph.
+    const pages = fs.readdirSync(input.pagesDir).filter((f) => f.endsWith('.txt')).sort();
+    const victim = pages[Math.floor(pages.length / 2)];
+    const vf = path.join(input.pagesDir, victim);
+    const content = fs.readFileSync(vf, 'utf8');
+    const lines = content.split('\n');
+    const bodyLine = lines.findIndex((l) => l.startsWith('本报讯'));
+    if (bodyLine >= 0)
+        lines[bodyLine] = `${lines[bodyLine]}记者注意到，活动现场气氛热烈。`;
+    else
+        lines.push('', '## 补充报道', '', '本报讯（记者 王明）记者注意到，活动现场气氛热烈。');
+    fs.writeFileSync(vf, lines.join('\n'));
+    progress('index: third run (one page edited)');
+    pt = phaseTimer();
+    const before3 = embedder.embeddedCount;
+    t0 = performance.now();
+    const third = await runIndexer({ config, log, embedder, onProgress: pt.onProgress });
+    const oneS = (performance.now() - t0) / 1000;
+    const onePhases = pt.times();
+    return {
+        mode: first.mode,
+        articles: first.articles,
+        chunks: first.chunks,
+        skipped_pages: first.skipped.length,
+        build: {
+            seconds: round(buildS, 2),
+            embedded: first.embedded,
+            sentences: first.sentencesEmbedded,
+            embed_passages_s: round(first.embedMs.passages / 1000, 2),
+            embed_sentences_s: round(first.embedMs.sentences / 1000, 2),
+            // The indexer's throughput over chunk passages (what the raw forward pass is compared with), and
+            // with the sentence vectors it also computes.
+            index_chunks_per_s: round(first.embedded / (first.embedMs.passages / 1000), 1),
+            index_chunks_per_s_with_sentences: round(first.embedded / embedS, 1),
+            index_chunks_per_cpu_s: round(first.embedded / (first.embedCpuMs.passages / 1000), 1),
+            embed_cpu_s: round((first.embedCpuMs.passages + first.embedCpuMs.sentences) / 1000, 2),
+            ...buildPhases,
+            rss_peak_mb: rssAfterBuild,
+        },
+        sentences: {
+            count: first.sentencesEmbedded,
+            per_chunk: round(first.sentencesEmbedded / Math.max(1, first.chunks), 2),
+            mb: round(sentenceBytes / 2 ** 20, 1),
+            share_of_index: round(sentenceBytes / Math.max(1, indexBytes), 3),
+            embed_s: round(first.embedMs.sentences / 1000, 2),
+            share_of_embed_time: round(first.embedMs.sentences / Math.max(1, first.embedMs.passages + first.embedMs.sentences), 3),
+        },
+        reindex: { seconds: round(reindexS, 3), embedded: second.embedded, embedder_calls_delta: embedder.embeddedCount - before, written: second.written, unchanged: second.unchanged },
+        reindex_one_page: {
+            seconds: round(oneS, 2),
+            embedded: third.embedded,
+            changed: third.changed,
+            written: third.written,
+            embedder_calls_delta: embedder.embeddedCount - before3,
+            ...onePhases,
+        },
+        index_bytes: indexBytes,
+        index_mb: round(indexBytes / 2 ** 20, 1),
+        index_files_mb: files,
+        ...machineLoad(),
+        load_avg_start: loadStart,
+        rss_mb: peakRssMb(),
+    };
+}
+/** Load the index as the bot does; answer every question (keyword, hybrid without embedding, hybrid with the tiny model). */
+export async function servePhase(input) {
+    const loadStart = machineLoad().load_avg_1m;
+    const config = benchConfig(input);
+    const questions = readQuestions(input);
+    progress('serve: loading the index');
+    let t0 = performance.now();
+    const index = loadIndex(input.indexDir, { ef: config.HNSW_EF });
+    const loadMs = performance.now() - t0;
+    const rssAfterLoad = peakRssMb();
+    const answered = { keyword: 0, hybrid: 0, embedded: 0 };
+    /** Warm-up on 20 questions, one pass counting answers, then the timed passes (sentence vectors are memoized by then). */
+    const ask = async (embedder, key, onCounted) => {
+        for (const q of questions.slice(0, 20))
+            await answerQuestion(index, embedder, q);
+        for (const q of questions)
+            if ((await answerQuestion(index, embedder, q)).answered)
+                answered[key]++;
+        onCounted?.();
+        return timeBest(questions, (q) => answerQuestion(index, embedder, q));
+    };
+    progress(`serve: ${questions.length} questions, keyword mode`);
+    const kwMs = await ask(null, 'keyword');
+    // Hybrid: the question vectors are computed first, so only retrieval + fusion + quoting is timed.
+    const model = input.model ? await loadBenchModel(input.model) : null;
+    const base = model?.embedder ?? lowRankEmbedder({ dim: input.dim, maxTokens: SIZING_MAX_TOKENS });
+    const vectors = new Map();
+    for (const q of questions)
+        vectors.set(q, await base.embedQuery(q));
+    progress('serve: hybrid mode (precomputed question vectors)');
+    const pre = precomputedQueries(base, vectors);
+    let sentencesPerQuestion = 0;
+    const hyMs = await ask(pre, 'hybrid', () => {
+        sentencesPerQuestion = pre.passagesEmbedded / (questions.length + Math.min(20, questions.length));
+    });
+    // With a real transformers.js model embedding each question: the --model-shape model, else the tiny one.
+    let embedded = { error: 'not run' };
+    let load;
+    let modelInfo;
+    if (model) {
+        load = { ok: true, embedder: countingEmbedder(model.embedder) };
+        modelInfo = { model: model.embedder.modelId, dim: model.embedder.dim, dtype: input.model?.dtype };
+    }
+    else {
+        const tiny = await createTinyModel(path.join(input.tmpDir, 'models'), { dim: input.dim, modelId: 'bench/tiny-bert' });
+        load = await loadEmbedder(loadConfig({ EMBED_LOCAL_DIR: tiny.modelDir, EMBED_MODEL: tiny.modelId, EMBED_ALLOW_REMOTE: 'false', EMBED_DTYPE: 'fp32', LOG_LEVEL: 'silent' }), createLogger('silent'), { localOnly: true });
+        modelInfo = { model: tiny.modelId, dim: tiny.dim };
+    }
+    if (load.ok) {
+        const emb = load.embedder;
+        progress(`serve: hybrid mode with ${String(modelInfo.model)} embedding each question`);
+        const embMs = await timeBest(questions, (q) => emb.embedQuery(q));
+        const passagesBefore = 'passagesEmbedded' in emb ? emb.passagesEmbedded : 0;
+        const askMs = await ask(emb, 'embedded');
+        const passagesAsked = 'passagesEmbedded' in emb ? emb.passagesEmbedded - passagesBefore : 0;
+        embedded = {
+            ...summarize(askMs.best),
+            first_pass: summarize(askMs.first),
+            embed_only: summarize(embMs.best),
+            ...modelInfo,
+            // Passages (candidate sentences) the model embedded while answering: 0 with index-time sentence vectors.
+            passages_embedded_while_answering: passagesAsked,
+        };
+    }
+    else {
+        embedded = { error: load.reason };
+    }
+    return {
+        mode: index.mode,
+        chunks: index.chunks.size,
+        load_ms: round(loadMs, 1),
+        rss_after_load_mb: rssAfterLoad,
+        questions: questions.length,
+        ask: { ...summarize(kwMs.best), first_pass: summarize(kwMs.first), answered: answered.keyword },
+        ask_hybrid: {
+            ...summarize(hyMs.best),
+            first_pass: summarize(hyMs.first),
+            answered: answered.hybrid,
+            // Candidate sentences sent to embedPassages per question (memoized; a real model pays for each miss).
+            sentences_embedded_per_question: round(sentencesPerQuestion, 1),
+        },
+        ask_embedded: { ...embedded, answered: answered.embedded },
+        ...machineLoad(),
+        load_avg_start: loadStart,
+        rss_mb: peakRssMb(),
+        free_mem_mb: Math.round(os.freemem() / 2 ** 20),
+    };
+}
+export const PHASES = {
+    ingest: ingestPhase,
+    hnsw: hnswPhase,
+    index: indexPhase,
+    serve: servePhase,
+    model: modelPhase,
+};
+//# sourceMappingURL=phases.js.map

@@ -1,0 +1,289 @@
+/**
+ * `npm run bench`: builds the synthetic corpus, runs each phase in its own process, and gathers
+ * one result object (see {@link BenchResult}) with the product targets checked.
+ *
+ * @example
+ * const result = await runBench({ chunks: 20000 });
+ * result.hnsw.recall_at_10; // → 0.97
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadConfig } from '../config.js';
+import { generateCorpus, readSeedMaterial } from './corpus.js';
+import { buildQuestions, readDevQuestions } from './questions.js';
+import { resolveShape } from './model/bert.js';
+import { round } from './stats.js';
+const DEFAULT_EF_SWEEP = [32, 64, 128, 256];
+const REPO_SEEDS = fileURLToPath(new URL('../../seeds/', import.meta.url));
+const SHARED_DEV = '/work/shared/eval/dev.jsonl';
+const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+/** Runs every phase and returns the result. Throws when a phase fails. */
+export async function runBench(opts = {}) {
+    const started = performance.now();
+    const say = opts.onProgress ?? ((l) => process.stderr.write(`${l}\n`));
+    const withModel = opts.modelShape !== undefined;
+    // With a model and no --chunks, the seed pages themselves are indexed (real text, as users have it).
+    const chunks = opts.chunks ?? (withModel ? 0 : 20000);
+    const seed = opts.seed ?? 1;
+    const shape = withModel ? resolveShape({ shape: opts.modelShape, layers: opts.modelLayers, hidden: opts.modelHidden, vocab: opts.modelVocab }) : null;
+    const dim = shape?.hidden ?? opts.dim ?? 384;
+    const only = new Set(opts.only ?? (withModel ? ['model', 'index', 'serve'] : ['ingest', 'hnsw', 'index', 'serve']));
+    if (only.has('serve'))
+        only.add('index');
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'baowen-bench-'));
+    try {
+        const pagesDir = path.join(root, 'pages');
+        say(`[bench] generating ≈${chunks} chunks of pages in ${pagesDir}`);
+        const t0 = performance.now();
+        const material = readSeedMaterial(opts.seedsDir ?? REPO_SEEDS);
+        // Seed-pages runs still synthesize questions from a small generated sample (phrasing only).
+        const corpus = chunks > 0
+            ? generateCorpus(material, pagesDir, { chunks, seed })
+            : { pages: copySeeds(opts.seedsDir ?? REPO_SEEDS, pagesDir), source: 'seed pages', sample: generateCorpus(material, path.join(root, 'sample-pages'), { chunks: 2000, seed }).sample };
+        const genS = (performance.now() - t0) / 1000;
+        const devFile = opts.devQuestions ?? process.env.BENCH_DEV_QUESTIONS ?? SHARED_DEV;
+        const dev = readDevQuestions(devFile);
+        const questions = buildQuestions(dev, corpus.sample, opts.questions ?? (withModel ? 100 : 300), seed);
+        const questionsFile = path.join(root, 'questions.json');
+        fs.writeFileSync(questionsFile, JSON.stringify(questions));
+        const env = {};
+        for (const k of ['HNSW_M', 'HNSW_EF_CONSTRUCTION', 'HNSW_EF', 'EMBED_BATCH', 'EMBED_THREADS']) {
+            const v = process.env[k];
+            if (v)
+                env[k] = v;
+        }
+        const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
+        const input = {
+            pagesDir,
+            indexDir: path.join(root, 'index'),
+            tmpDir: root,
+            questionsFile,
+            chunks,
+            dim,
+            seed,
+            vectorQueries: opts.vectorQueries ?? 200,
+            efSweep: opts.efSweep ?? DEFAULT_EF_SWEEP,
+            env,
+            ...(opts.modelShape !== undefined
+                ? {
+                    model: {
+                        shape: opts.modelShape,
+                        dtype: opts.modelDtype ?? 'q8',
+                        modelDir: path.join(root, 'models'),
+                        layers: opts.modelLayers,
+                        hidden: opts.modelHidden,
+                        vocab: opts.modelVocab,
+                        threads: opts.modelThreads ?? config.EMBED_THREADS,
+                        batch: config.EMBED_BATCH,
+                    },
+                }
+                : {}),
+        };
+        const nodeArgs = opts.nodeArgs ?? (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/u).filter(Boolean);
+        const results = {};
+        for (const phase of ['model', 'ingest', 'hnsw', 'index', 'serve']) {
+            if (!only.has(phase))
+                continue;
+            const p0 = performance.now();
+            results[phase] = await runPhase(phase, input, nodeArgs, say);
+            say(`[bench] ${phase} done in ${((performance.now() - p0) / 1000).toFixed(1)} s`);
+        }
+        if (opts.keep)
+            say(`[bench] kept ${root}`);
+        const result = assemble({ chunks, corpus: { ...corpus, sample: undefined, generate_s: round(genS, 2), questions: questions.length, dev_questions: dev.length }, results, config, dim, seed });
+        result.wall_s = round((performance.now() - started) / 1000, 1);
+        return result;
+    }
+    finally {
+        if (!opts.keep)
+            fs.rmSync(root, { recursive: true, force: true });
+    }
+}
+/** Copies the seed pages into `dir`; returns how many. */
+function copySeeds(seedsDir, dir) {
+    fs.mkdirSync(dir, { recursive: true });
+    const files = fs.readdirSync(seedsDir).filter((f) => f.endsWith('.txt'));
+    for (const f of files)
+        fs.copyFileSync(path.join(seedsDir, f), path.join(dir, f));
+    return files.length;
+}
+/** Runs one phase in a fresh Node process (tsx loader) and parses its JSON line; its stderr lines go to `say`. */
+function runPhase(phase, input, nodeArgs, say) {
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const args = ['--expose-gc', ...nodeArgs, '--import', tsx, CHILD, phase, JSON.stringify(input)];
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'silent' } });
+        let out = '';
+        let err = '';
+        child.stdout.setEncoding('utf8');
+        child.stdout.on('data', (d) => {
+            out += d;
+        });
+        child.stderr.setEncoding('utf8');
+        child.stderr.on('data', (d) => {
+            err += d;
+            const lines = err.split('\n');
+            err = lines.pop() ?? '';
+            for (const l of lines)
+                if (l)
+                    say(l);
+        });
+        child.on('error', reject);
+        child.on('close', (code) => {
+            if (err)
+                say(err);
+            if (code !== 0)
+                return reject(new Error(`bench phase ${phase} exited with code ${code}`));
+            const line = out.trim().split('\n').pop() ?? '';
+            try {
+                resolve(JSON.parse(line));
+            }
+            catch {
+                reject(new Error(`bench phase ${phase} printed no result: ${out.slice(0, 200)}`));
+            }
+        });
+    });
+}
+const num = (o, k) => {
+    const v = o?.[k];
+    return typeof v === 'number' ? v : Number.NaN;
+};
+const obj = (o, k) => o?.[k] ?? {};
+function assemble(a) {
+    const { ingest, hnsw, index, serve, model } = a.results;
+    const askKw = obj(serve, 'ask');
+    const askHy = obj(serve, 'ask_hybrid');
+    const askEmb = obj(serve, 'ask_embedded');
+    const reindex = obj(index, 'reindex');
+    const rssByPhase = {};
+    for (const [k, v] of Object.entries(a.results))
+        rssByPhase[k] = num(v, 'rss_mb');
+    // The product's processes: the indexer (`npm run index`) and the bot (index loaded, questions answered).
+    const productRss = [rssByPhase.index, rssByPhase.serve].filter((x) => typeof x === 'number' && Number.isFinite(x));
+    const rssPeak = productRss.length ? Math.max(...productRss) : Number.NaN;
+    const chunksIndexed = num(index, 'chunks');
+    const build = obj(index, 'build');
+    const withModel = model !== undefined;
+    const result = {
+        chunks: Number.isFinite(chunksIndexed) ? chunksIndexed : num(ingest, 'chunks'),
+        ...(withModel
+            ? {
+                model: {
+                    shape: String(model.shape),
+                    dtype: String(model.dtype),
+                    forward_chunks_per_s: num(obj(model, 'forward'), 'chunks_per_s'),
+                    index_chunks_per_s: num(build, 'index_chunks_per_s'),
+                    query_p50_ms: num(obj(model, 'query'), 'p50_ms'),
+                    query_p95_ms: num(obj(model, 'query'), 'p95_ms'),
+                    load_ms: num(model, 'load_ms'),
+                    index_vs_forward: round(num(build, 'index_chunks_per_s') / num(obj(model, 'forward'), 'chunks_per_s'), 3),
+                    index_chunks_per_s_with_sentences: num(build, 'index_chunks_per_s_with_sentences'),
+                    forward_tokens_per_s: num(obj(model, 'forward'), 'tokens_per_s'),
+                    // Per CPU-second of the process (all threads): what the code costs, less what other processes took.
+                    forward_chunks_per_cpu_s: num(obj(model, 'forward'), 'chunks_per_cpu_s'),
+                    index_chunks_per_cpu_s: num(build, 'index_chunks_per_cpu_s'),
+                    index_vs_forward_cpu: round(num(build, 'index_chunks_per_cpu_s') / num(obj(model, 'forward'), 'chunks_per_cpu_s'), 3),
+                    ...model,
+                },
+            }
+            : {}),
+        bot_rss_mb: num(serve, 'rss_mb'),
+        parse: { chars_per_s: num(obj(ingest, 'parse'), 'chars_per_s'), ...obj(ingest, 'parse') },
+        keyword: {
+            build_ms: num(obj(ingest, 'keyword'), 'build_ms'),
+            build_s: round(num(obj(ingest, 'keyword'), 'build_ms') / 1000, 2),
+            p50_ms: num(obj(ingest, 'keyword'), 'p50_ms'),
+            p95_ms: num(obj(ingest, 'keyword'), 'p95_ms'),
+            ...obj(ingest, 'keyword'),
+        },
+        hnsw: {
+            dim: num(hnsw, 'dim'),
+            build_per_s: num(hnsw, 'build_per_s'),
+            p50_ms: num(hnsw, 'p50_ms'),
+            p95_ms: num(hnsw, 'p95_ms'),
+            recall_at_10: num(hnsw, 'recall_at_10'),
+            brute_p50_ms: num(hnsw, 'brute_p50_ms'),
+            speedup: num(hnsw, 'speedup'),
+            ...(hnsw ?? {}),
+        },
+        ask: {
+            p50_ms: num(askHy, 'p50_ms'),
+            p95_ms: num(askHy, 'p95_ms'),
+            keyword_p95_ms: num(askKw, 'p95_ms'),
+            // With a model: end to end, the question's embedding included; without: retrieval + quoting only.
+            hybrid_p95_ms: withModel ? num(askEmb, 'p95_ms') : num(askHy, 'p95_ms'),
+            ...(withModel ? { hybrid_p50_ms: num(askEmb, 'p50_ms') } : {}),
+            keyword: askKw,
+            hybrid: askHy,
+        },
+        ask_embedded: { p50_ms: num(askEmb, 'p50_ms'), p95_ms: num(askEmb, 'p95_ms'), ...askEmb },
+        reindex: { seconds: num(reindex, 'seconds'), embedded: num(reindex, 'embedded'), ...reindex },
+        reindex_one_page: { seconds: num(obj(index, 'reindex_one_page'), 'seconds'), ...obj(index, 'reindex_one_page') },
+        rss_peak_mb: rssPeak,
+        index_mb: num(index, 'index_mb'),
+        targets: [],
+        corpus: { ...a.corpus, pages_parsed: num(ingest, 'pages'), articles_parsed: num(ingest, 'articles'), chunks_parsed: num(ingest, 'chunks'), parse_warnings: num(ingest, 'parse_warnings') },
+        index: index ? { ...index, reindex: undefined } : {},
+        load_ms: num(serve, 'load_ms'),
+        rss_by_phase_mb: rssByPhase,
+        machine: {
+            cpu: os.cpus()[0]?.model ?? 'unknown',
+            cores: os.cpus().length,
+            mem_gb: round(os.totalmem() / 2 ** 30, 1),
+            node: process.version,
+            platform: `${process.platform}-${process.arch}`,
+            // Other processes on the machine inflate timings; [start, end] 1-minute load average per phase.
+            load_avg_by_phase: Object.fromEntries(Object.entries(a.results).map(([k, v]) => [k, [num(v, 'load_avg_start'), num(v, 'load_avg_1m')]])),
+        },
+        settings: { dim: a.dim, seed: a.seed, M: a.config.HNSW_M, ef_construction: a.config.HNSW_EF_CONSTRUCTION, ef: a.config.HNSW_EF, serve_rss_after_load_mb: num(serve, 'rss_after_load_mb') },
+        wall_s: 0,
+    };
+    result.targets = checkTargets(result);
+    return result;
+}
+/** The product's targets (stated for 100k chunks on a 2-core machine). */
+export function checkTargets(r) {
+    const out = [];
+    const add = (name, target, value, ok) => {
+        out.push({ name, target, value, ok });
+    };
+    const kwP95 = num(r.ask.keyword, 'p95_ms');
+    const hyP95 = num(r.ask.hybrid, 'p95_ms');
+    if (r.model) {
+        const limit = r.model.shape === 'e5-small' ? 150 : 100;
+        add(`hybrid ask p95 with ${r.model.shape} (${r.model.dtype}), question embedding included`, `≤ ${limit} ms`, `${r.ask.hybrid_p95_ms} ms`, r.ask.hybrid_p95_ms <= limit);
+        const share = r.model.index_chunks_per_s / r.model.forward_chunks_per_s;
+        add('indexer embedding vs raw forward (chunks/s)', '≥ 80 %', `${Math.round(share * 100)} % (${r.model.index_chunks_per_s} vs ${r.model.forward_chunks_per_s})`, share >= 0.8);
+        return out;
+    }
+    if (Number.isFinite(kwP95) || Number.isFinite(hyP95)) {
+        add('ask p95 (keyword)', '≤ 20 ms', `${kwP95} ms`, kwP95 <= 20);
+        add('ask p95 (hybrid, no embedding)', '≤ 20 ms', `${hyP95} ms`, hyP95 <= 20);
+    }
+    if (Number.isFinite(r.hnsw.recall_at_10)) {
+        add('HNSW recall@10', '≥ 0.95', String(r.hnsw.recall_at_10), r.hnsw.recall_at_10 >= 0.95);
+        add('HNSW speed-up vs brute force', '≥ 20×', `${r.hnsw.speedup}×`, r.hnsw.speedup >= 20);
+        add('HNSW build', '≥ 1000 vectors/s', `${r.hnsw.build_per_s}/s`, r.hnsw.build_per_s >= 1000);
+    }
+    if (Number.isFinite(r.reindex.seconds)) {
+        add('re-index unchanged', '≤ 10 s, 0 embedded', `${r.reindex.seconds} s, ${r.reindex.embedded} embedded`, r.reindex.seconds <= 10 && r.reindex.embedded === 0);
+    }
+    if (Number.isFinite(r.keyword.build_ms) && r.chunks >= 90_000 && r.chunks <= 110_000) {
+        add('keyword build at 100k', '≤ 25 s', `${r.keyword.build_s} s`, r.keyword.build_s <= 25);
+    }
+    if (Number.isFinite(r.reindex_one_page.seconds) && r.chunks >= 90_000 && r.chunks <= 110_000) {
+        add('one-page re-index at 100k', '≤ 1 s', `${r.reindex_one_page.seconds} s`, r.reindex_one_page.seconds <= 1);
+    }
+    if (r.chunks >= 900_000) {
+        add('bot RSS at 1M', '≤ 4096 MB', `${r.bot_rss_mb} MB`, r.bot_rss_mb <= 4096);
+        add('ask p95 at 1M (keyword, hybrid)', '≤ 40 ms', `${kwP95} / ${hyP95} ms`, kwP95 <= 40 && hyP95 <= 40);
+    }
+    else if (Number.isFinite(r.rss_peak_mb))
+        add('peak RSS (indexer, bot)', '≤ 1536 MB', `${r.rss_peak_mb} MB`, r.rss_peak_mb <= 1536);
+    return out;
+}
+//# sourceMappingURL=run.js.map

@@ -1,0 +1,41 @@
+/**
+ * Operator commands (ADMIN_IDS): /reindex runs in the background — the handler returns at once so
+ * no chat waits on it — and reports the counts when done; /stats shows State and index counts.
+ */
+import { Composer } from 'grammy';
+import { escapeHtml, renderReindexDone } from '../render.js';
+export function createAdminFeature({ config, engine, state, log }) {
+    const feature = new Composer();
+    const admins = new Set(config.ADMIN_IDS);
+    let running = null;
+    const operatorsOnly = feature.filter((ctx) => {
+        return ctx.from !== undefined && admins.has(ctx.from.id);
+    });
+    operatorsOnly.command('reindex', async (ctx) => {
+        if (running)
+            return void (await ctx.reply(ctx.t('reindex-running')));
+        await ctx.reply(ctx.t('reindex-started'));
+        const chatId = ctx.chat.id;
+        const tr = ctx.t;
+        running = engine
+            .reindex()
+            .then((summary) => ctx.api.sendMessage(chatId, renderReindexDone(summary, tr), { parse_mode: 'HTML' }))
+            .catch(async (err) => {
+            log.error({ err }, 'reindex failed');
+            const error = err instanceof Error ? err.message : String(err);
+            await ctx.api.sendMessage(chatId, escapeHtml(tr('reindex-failed', { error: error.slice(0, 500) })), { parse_mode: 'HTML' }).catch(() => undefined);
+        })
+            .then(() => undefined)
+            .finally(() => {
+            running = null;
+        });
+    });
+    operatorsOnly.command('stats', async (ctx) => {
+        const s = await state.stats();
+        const st = engine.status();
+        await ctx.reply(ctx.t('stats', { ...s, mode: st.mode, pages: st.pages, articles: st.articles, chunks: st.chunks }));
+    });
+    feature.command(['reindex', 'stats'], (ctx) => ctx.reply(ctx.t('admin-only')));
+    return feature;
+}
+//# sourceMappingURL=admin.js.map

@@ -1,0 +1,26 @@
+/**
+ * Last in the stack: unknown commands, non-text messages and stale buttons get a short helpful
+ * reply in private chats (groups stay quiet unless the bot was named).
+ */
+import { Composer } from 'grammy';
+import { commandOf, isPrivate } from '../filters.js';
+export function createFallbackFeature() {
+    const feature = new Composer();
+    feature.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: ctx.t('callback-stale') }));
+    feature.on('message', async (ctx) => {
+        const cmd = commandOf(ctx);
+        if (cmd) {
+            const named = /^\/[A-Za-z0-9_]+@/u.test(ctx.msg.text ?? '');
+            if (isPrivate(ctx) || (named && !cmd.forOtherBot))
+                await ctx.reply(ctx.t('unknown-command', { command: cmd.command }));
+            return;
+        }
+        if (!isPrivate(ctx))
+            return;
+        if (ctx.msg.text !== undefined)
+            return; // text in private is always handled by ask
+        await ctx.reply(ctx.t('non-text'));
+    });
+    return feature;
+}
+//# sourceMappingURL=fallback.js.map

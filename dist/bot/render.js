@@ -1,0 +1,309 @@
+import { citationHtml, citeLang, headlineHtml, publicationLine, sourceDetails } from '../citation.js';
+import { escapeHtml } from '../text/html.js';
+import { headlineOf } from '../types.js';
+export const MAX_MESSAGE = 4096;
+export { escapeHtml };
+// ------------------------------------------------------------------------------------------------
+// Splitting
+const SENTENCE_END = new Set(['。', '！', '？', '；', '!', '?', '…']);
+const CLOSERS = new Set(['”', '’', '"', "'", '」', '』', '）', ')', '】', '》']);
+const SOFT_BREAK = new Set(['，', '、', '：', ',', ';', ':', ' ', '\u3000']);
+/** Splits text after sentence ends (。！？；!?… and ". "), keeping closing quotes with their sentence; newlines end a piece too. */
+export function splitSentences(text) {
+    const out = [];
+    const chars = Array.from(text);
+    let cur = '';
+    for (let i = 0; i < chars.length; i++) {
+        const c = chars[i];
+        cur += c;
+        const next = chars[i + 1];
+        const isEnd = SENTENCE_END.has(c) || c === '\n' || (c === '.' && (next === undefined || /\s/u.test(next)));
+        if (!isEnd)
+            continue;
+        // absorb runs like "？！" / "……" and closing quotes after the end mark
+        while (i + 1 < chars.length && (SENTENCE_END.has(chars[i + 1]) || CLOSERS.has(chars[i + 1])))
+            cur += chars[++i];
+        out.push(cur);
+        cur = '';
+    }
+    if (cur)
+        out.push(cur);
+    return out;
+}
+function splitSoft(text) {
+    const out = [];
+    let cur = '';
+    for (const c of text) {
+        cur += c;
+        if (SOFT_BREAK.has(c)) {
+            out.push(cur);
+            cur = '';
+        }
+    }
+    if (cur)
+        out.push(cur);
+    return out;
+}
+/**
+ * Cuts raw text into pieces whose *rendered* size (`measure(piece)`) is ≤ budget:
+ * sentences first, then soft breaks, then code points. Pieces concatenate back to `text`.
+ */
+export function chunkText(text, budget, measure = (p) => escapeHtml(p).length) {
+    if (measure(text) <= budget)
+        return [text];
+    const levels = [splitSentences, splitSoft, (s) => Array.from(s)];
+    const pack = (units, level) => {
+        const out = [];
+        let cur = '';
+        for (const u of units) {
+            if (measure(u) > budget) {
+                if (cur)
+                    out.push(cur);
+                cur = '';
+                const finer = levels[level + 1];
+                if (!finer)
+                    throw new Error(`chunkText: budget ${budget} cannot hold a single character`);
+                out.push(...pack(finer(u), level + 1));
+                continue;
+            }
+            if (measure(cur + u) <= budget)
+                cur += u;
+            else {
+                if (cur)
+                    out.push(cur);
+                cur = u;
+            }
+        }
+        if (cur)
+            out.push(cur);
+        return out;
+    };
+    return pack(levels[0](text), 0);
+}
+/** Packs HTML blocks (each already ≤ limit) into messages joined by `sep`, never splitting a block. */
+export function packBlocks(blocks, limit = MAX_MESSAGE, sep = '\n') {
+    const out = [];
+    let cur = '';
+    for (const b of blocks) {
+        if (b.length > limit)
+            throw new Error(`packBlocks: block of ${b.length} > ${limit}`);
+        if (!cur)
+            cur = b;
+        else if (cur.length + sep.length + b.length <= limit)
+            cur += sep + b;
+        else {
+            out.push(cur);
+            cur = b;
+        }
+    }
+    if (cur)
+        out.push(cur);
+    return out.map((m) => m.replace(/^\n+/u, ''));
+}
+// ------------------------------------------------------------------------------------------------
+// Answers
+/** `kicker title` as printed (kicker omitted when absent). */
+export const headline = headlineOf;
+/** `[n] headline — 《paper》date page · byline` (see src/citation.ts): headline linked to the url; never the file name. */
+export function sourceLine(c, lang = 'zh') {
+    return `[${c.n}] ${citationHtml(c, lang)}`;
+}
+/** One quote as one or more `<blockquote>`s, each ending with its [n] and each ≤ limit. */
+export function quoteBlocks(q, limit = MAX_MESSAGE) {
+    const wrap = (s) => `<blockquote>${escapeHtml(s.trim())} [${q.source}]</blockquote>`;
+    const overhead = wrap('').length;
+    return chunkText(q.text.trim(), limit - overhead).map(wrap);
+}
+/**
+ * An answered question → messages: the quotes (one blockquote each, ending with [n]) and then the
+ * numbered sources. Splits only between blocks / at sentence ends; every message is valid HTML.
+ */
+export function renderAnswer(answer, tr, limit = MAX_MESSAGE) {
+    const blocks = [];
+    for (const q of answer.quotes)
+        blocks.push(...quoteBlocks(q, limit));
+    const cited = new Set(answer.quotes.map((q) => q.source));
+    const sources = answer.citations.filter((c) => cited.has(c.n)).sort((a, b) => a.n - b.n);
+    const heading = `\n<b>${escapeHtml(tr('answer-sources'))}</b>`;
+    const lang = citeLang(tr);
+    const lines = sources.flatMap((c) => {
+        const l = sourceLine(c, lang);
+        if (l.length <= limit)
+            return [l];
+        // Absurdly long: cut the plain (unlinked) line, so no cut falls inside a tag.
+        const details = sourceDetails(c, lang);
+        return chunkText(`[${c.n}] ${headline(c)}${details ? ` — ${details}` : ''}`, limit).map(escapeHtml);
+    });
+    // The heading travels with at least the first source line.
+    if (lines.length > 0)
+        blocks.push(`${heading}\n${lines[0]}`.length <= limit ? `${heading}\n${lines.shift()}` : heading, ...lines);
+    return packBlocks(blocks, limit);
+}
+/** A refusal: what happened, what the reports cover (examples), how to rephrase; plus the English note in keyword mode. */
+export function renderRefusal(tr, opts) {
+    const parts = [escapeHtml(tr('refusal-intro'))];
+    if (opts.examples.length)
+        parts.push(`${escapeHtml(tr('refusal-examples'))}\n${opts.examples.map((e) => `• ${escapeHtml(e)}`).join('\n')}`);
+    parts.push(escapeHtml(tr('refusal-rephrase')));
+    if (opts.englishNeedsModel)
+        parts.push(`<i>${escapeHtml(tr('refusal-english-keyword'))}</i>`);
+    return clip(parts.join('\n\n'), MAX_MESSAGE);
+}
+/** Last-resort guard for short texts built from bounded parts. */
+function clip(html, limit) {
+    return html.length <= limit ? html : packBlocks(html.split('\n').flatMap((l) => chunkText(l, limit, (s) => s.length)), limit)[0];
+}
+// ------------------------------------------------------------------------------------------------
+// 原文 n: the passage in context
+function articleHeader(a, lang) {
+    const details = sourceDetails(a, lang);
+    return `<b>${headlineHtml(a)}</b>${details ? `\n${escapeHtml(details)}` : ''}`;
+}
+/**
+ * The paragraph(s) around `[start, end)` of `article.text`, the quoted range in bold, under the
+ * headline, page and byline. Narrows to the quote's own paragraphs, then to a window around the
+ * quote, until it fits. undefined when the range is not inside the article (stale button).
+ */
+export function renderPassage(article, start, end, limit = MAX_MESSAGE, lang = 'zh') {
+    const text = article.text;
+    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end > start && end <= text.length))
+        return undefined;
+    const paraStart = (i) => text.lastIndexOf('\n', i - 1) + 1;
+    const paraEnd = (i) => {
+        const n = text.indexOf('\n', i);
+        return n === -1 ? text.length : n;
+    };
+    const qs = paraStart(start);
+    const qe = paraEnd(end - 1 < start ? start : end - 1);
+    // widest: one paragraph before and after the quote's paragraphs
+    let ws = qs > 0 ? paraStart(qs - 1) : qs;
+    let we = qe < text.length ? paraEnd(qe + 1) : qe;
+    let qEnd = end;
+    const header = articleHeader(article, lang);
+    const body = (s, e) => {
+        const esc = (x) => escapeHtml(x).replace(/\n/gu, '\n\n');
+        const pre = (s > 0 && text[s - 1] !== '\n' ? '…' : '') + esc(text.slice(s, start));
+        const post = esc(text.slice(qEnd, e)) + (e < text.length && text[e] !== '\n' ? '…' : '');
+        const quoteTail = qEnd < end ? '…' : '';
+        return `${pre}<b>${esc(text.slice(start, qEnd))}${quoteTail}</b>${post}`;
+    };
+    const render = () => `${header}\n\n${body(ws, we)}`;
+    let margin = Number.POSITIVE_INFINITY;
+    for (let guard = 0; guard < 200; guard++) {
+        const html = render();
+        if (html.length <= limit)
+            return html;
+        if (ws < qs || we > qe) {
+            ws = qs;
+            we = qe;
+            continue;
+        }
+        if (margin === Number.POSITIVE_INFINITY)
+            margin = Math.max(start - ws, we - qEnd);
+        if (margin > 0) {
+            margin = Math.floor(margin * 0.7);
+            ws = Math.max(qs, start - margin);
+            we = Math.min(qe, qEnd + margin);
+            continue;
+        }
+        qEnd = start + Math.max(1, Math.floor((qEnd - start) * 0.7));
+        if (text.charCodeAt(qEnd - 1) >= 0xd800 && text.charCodeAt(qEnd - 1) <= 0xdbff)
+            qEnd += 1; // keep surrogate pairs whole
+        we = qEnd;
+    }
+    return undefined;
+}
+// ------------------------------------------------------------------------------------------------
+// Inline mode
+const truncate = (s, max) => {
+    const cps = Array.from(s.replace(/\s+/gu, ' ').trim());
+    return cps.length <= max ? cps.join('') : `${cps.slice(0, max - 1).join('')}…`;
+};
+/** Up to `max` article results: each quote with its source line, as a self-contained HTML message. */
+export function renderInlineResults(answer, idPrefix, max = 5, lang = 'zh') {
+    const byN = new Map(answer.citations.map((c) => [c.n, c]));
+    return answer.quotes.slice(0, max).flatMap((q, i) => {
+        const c = byN.get(q.source);
+        if (!c)
+            return [];
+        const src = sourceLine(c, lang);
+        const [first] = quoteBlocks(q, MAX_MESSAGE - src.length - 1);
+        return [
+            {
+                type: 'article',
+                id: `${idPrefix}-${i}`,
+                title: truncate(headline(c), 64) || '—',
+                description: truncate(q.text, 120),
+                input_message_content: { message_text: `${first}\n${src}`, parse_mode: 'HTML' },
+            },
+        ];
+    });
+}
+// ------------------------------------------------------------------------------------------------
+// Listings
+/**
+ * /sources: every indexed article grouped by page. Readers see each page as it is cited (paper, date,
+ * page — or "版面 n" without metadata) and never a file name; admins (`files: true`) see the page files.
+ */
+export function renderSources(index, tr, limit = MAX_MESSAGE, opts = {}) {
+    const byFile = new Map();
+    for (const a of index.articles.values()) {
+        const list = byFile.get(a.file) ?? [];
+        list.push(a);
+        byFile.set(a.file, list);
+    }
+    const files = [...byFile.keys()].sort();
+    const lang = citeLang(tr);
+    const blocks = [`<b>${escapeHtml(tr('sources-heading', { pages: files.length, articles: index.articles.size }))}</b>`];
+    for (const [i, f] of files.entries()) {
+        const arts = byFile.get(f).sort((a, b) => a.position - b.position);
+        const lines = arts.map((a) => {
+            const photo = a.kind === 'photo' ? ` ${escapeHtml(tr('sources-photo'))}` : '';
+            const by = a.byline ? ` · ${escapeHtml(a.byline)}` : '';
+            return `• ${headlineHtml(a)}${photo}${by}`;
+        });
+        const pub = publicationLine(arts[0]?.meta, lang);
+        const title = opts.files ? (pub ? `${f} · ${pub}` : f) : (pub ?? tr('sources-page', { n: i + 1 }));
+        const heading = `\n<b>${escapeHtml(title)}</b>`;
+        const block = [heading, ...lines].join('\n');
+        if (block.length <= limit)
+            blocks.push(block);
+        else
+            blocks.push(heading, ...lines.map((l, j) => (l.length <= limit ? l : `• ${escapeHtml(truncate(headline(arts[j]), 200))}`)));
+    }
+    return packBlocks(blocks, limit);
+}
+/** /status: LOUD when keyword-only, with the model error. */
+export function renderStatus(s, tr) {
+    const lines = [];
+    if (s.mode === 'keyword') {
+        lines.push(`<b>⚠️ ${escapeHtml(tr('status-keyword-loud'))}</b>`);
+        if (s.modelError)
+            lines.push(`<code>${escapeHtml(truncate(s.modelError, 1500))}</code>`);
+    }
+    else {
+        lines.push(`<b>✅ ${escapeHtml(tr('status-hybrid'))}</b>`);
+    }
+    lines.push(escapeHtml(tr('status-model', { model: s.model })), escapeHtml(tr('status-counts', { pages: s.pages, articles: s.articles, chunks: s.chunks })), escapeHtml(tr('status-indexed-at', { at: s.indexedAt ?? tr('status-never') })));
+    return clip(lines.join('\n'), MAX_MESSAGE);
+}
+/** The /reindex report. */
+export function renderReindexDone(s, tr) {
+    const lines = [
+        escapeHtml(tr('reindex-done', { mode: s.mode, articles: s.articles, chunks: s.chunks })),
+        escapeHtml(tr('reindex-delta', { added: s.added, changed: s.changed, removed: s.removed, unchanged: s.unchanged, embedded: s.embedded })),
+    ];
+    for (const sk of s.skipped.slice(0, 20))
+        lines.push(`• ${escapeHtml(tr('reindex-skipped', { file: sk.file, error: truncate(sk.error, 200) }))}`);
+    return clip(lines.join('\n'), MAX_MESSAGE);
+}
+/** /start: welcome, example questions (tap to copy), how to use it elsewhere. */
+export function renderWelcome(tr, opts) {
+    const parts = [`<b>${escapeHtml(tr('welcome-title'))}</b>`, escapeHtml(tr('welcome-body'))];
+    if (opts.examples.length) {
+        parts.push(`${escapeHtml(tr('welcome-examples'))}\n${opts.examples.map((e) => `• <code>${escapeHtml(e)}</code>`).join('\n')}`);
+    }
+    parts.push(escapeHtml(tr('welcome-more', { bot: opts.bot })));
+    return clip(parts.join('\n\n'), MAX_MESSAGE);
+}
+//# sourceMappingURL=render.js.map

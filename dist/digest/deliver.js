@@ -1,0 +1,273 @@
+/**
+ * One delivery round: find what is new for each subscriber, record the intent, send one digest per
+ * chat, record the outcome. The same code serves the scheduler, index changes, `/digest` and the CLI,
+ * on one instance or many sharing one database.
+ *
+ * ## Exactly once per (subscription, article), across instances
+ * The `deliveries` table is the ledger, UNIQUE(subscription_id, article_id):
+ * 1. **Plan** — new matches are inserted as `pending` (`ON CONFLICT DO NOTHING`: an existing row of
+ *    any status means "already handled", so two instances planning the same round record each
+ *    (subscription, article) once); these users' retryable `failed` rows go back to `pending`.
+ * 2. **Claim** — a worker (one round of one instance, alive while it renews its lease
+ *    `worker:<runId>`) claims whole chats in one transaction: every `pending` row of up to 10 chats
+ *    becomes `claimed` by it (PostgreSQL: per-chat advisory lock + `FOR UPDATE SKIP LOCKED`, so two
+ *    workers never take the same chat; SQLite: one writer at a time).
+ * 3. **Per message** — its rows go `claimed → sending` (committed) → HTTP `sendMessage` → `sent` +
+ *    message_id (committed). Telegram's definite answers move them to `failed` (retried by later
+ *    rounds, up to 5 failures), to `blocked` (403: user inactive, never retried), or, for a 429,
+ *    back to `claimed` while waiting `retry_after`.
+ * 4. **Recovery** — any worker, when it starts and when it runs out of work, looks for rows owned by
+ *    dead workers (lease expired, or a dead pid on this host): `claimed` → `pending` (sent by
+ *    whoever claims next: no skip), `sending` → `unknown` (**not** resent).
+ *
+ * The one ambiguous window is between Telegram accepting `sendMessage` and the `sent` commit
+ * (a crash there). We resolve it at-most-once: the user may miss that one message, never gets it
+ * twice. A network error (`HttpError`) is treated as "not sent" and retried — the request may
+ * rarely have reached Telegram, which is the same window seen from the other side.
+ *
+ * Pacing: every send takes a token from a bucket kept in the database (`rate_buckets`), so all
+ * instances together stay under BROADCAST_PER_SECOND.
+ */
+import crypto from 'node:crypto';
+import { GrammyError } from 'grammy';
+import { composeDigest } from './format.js';
+import { digestTranslator } from './i18n.js';
+import { toPayload } from './match.js';
+import { sharedDbBucket, realClock } from './pace.js';
+import { workerLease } from '../state/index.js';
+import * as metrics from '../metrics.js';
+/** How long a worker's claims survive without renewal (DIGEST_WORKER_TTL_MS overrides). */
+const WORKER_TTL_MS = 60_000;
+/** Chats claimed per transaction. */
+const CLAIM_CHATS = 10;
+/** Rounds of one State run one after another in this process. */
+const queues = new WeakMap();
+/** Runs one delivery round (serialized with other rounds on the same State). */
+export function runDeliveryRound(opts) {
+    const prev = queues.get(opts.state) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(() => roundLocked(opts));
+    queues.set(opts.state, next.catch(() => undefined));
+    return next;
+}
+/** The effective language of a user's digest. */
+export function userLang(u, fallback) {
+    if (u.lang)
+        return u.lang;
+    const code = u.languageCode?.toLowerCase() ?? '';
+    if (code.startsWith('zh'))
+        return 'zh';
+    if (code.startsWith('en'))
+        return 'en';
+    return fallback;
+}
+async function roundLocked(opts) {
+    const { state, log, reason } = opts;
+    const clock = opts.clock ?? realClock;
+    const runId = `${new Date(clock.now()).toISOString().replace(/[-:.]/gu, '')}-${crypto.randomBytes(4).toString('hex')}`;
+    const report = { runId, reason, sent: [], skipped: 0, failed: [], interrupted: 0, requeued: 0 };
+    const ttl = opts.config.DIGEST_WORKER_TTL_MS ?? WORKER_TTL_MS;
+    const lease = workerLease(runId);
+    await state.acquireLease(lease, runId, ttl, { now: clock.now() });
+    let renewedAt = clock.now();
+    const renew = async (extraMs = 0) => {
+        if (!extraMs && clock.now() - renewedAt < ttl / 6)
+            return;
+        renewedAt = clock.now();
+        await state.acquireLease(lease, runId, ttl + extraMs, { now: clock.now() });
+    };
+    const recover = async () => {
+        const r = await state.recoverAbandoned({ now: clock.now() });
+        report.interrupted += r.unknown;
+        report.requeued += r.requeued;
+        if (r.unknown)
+            log.warn({ runId, rows: r.unknown }, 'digest: rows of a dead worker were mid-send; marked unknown, not resent');
+        if (r.requeued)
+            log.info({ runId, rows: r.requeued }, 'digest: rows a dead worker had claimed are pending again');
+        return r.requeued;
+    };
+    try {
+        await state.startRun(runId, reason);
+        await recover();
+        const users = await state.subscribers(opts.userIds);
+        const fresh = opts.plan === false ? [] : await findFresh(opts, users);
+        // Also puts retryable failures of these users back in line.
+        await state.planDeliveries(runId, opts.userIds ? users.map((u) => u.id) : undefined, fresh);
+        await opts.afterPlan?.();
+        const translate = opts.translate ?? digestTranslator();
+        const bucket = opts.bucket ?? sharedDbBucket(state, opts.config.BROADCAST_PER_SECOND, clock);
+        const userById = new Map(users.map((u) => [u.id, u]));
+        const chattingUsers = new Set();
+        const claimFilter = opts.userIds ? { userIds: users.map((u) => u.id) } : {};
+        for (let idle = 0; idle < 2 && !opts.signal?.aborted;) {
+            const claimed = await state.claimChats(runId, { maxChats: CLAIM_CHATS, ...claimFilter });
+            if (!claimed.length) {
+                // Out of work: give dead workers' claims back to the pool once, then look again.
+                idle++;
+                if (!(await recover()))
+                    break;
+                continue;
+            }
+            idle = 0;
+            const byChat = new Map();
+            for (const p of claimed)
+                byChat.set(p.chatId, [...(byChat.get(p.chatId) ?? []), p]);
+            for (const [chatId, rows] of byChat) {
+                if (opts.signal?.aborted)
+                    break;
+                await renew();
+                const userId = rows[0].userId;
+                chattingUsers.add(userId);
+                let user = userById.get(userId);
+                if (!user) {
+                    user = (await state.subscribers([userId]))[0];
+                    if (user)
+                        userById.set(userId, user);
+                }
+                const lang = user ? userLang(user, opts.config.DEFAULT_LANG) : opts.config.DEFAULT_LANG;
+                await sendChat(opts, { clock, bucket, renew, report, lang, translate }, chatId, userId, rows);
+                await opts.onChatDone?.(chatId);
+            }
+        }
+        report.skipped = users.filter((u) => !chattingUsers.has(u.id)).length;
+        await state.finishRun(runId, {
+            sent: report.sent.length,
+            articles: report.sent.reduce((n, s) => n + s.articles.length, 0),
+            skipped: report.skipped,
+            failed: report.failed.length,
+            interrupted: report.interrupted,
+            requeued: report.requeued,
+        });
+        log.info({ runId, reason, chats: report.sent.length, failed: report.failed.length, skipped: report.skipped }, 'digest: round finished');
+        return report;
+    }
+    finally {
+        // Claimed but not sent (aborted, or an error): back to the pool right away.
+        await state.releaseClaims(runId).catch(() => undefined);
+        await state.releaseLease(lease, runId).catch(() => undefined);
+    }
+}
+/** Sends one chat's claimed rows as one digest (split at 4096 characters). */
+async function sendChat(opts, c, chatId, userId, rows) {
+    const { state, log } = opts;
+    const messages = composeDigest((k, v) => c.translate(c.lang, k, v), rows);
+    const sentArticles = [];
+    let messagesSent = 0;
+    for (let i = 0; i < messages.length; i++) {
+        const m = messages[i];
+        const outcome = await sendOne(opts, c, chatId, m);
+        metrics.digests.inc({ outcome: outcome.ok ? 'sent' : outcome.blocked ? 'blocked' : outcome.lost ? 'lost' : 'failed' });
+        if (outcome.ok) {
+            messagesSent++;
+            sentArticles.push(...m.articleIds);
+            continue;
+        }
+        if (outcome.lost)
+            break;
+        if (outcome.blocked) {
+            // 403: this message and the rest of this chat's digest are never retried.
+            await state.markBlocked(messages.slice(i).flatMap((x) => x.deliveryIds), outcome.error);
+            await state.setActive(userId, false);
+            c.report.failed.push({ chatId, userId, articles: messages.slice(i).flatMap((x) => x.articleIds), error: outcome.error, blocked: true });
+            log.info({ chatId, userId }, 'digest: user blocked the bot; marked inactive');
+            break;
+        }
+        c.report.failed.push({ chatId, userId, articles: m.articleIds, error: outcome.error, blocked: false });
+        log.warn({ chatId, error: outcome.error }, 'digest: message failed; will retry next round');
+    }
+    if (messagesSent)
+        c.report.sent.push({ chatId, userId, articles: sentArticles, messages: messagesSent });
+}
+/** New matches per subscription of these users: first indexed after the subscription, no ledger row yet. */
+async function findFresh(opts, users) {
+    const { engine, state, log } = opts;
+    try {
+        await state.recordArticles(engine.index().articles.keys());
+    }
+    catch (e) {
+        log.warn({ err: e }, 'digest: no index loaded');
+    }
+    const subs = await state.subscriptionsOf(users.map((u) => u.id));
+    const byTopic = new Map();
+    for (const sub of subs) {
+        const t = byTopic.get(sub.topicNorm);
+        if (t)
+            t.subs.push(sub);
+        else
+            byTopic.set(sub.topicNorm, { topic: sub.topic, subs: [sub] });
+    }
+    const matched = [];
+    for (const t of byTopic.values()) {
+        const matches = await engine.matchTopic(t.topic).catch((e) => {
+            log.error({ err: e, topic: t.topic }, 'digest: matchTopic failed; topic skipped this round');
+            return [];
+        });
+        if (matches.length)
+            for (const sub of t.subs)
+                matched.push({ sub, matches });
+    }
+    if (!matched.length)
+        return [];
+    // Matches from an index generation newer than the one recorded above are new by definition.
+    const ids = [...new Set(matched.flatMap((m) => m.matches.map((x) => x.article.id)))];
+    await state.recordArticles(ids);
+    const seqs = await state.articleSeqs(ids);
+    const ledger = await state.ledgerArticleIds(matched.map((m) => m.sub.id));
+    const fresh = [];
+    for (const { sub, matches } of matched) {
+        const have = ledger.get(sub.id);
+        for (const m of matches) {
+            if ((seqs.get(m.article.id) ?? 0) > sub.sinceSeq && !have?.has(m.article.id)) {
+                fresh.push({ subscriptionId: sub.id, articleId: m.article.id, payload: toPayload(m) });
+            }
+        }
+    }
+    return fresh;
+}
+/** Sends one composed message with the ledger transitions around it; honours 429 retry_after. */
+async function sendOne(opts, c, chatId, m) {
+    const { state, api, log } = opts;
+    const max429 = opts.max429Retries ?? 5;
+    for (let attempt = 0;; attempt++) {
+        await c.bucket.take();
+        await c.renew();
+        if (!(await state.markSending(m.deliveryIds, c.report.runId))) {
+            log.warn({ chatId }, 'digest: lost the claim on this message (stalled past the worker lease); another worker sends it');
+            return { ok: false, blocked: false, lost: true, error: 'claim lost' };
+        }
+        let messageId;
+        try {
+            const res = await api.sendMessage(chatId, m.text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+            messageId = res.message_id;
+        }
+        catch (e) {
+            const k = classify(e);
+            if (k.kind === 'retry' && attempt < max429) {
+                await state.markClaimed(m.deliveryIds); // Telegram refused it: not ambiguous while we wait
+                log.warn({ chatId, retryAfter: k.seconds }, 'digest: 429 from Telegram; waiting retry_after');
+                await c.renew(k.seconds * 1000);
+                await c.clock.sleep(k.seconds * 1000);
+                continue;
+            }
+            if (k.kind === 'blocked')
+                return { ok: false, blocked: true, error: k.error };
+            await state.markFailed(m.deliveryIds, k.error);
+            return { ok: false, blocked: false, error: k.error };
+        }
+        // ← the only ambiguous window: sent by Telegram, not yet recorded.
+        await state.markSent(m.deliveryIds, messageId);
+        return { ok: true, messageId };
+    }
+}
+function classify(e) {
+    if (e instanceof GrammyError || (typeof e === 'object' && e !== null && typeof e.error_code === 'number')) {
+        const g = e;
+        const error = `${g.error_code}: ${g.description}`;
+        if (g.error_code === 429)
+            return { kind: 'retry', seconds: Math.max(1, g.parameters?.retry_after ?? 1), error };
+        if (g.error_code === 403)
+            return { kind: 'blocked', error };
+        return { kind: 'failed', error };
+    }
+    return { kind: 'failed', error: e instanceof Error ? e.message : String(e) };
+}
+//# sourceMappingURL=deliver.js.map

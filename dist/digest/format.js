@@ -1,0 +1,90 @@
+import { citeLang, headlineHtml, sourceDetails } from '../citation.js';
+import { escapeHtml } from '../text/html.js';
+import { headlineOf } from '../types.js';
+/** Telegram's limit for one text message. */
+export const MESSAGE_LIMIT = 4096;
+/** A key sentence longer than this is cut (the kept part stays verbatim) so one item always fits a message. */
+export const KEY_SENTENCE_MAX = 1200;
+export { escapeHtml };
+/** Headline block as printed: kicker line, then the main headline. */
+export const headline = headlineOf;
+/** One digest item: bold headline, the quoted key sentence, the source line. */
+export function formatItem(t, p, alsoTopics = []) {
+    const key = p.keySentence.length > KEY_SENTENCE_MAX ? `${p.keySentence.slice(0, KEY_SENTENCE_MAX)}…` : p.keySentence;
+    const source = sourceDetails(p, citeLang(t));
+    const lines = [`▪️ <b>${headlineHtml(p)}</b>`, `<blockquote>${escapeHtml(key)}</blockquote>`];
+    if (source)
+        lines.push(escapeHtml(t('digest-source', { source })));
+    if (alsoTopics.length)
+        lines.push(`<i>${escapeHtml(t('digest-also', { topics: alsoTopics.join('、') }))}</i>`);
+    return lines.join('\n');
+}
+/** Groups one chat's planned rows into items: an article matching several topics is shown once, under the first. */
+export function groupItems(rows) {
+    const byTopic = new Map();
+    const byArticle = new Map();
+    const sorted = [...rows].sort((a, b) => a.subscriptionId - b.subscriptionId || b.payload.score - a.payload.score);
+    for (const r of sorted) {
+        const seen = byArticle.get(r.articleId);
+        if (seen) {
+            seen.deliveryIds.push(r.id);
+            if (r.topic !== seen.topic && !seen.alsoTopics.includes(r.topic))
+                seen.alsoTopics.push(r.topic);
+            continue;
+        }
+        const item = { topic: r.topic, deliveryIds: [r.id], articleId: r.articleId, payload: r.payload, alsoTopics: [] };
+        byArticle.set(r.articleId, item);
+        const list = byTopic.get(r.topic) ?? [];
+        list.push(item);
+        byTopic.set(r.topic, list);
+    }
+    return byTopic;
+}
+/**
+ * Composes one chat's digest: as few messages as fit (usually one), each ≤ `limit` characters,
+ * split only between items; a continued topic repeats its heading.
+ */
+export function composeDigest(t, rows, limit = MESSAGE_LIMIT) {
+    const out = [];
+    const footer = `<i>${escapeHtml(t('digest-footer'))}</i>`;
+    let cur = null;
+    const open = () => ({
+        parts: [`<b>${escapeHtml(out.length === 0 ? t('digest-title') : t('digest-title-cont'))}</b>`],
+        ids: [],
+        articles: [],
+        topic: null,
+    });
+    const flush = () => {
+        if (cur && cur.ids.length)
+            out.push({ text: cur.parts.join('\n\n'), deliveryIds: cur.ids, articleIds: cur.articles });
+        cur = null;
+    };
+    const size = (parts) => parts.join('\n\n').length;
+    for (const [topic, items] of groupItems(rows)) {
+        for (const item of items) {
+            const text = formatItem(t, item.payload, item.alsoTopics);
+            const heading = `<b>${escapeHtml(t('digest-topic', { topic }))}</b>`;
+            for (let attempt = 0; attempt < 2; attempt++) {
+                cur ??= open();
+                const add = cur.topic === topic ? [text] : [heading, text];
+                if (cur.ids.length > 0 && size([...cur.parts, ...add]) > limit) {
+                    flush();
+                    continue;
+                }
+                cur.parts.push(...add);
+                cur.ids.push(...item.deliveryIds);
+                cur.articles.push(item.articleId);
+                cur.topic = topic;
+                break;
+            }
+        }
+    }
+    if (cur) {
+        const c = cur;
+        if (size([...c.parts, footer]) <= limit)
+            c.parts.push(footer);
+    }
+    flush();
+    return out;
+}
+//# sourceMappingURL=format.js.map

@@ -1,0 +1,487 @@
+/**
+ * The incremental indexer: seeds folder → (parse → chunk → embed) → a new index generation.
+ *
+ * Incremental by content hash, at two levels:
+ *  - page file (sha256 of its bytes): an unchanged page is not even parsed; its articles stay;
+ *  - article (`Article.hash`): in a changed page, an unchanged article keeps its chunks and vectors;
+ *    a changed one loses its old chunks and is re-chunked and re-embedded; a new one is added;
+ *    articles (and pages) that disappeared are removed.
+ * When nothing changed, nothing is read beyond the manifest and nothing is written.
+ *
+ * A full rebuild happens on request (`full`), when there is no usable previous index, or when the
+ * previous one was built differently (format or chunker version, mode, model) — logged with the reason.
+ *
+ * Passages are embedded as `headline + '\n' + chunk.text` (headline = kicker + title): the headline
+ * tells the model what the chunk is about (later chunks of an article often never name their subject),
+ * while `Chunk.text` itself stays verbatim. Chunks are sized with that prefix included, so the embedded
+ * passage never exceeds the model's maxTokens; `Chunk.tokens` counts it too.
+ *
+ * Every run holds the writer lock, and a failure at any point (parse, embed, write) leaves the
+ * previous generation in place.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CHUNKER_VERSION, chunkArticle, estimateTokens, parsePage } from '../ingest/index.js';
+import { currentGeneration, GEN_FILES } from '../store/disk.js';
+import { IndexError } from '../store/errors.js';
+import { VectorIndex } from '../store/hnsw.js';
+import { headlineOf, KeywordIndex } from '../store/keyword.js';
+import { readGeneration, readManifest } from '../store/load.js';
+import { articleSentenceSpans, SentenceStore } from '../store/sentences.js';
+import { acquireLock } from '../store/lock.js';
+import { FORMAT_VERSION, MemoryIndex, saveIndex } from '../store/memory.js';
+import { denseStatsStale, measureDenseStats } from './dense-stats.js';
+import { hashBytes, listPages } from './pages.js';
+/** Chunk ceiling in keyword-only mode (no model tokenizer; sized with `estimateTokens`). */
+export const KEYWORD_MAX_TOKENS = 512;
+/** Chunks per `embedPassages` call (progress granularity; the embedder batches inside). */
+const EMBED_SLICE = 256;
+/** Keyword-only warnings already given by this process (once per model + reason). */
+const warnedKeywordOnly = new Set();
+/** The text embedded for a chunk: headline, newline, verbatim chunk text. */
+export function passageText(article, chunk) {
+    return `${headlineOf(article)}\n${chunk.text}`;
+}
+/**
+ * Brings the index in `config.indexDir` up to date with the pages in `config.seedsDir`.
+ *
+ * @example
+ * const load = await loadEmbedder(config, log);
+ * const summary = await runIndexer({ config, log, embedder: load.ok ? load.embedder : null,
+ *   modelError: load.ok ? null : load.reason });
+ * // → { mode: 'hybrid', articles: 31, chunks: 74, added: 31, changed: 0, removed: 0, unchanged: 0, embedded: 74, skipped: [] }
+ */
+export async function runIndexer(opts) {
+    const { config, log, embedder } = opts;
+    const dir = config.indexDir;
+    const mode = embedder ? 'hybrid' : 'keyword';
+    const modelError = embedder ? null : (opts.modelError ?? 'no embedding model loaded');
+    const progress = opts.onProgress ?? (() => { });
+    if (modelError !== null)
+        warnKeywordOnly(log, config, modelError);
+    const hnswParams = { M: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, ef: config.HNSW_EF };
+    const lock = await acquireLock(dir, { waitMs: opts.lockWaitMs ?? 0 });
+    try {
+        const pages = listPages(config.seedsDir);
+        // The previous index: its manifest only, for now.
+        const prevGen = currentGeneration(dir);
+        let prev = null;
+        let rebuildReason = null;
+        if (prevGen) {
+            try {
+                prev = readManifest(dir, prevGen);
+            }
+            catch (e) {
+                rebuildReason = `previous index unreadable (${errText(e)})`;
+                log.warn({ dir, err: e }, `index: ${rebuildReason}; rebuilding from scratch`);
+            }
+        }
+        if (opts.full)
+            rebuildReason = 'requested (--full)';
+        else if (prev)
+            rebuildReason ??= whyRebuild(prev, mode, embedder);
+        // Hash every page; keep the bytes of those that must be parsed.
+        const incremental = prev !== null && rebuildReason === null;
+        const changed = [];
+        const unchangedFiles = [];
+        for (const [i, file] of pages.entries()) {
+            const bytes = fs.readFileSync(path.join(config.seedsDir, file));
+            const hash = hashBytes(bytes);
+            if (incremental && prev?.files[file]?.hash === hash)
+                unchangedFiles.push(file);
+            else
+                changed.push({ file, hash, bytes });
+            if (i % 64 === 0)
+                progress({ phase: 'parse', done: i, total: pages.length });
+        }
+        const present = new Set(pages);
+        const removedFiles = incremental && prev ? Object.keys(prev.files).filter((f) => !present.has(f)) : [];
+        const hnswChanged = incremental && mode === 'hybrid' && (prev?.hnsw?.M !== hnswParams.M || prev?.hnsw?.efConstruction !== hnswParams.efConstruction);
+        const skipped = [];
+        const fileEntries = (prev?.files ?? {});
+        for (const file of unchangedFiles) {
+            const error = fileEntries[file]?.error;
+            if (error)
+                reportSkip(log, skipped, file, error, fileEntries[file]?.articleIds.length ?? 0, true);
+        }
+        // Nothing to do: report from the manifest, write nothing.
+        if (incremental && prev && changed.length === 0 && removedFiles.length === 0 && !hnswChanged) {
+            progress({ phase: 'parse', done: pages.length, total: pages.length });
+            const articles = Object.values(prev.articles);
+            const summary = {
+                mode: prev.mode,
+                articles: articles.length,
+                chunks: articles.reduce((n, a) => n + a.chunkIds.length, 0),
+                added: 0,
+                changed: 0,
+                removed: 0,
+                unchanged: articles.length,
+                embedded: 0,
+                skipped,
+                generation: prevGen,
+                written: false,
+                rebuildReason: null,
+                sentencesEmbedded: 0,
+                reusedVectors: 0,
+                embedMs: { passages: 0, sentences: 0 },
+                embedCpuMs: { passages: 0, sentences: 0 },
+            };
+            log.info({ dir, generation: prevGen }, 'index: up to date, nothing written');
+            return summary;
+        }
+        // Something to do: open the previous index for update, or start empty.
+        let loaded = null;
+        if (incremental && prev && prevGen) {
+            try {
+                loaded = readGeneration(dir, prevGen, prev, hnswParams.ef);
+            }
+            catch (e) {
+                rebuildReason = `previous index unreadable (${errText(e)})`;
+                log.warn({ dir, err: e }, `index: ${rebuildReason}; rebuilding from scratch`);
+            }
+        }
+        if (!loaded) {
+            if (rebuildReason && prev)
+                log.info({ dir, reason: rebuildReason }, `index: full rebuild: ${rebuildReason}`);
+            loaded = emptyIndex(dir, mode, embedder, hnswParams);
+            if (incremental) {
+                // The previous index turned out unreadable: every page must be parsed again.
+                for (const file of unchangedFiles.splice(0)) {
+                    const bytes = fs.readFileSync(path.join(config.seedsDir, file));
+                    changed.push({ file, hash: hashBytes(bytes), bytes });
+                }
+                removedFiles.splice(0);
+            }
+        }
+        const index = loaded;
+        const files = index.manifest.files;
+        let added = 0;
+        let changedCount = 0;
+        let removed = 0;
+        let unchanged = 0;
+        for (const file of unchangedFiles)
+            unchanged += files[file]?.articleIds.length ?? 0;
+        for (const file of removedFiles) {
+            for (const id of files[file]?.articleIds ?? []) {
+                index.removeArticle(id);
+                removed++;
+            }
+            delete files[file];
+        }
+        // Parse changed pages and diff their articles. A changed article's old vectors (by text) are kept
+        // for this run: most of its sentences, and often some chunks, did not change.
+        const previousVectors = new Map();
+        const todo = [];
+        let previousArticles;
+        const loadPrevious = () => {
+            if (previousArticles === undefined)
+                previousArticles = readPreviousArticles(dir, prevGen, log);
+            return previousArticles;
+        };
+        for (const [i, { file, hash, bytes }] of changed.entries()) {
+            progress({ phase: 'parse', done: unchangedFiles.length + i, total: pages.length });
+            let parsed;
+            try {
+                parsed = parsePage(file, bytes.toString('utf8')).articles;
+            }
+            catch (e) {
+                const error = errText(e);
+                const old = files[file] ?? prev?.files[file];
+                let kept = old?.articleIds.filter((id) => index.articles.has(id)) ?? [];
+                if (kept.length === 0 && old && old.articleIds.length > 0) {
+                    // Full rebuild: bring the page's last good articles over from the previous generation.
+                    const prevArticles = loadPrevious();
+                    for (const id of old.articleIds) {
+                        const a = prevArticles?.get(id);
+                        if (a && !index.articles.has(id)) {
+                            todo.push({ article: a, kind: 'added' });
+                            kept.push(id);
+                        }
+                    }
+                }
+                kept = [...new Set(kept)];
+                unchanged += kept.filter((id) => index.articles.has(id)).length;
+                files[file] = { hash, articleIds: kept, error };
+                reportSkip(log, skipped, file, error, kept.length, false);
+                continue;
+            }
+            const oldIds = new Set(files[file]?.articleIds ?? []);
+            const ids = [];
+            for (const article of parsed) {
+                if (ids.includes(article.id)) {
+                    log.warn({ file, articleId: article.id }, 'index: two articles on one page share an id (same headline); the second is dropped');
+                    continue;
+                }
+                ids.push(article.id);
+                const entry = index.manifest.articles[article.id];
+                if (entry && entry.hash === article.hash && index.articles.has(article.id)) {
+                    index.refreshArticle(article);
+                    unchanged++;
+                }
+                else if (entry) {
+                    rememberVectors(index, article.id, previousVectors);
+                    index.removeArticle(article.id);
+                    todo.push({ article, kind: 'changed' });
+                }
+                else {
+                    todo.push({ article, kind: 'added' });
+                }
+            }
+            for (const id of oldIds) {
+                if (!ids.includes(id)) {
+                    index.removeArticle(id);
+                    removed++;
+                }
+            }
+            files[file] = { hash, articleIds: ids };
+        }
+        progress({ phase: 'parse', done: pages.length, total: pages.length });
+        // Chunk and embed what is new or changed: each chunk (as a passage) and each sentence (for the
+        // answer path), texts already embedded — in this slice, or in the previous version of a changed
+        // article — are not embedded again.
+        const work = todo.map(({ article, kind }) => {
+            const chunks = chunkArticle(article, { ...chunkSizing(article, embedder), firstId: index.manifest.nextChunkId });
+            index.manifest.nextChunkId += chunks.length;
+            const spans = embedder ? articleSentenceSpans(article, chunks) : [];
+            return { article, kind, chunks, spans };
+        });
+        const totalChunks = work.reduce((n, w) => n + w.chunks.length, 0);
+        const totalTexts = work.reduce((n, w) => n + w.chunks.length + w.spans.length, 0);
+        let embedded = 0;
+        let sentencesEmbedded = 0;
+        let textsDone = 0;
+        let reused = 0;
+        const embedMs = { passages: 0, sentences: 0 };
+        const embedCpuMs = { passages: 0, sentences: 0 };
+        if (embedder && totalChunks > 0)
+            progress({ phase: 'embed', done: 0, total: totalTexts, chunks: 0, totalChunks });
+        // Embed in slices of whole articles, adding each article once its vectors are in.
+        for (let i = 0; i < work.length;) {
+            let j = i;
+            let n = 0;
+            while (j < work.length && (n === 0 || n + (work[j]?.chunks.length ?? 0) <= EMBED_SLICE))
+                n += work[j++]?.chunks.length ?? 0;
+            const slice = work.slice(i, j);
+            let vectorOf = null;
+            if (embedder) {
+                const unique = new Map();
+                let sliceTexts = 0;
+                for (const w of slice) {
+                    for (const c of w.chunks)
+                        unique.set(passageText(w.article, c), null);
+                    for (const sp of w.spans)
+                        unique.set(w.article.text.slice(sp.start, sp.end), null);
+                    sliceTexts += w.chunks.length + w.spans.length;
+                }
+                // Passages first, then sentences: two length-sorted runs, timed apart (see IndexRunResult.embedMs).
+                const isPassage = new Set();
+                for (const w of slice)
+                    for (const c of w.chunks)
+                        isPassage.add(passageText(w.article, c));
+                const todoTexts = [[], []];
+                for (const t of unique.keys()) {
+                    const old = previousVectors.get(t);
+                    if (old) {
+                        unique.set(t, old);
+                        reused++;
+                    }
+                    else
+                        todoTexts[isPassage.has(t) ? 0 : 1].push(t);
+                }
+                const base = textsDone;
+                const chunksBefore = embedded;
+                const todoCount = todoTexts[0].length + todoTexts[1].length;
+                let doneBefore = 0;
+                for (const [kind, texts] of todoTexts.entries()) {
+                    if (texts.length === 0)
+                        continue;
+                    const t0 = performance.now();
+                    const c0 = process.cpuUsage();
+                    const vecs = await embedder.embedPassages(texts, (done) => progress({ phase: 'embed', done: base + Math.round(((doneBefore + done) / todoCount) * sliceTexts), total: totalTexts, chunks: chunksBefore, totalChunks }));
+                    embedMs[kind === 0 ? 'passages' : 'sentences'] += performance.now() - t0;
+                    const cpu = process.cpuUsage(c0);
+                    embedCpuMs[kind === 0 ? 'passages' : 'sentences'] += (cpu.user + cpu.system) / 1000;
+                    if (vecs.length !== texts.length)
+                        throw new Error(`embedder returned ${vecs.length} vectors for ${texts.length} passages`);
+                    texts.forEach((t, k) => unique.set(t, vecs[k]));
+                    doneBefore += texts.length;
+                }
+                vectorOf = (t) => unique.get(t);
+                textsDone += sliceTexts;
+                for (const w of slice) {
+                    embedded += w.chunks.length;
+                    sentencesEmbedded += w.spans.length;
+                }
+                progress({ phase: 'embed', done: textsDone, total: totalTexts, chunks: embedded, totalChunks });
+            }
+            for (const w of slice) {
+                const chunkVectors = vectorOf ? w.chunks.map((c) => vectorOf(passageText(w.article, c))) : null;
+                const sentences = vectorOf ? { spans: w.spans, vectors: w.spans.map((sp) => vectorOf(w.article.text.slice(sp.start, sp.end))) } : undefined;
+                index.addArticle(w.article, w.chunks, chunkVectors, sentences);
+                if (w.kind === 'added')
+                    added++;
+                else
+                    changedCount++;
+            }
+            i = j;
+        }
+        previousVectors.clear();
+        if (index.vectors) {
+            if (hnswChanged) {
+                log.info({ M: hnswParams.M, efConstruction: hnswParams.efConstruction }, 'index: HNSW settings changed; rebuilding the graph (no re-embedding)');
+                index.vectors.maybeRebuild(true, hnswParams);
+            }
+            else if (index.vectors.maybeRebuild()) {
+                log.info('index: more than 25% of vector slots were deleted; graph rebuilt');
+            }
+            index.manifest.hnsw = { M: index.vectors.params.M, efConstruction: index.vectors.params.efConstruction };
+        }
+        index.manifest.modelError = modelError;
+        if (embedder && index.sentences && denseStatsStale(index, embedder.modelId)) {
+            index.manifest.dense = await measureDenseStats(index, embedder);
+        }
+        else if (!embedder) {
+            index.manifest.dense = null;
+        }
+        const generation = await saveIndex(index, opts.saveHooks, (done, total) => progress({ phase: 'write', done, total }));
+        let totalChunkCount = 0;
+        for (const a of Object.values(index.manifest.articles))
+            totalChunkCount += a.chunkIds.length;
+        const summary = {
+            mode,
+            articles: index.articles.size,
+            chunks: totalChunkCount,
+            added,
+            changed: changedCount,
+            removed,
+            unchanged,
+            embedded,
+            skipped,
+            generation,
+            written: true,
+            rebuildReason: prev ? rebuildReason : null,
+            sentencesEmbedded,
+            reusedVectors: reused,
+            embedMs: { passages: Math.round(embedMs.passages), sentences: Math.round(embedMs.sentences) },
+            embedCpuMs: { passages: Math.round(embedCpuMs.passages), sentences: Math.round(embedCpuMs.sentences) },
+        };
+        log.info({ dir, ...summary, skipped: skipped.length }, 'index: written');
+        return summary;
+    }
+    finally {
+        lock.release();
+    }
+}
+/** Records the passage and sentence vectors of `articleId` by the text they embed (before it is removed). */
+function rememberVectors(index, articleId, into) {
+    const article = index.articles.get(articleId);
+    if (!article || !index.vectors)
+        return;
+    for (const c of index.chunksOf(articleId)) {
+        if (index.vectors.has(c.id))
+            into.set(passageText(article, c), index.vectors.vector(c.id));
+    }
+    const sentences = index.sentences;
+    if (!sentences)
+        return;
+    const spans = sentences.spansOf(articleId);
+    sentences.vectorsOf(articleId).forEach((v, i) => {
+        const sp = spans[i];
+        if (sp)
+            into.set(article.text.slice(sp.start, sp.end), v);
+    });
+}
+/** Why the previous index cannot be updated incrementally, or null when it can. */
+export function whyRebuild(prev, mode, embedder) {
+    if (prev.formatVersion !== FORMAT_VERSION)
+        return `index format changed (${prev.formatVersion} → ${FORMAT_VERSION})`;
+    if (prev.chunkerVersion !== CHUNKER_VERSION)
+        return `chunker changed (${prev.chunkerVersion} → ${CHUNKER_VERSION})`;
+    if (prev.mode !== mode) {
+        return mode === 'hybrid'
+            ? `the previous index is keyword-only; the model ${embedder?.modelId} is now available`
+            : `the previous index is hybrid (${prev.model?.id}), but no model is available now`;
+    }
+    if (embedder && prev.model) {
+        if (prev.model.id !== embedder.modelId)
+            return `model changed (${prev.model.id} → ${embedder.modelId})`;
+        if (prev.model.dim !== embedder.dim)
+            return `model dimension changed (${prev.model.dim} → ${embedder.dim})`;
+        if (prev.model.maxTokens !== embedder.maxTokens)
+            return `model max tokens changed (${prev.model.maxTokens} → ${embedder.maxTokens})`;
+    }
+    return null;
+}
+function emptyIndex(dir, mode, embedder, hnsw) {
+    const now = new Date().toISOString();
+    const manifest = {
+        formatVersion: FORMAT_VERSION,
+        chunkerVersion: CHUNKER_VERSION,
+        mode,
+        model: embedder ? { id: embedder.modelId, dim: embedder.dim, maxTokens: embedder.maxTokens } : null,
+        modelError: null,
+        hnsw: embedder ? { M: hnsw.M, efConstruction: hnsw.efConstruction } : null,
+        dense: null,
+        createdAt: now,
+        updatedAt: now,
+        nextChunkId: 0,
+        files: {},
+        articles: {},
+    };
+    const vectors = embedder ? VectorIndex.create(embedder.dim, hnsw) : null;
+    return new MemoryIndex(dir, '', manifest, new Map(), new Map(), KeywordIndex.create(), vectors, embedder ? SentenceStore.create(embedder.dim) : null);
+}
+/**
+ * Token counting and ceiling for an article's chunks. With a model: its tokenizer, with the
+ * headline prefix counted (dropped when the headline alone would take over a quarter of the budget).
+ */
+export function chunkSizing(article, embedder) {
+    if (!embedder)
+        return { countTokens: estimateTokens, maxTokens: KEYWORD_MAX_TOKENS };
+    const prefix = `${headlineOf(article)}\n`;
+    if (embedder.countTokens(prefix) > embedder.maxTokens / 4)
+        return { countTokens: (t) => embedder.countTokens(t), maxTokens: embedder.maxTokens };
+    return { countTokens: (t) => embedder.countTokens(prefix + t), maxTokens: embedder.maxTokens };
+}
+/** The previous generation's articles (for a failing page during a full rebuild); null when unreadable. */
+function readPreviousArticles(dir, gen, log) {
+    if (!gen)
+        return null;
+    try {
+        const file = path.join(dir, gen, GEN_FILES.articles);
+        const out = new Map();
+        for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+            if (!line.startsWith('{'))
+                continue;
+            const a = JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line);
+            out.set(a.id, a);
+        }
+        return out;
+    }
+    catch (e) {
+        log.warn({ err: e }, 'index: could not read the previous articles');
+        return null;
+    }
+}
+function reportSkip(log, skipped, file, error, kept, unchangedSince) {
+    const note = kept > 0 ? `; kept its ${kept} article(s) from the previous index` : '';
+    const full = `${error}${note}${unchangedSince ? ' (page unchanged since)' : ''}`;
+    skipped.push({ file, error: full });
+    log.warn({ file, error, kept }, `index: page skipped: ${full}`);
+}
+function warnKeywordOnly(log, config, reason) {
+    const key = `${config.EMBED_MODEL}\n${reason}`;
+    if (warnedKeywordOnly.has(key))
+        return;
+    warnedKeywordOnly.add(key);
+    log.warn({ model: config.EMBED_MODEL, reason }, `KEYWORD-ONLY INDEX: embedding model ${config.EMBED_MODEL} is not available (${reason}). ` +
+        `Answers will use keyword search only. To enable hybrid search, put the model files in ` +
+        `${path.join(config.modelDir, config.EMBED_MODEL)}/ or set HF_ENDPOINT to a reachable mirror ` +
+        `(e.g. HF_ENDPOINT=https://hf-mirror.com), then run: npm run index`);
+}
+function errText(e) {
+    if (e instanceof IndexError)
+        return e.message;
+    return e instanceof Error ? e.message : String(e);
+}
+//# sourceMappingURL=run.js.map

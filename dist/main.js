@@ -1,0 +1,123 @@
+/**
+ * `npm start`: config → engine → state → bot → long polling (default) or webhook (WEBHOOK_URL),
+ * plus the digest scheduler; SIGINT/SIGTERM shut everything down in reverse order.
+ *
+ * Known start-up problems (no token, bad token, no index…) print ONE clear line to stderr and exit 1.
+ */
+import { GrammyError } from 'grammy';
+import { ConfigError, loadConfig, loadDotEnv, requireBotToken } from './config.js';
+import { createEngine } from './engine.js';
+import { createLogger, redactToken, registerSecret } from './log.js';
+import { State, describeStateTarget } from './state/index.js';
+import { SqlUpdateJournal } from './state/journal.js';
+import { IndexError } from './store/errors.js';
+import { watchIndex } from './metrics.js';
+import { DigestScheduler } from './digest/scheduler.js';
+import { createBot, registerCommands, startPolling, startWebhook, UpdatePipeline } from './bot/index.js';
+/** Commands the subscribe feature adds to the menu (described by cmd-<name> in locales/*\/digest.ftl). */
+const SUBSCRIBE_COMMANDS = ['subscribe', 'subscriptions', 'unsubscribe', 'digest', 'digest_time'];
+class StartupError extends Error {
+    name = 'StartupError';
+}
+function fatal(e) {
+    const known = e instanceof ConfigError || e instanceof IndexError || e instanceof StartupError;
+    const text = known ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+    process.stderr.write(`${redactToken(text)}\n`);
+    process.exit(1);
+}
+async function main() {
+    loadDotEnv();
+    let config;
+    try {
+        config = loadConfig();
+        requireBotToken(config);
+    }
+    catch (e) {
+        fatal(e);
+    }
+    registerSecret(config.BOT_TOKEN);
+    registerSecret(config.WEBHOOK_SECRET);
+    const log = createLogger(config.LOG_LEVEL);
+    let engine;
+    try {
+        engine = await createEngine(config, log, { buildIfMissing: true });
+    }
+    catch (e) {
+        fatal(e);
+    }
+    let state;
+    try {
+        state = await State.open(config.stateTarget);
+    }
+    catch (e) {
+        await engine.close();
+        fatal(new StartupError(`Cannot open the state database (${describeStateTarget(config)}): ${e.message}`));
+    }
+    log.info({ backend: state.backend }, 'state opened');
+    watchIndex(() => engine.status());
+    const journal = new SqlUpdateJournal(state.db);
+    const bot = createBot({ config, log, engine, state, journal });
+    const pipeline = new UpdatePipeline(bot, { journal, log, retentionMs: config.JOURNAL_RETENTION_HOURS * 3_600_000 });
+    try {
+        // auto-retry retries network errors forever; at start-up an unreachable API must fail clearly instead.
+        bot.botInfo = await bot.api.getMe(AbortSignal.timeout(config.STARTUP_TIMEOUT_MS));
+    }
+    catch (e) {
+        await engine.close();
+        await state.close();
+        if (e instanceof GrammyError && e.error_code === 401) {
+            fatal(new StartupError('Telegram rejected BOT_TOKEN (401 Unauthorized). Copy the token again from @BotFather (/token) into .env.'));
+        }
+        fatal(new StartupError(`Cannot reach the Telegram Bot API at ${config.TELEGRAM_API_ROOT} (no answer within ${config.STARTUP_TIMEOUT_MS / 1000} s). ` +
+            'Check the network or TELEGRAM_API_ROOT; try answers offline with: npm run ask -- "问题"'));
+    }
+    log.info({ bot: bot.botInfo.username, mode: engine.status().mode, articles: engine.status().articles }, 'bot ready');
+    // Menus are cosmetic: failures are logged inside, never fatal.
+    void registerCommands(bot.api, { adminIds: config.ADMIN_IDS, log, extra: SUBSCRIBE_COMMANDS });
+    const scheduler = new DigestScheduler({ engine, state, api: bot.api, log, config });
+    scheduler.start();
+    // What a crashed run recorded and never finished is handled first, in order (src/bot/durable.ts).
+    await pipeline.recover();
+    pipeline.startPruning();
+    let stopTransport;
+    if (config.WEBHOOK_URL) {
+        const hook = await startWebhook(bot, { config, engine, log, pipeline, state });
+        stopTransport = hook.stop;
+        log.info({ url: config.WEBHOOK_URL, port: hook.port }, 'webhook mode');
+    }
+    else {
+        await bot.api.deleteWebhook(); // getUpdates refuses to work while a webhook is set
+        const polling = startPolling(bot, { log, pipeline });
+        stopTransport = polling.stop;
+        log.info('long polling');
+    }
+    let shuttingDown = false;
+    const shutdown = async (signal) => {
+        if (shuttingDown)
+            return;
+        shuttingDown = true;
+        log.info({ signal }, 'shutting down');
+        const force = setTimeout(() => {
+            log.error('shutdown took too long; exiting');
+            process.exit(1);
+        }, 15_000);
+        force.unref();
+        try {
+            await stopTransport();
+            pipeline.stopPruning();
+            await scheduler.stop();
+            await engine.close();
+            await state.close();
+        }
+        catch (err) {
+            log.error({ err }, 'error during shutdown');
+            process.exitCode = 1;
+        }
+        clearTimeout(force);
+        process.exit();
+    };
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+main().catch(fatal);
+//# sourceMappingURL=main.js.map

@@ -1,0 +1,331 @@
+/**
+ * Sentence vectors, computed at index time so that answering embeds nothing but the question.
+ *
+ * Every article's sentence spans (see {@link articleSentenceSpans}) get one L2-normalized vector each,
+ * embedded exactly as the answer path used to embed candidate sentences while the user waited
+ * (`embedPassages` on the verbatim sentence text). Vectors live on disk in immutable segment files
+ * of raw little-endian float32 rows (`sentvec-<n>.f32`); a generation's table (`sentences.ndjson`)
+ * says, per article, which segment and first row hold its sentences, and the spans in order.
+ *
+ * Incremental like the rest of the index: an unchanged article keeps its rows; a save hard-links
+ * the previous generation's segments into the new one (no copy) and writes one new segment for the
+ * rows added since. Rows of removed articles are garbage; when garbage exceeds half of all rows the
+ * live rows are compacted into one new segment. Readers keep each segment open and read the few rows
+ * a question needs with positioned reads, so the vectors cost page cache, not process memory.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { splitSentences } from '../text/sentences.js';
+import { isErrno, readLines, writeLinesSynced } from './disk.js';
+export const SENTENCE_TABLE = 'sentences.ndjson';
+const SEGMENT_RE = /^sentvec-(\d{6})\.f32$/u;
+/** Garbage share of rows above which a save compacts the live rows into one segment. */
+export const COMPACT_GARBAGE_RATIO = 0.5;
+export function segmentName(id) {
+    return `sentvec-${String(id).padStart(6, '0')}.f32`;
+}
+/**
+ * The sentence spans the answer path scores: `splitSentences(article.text)`, plus — where the chunker
+ * cut a sentence too long for the model — the pieces `splitSentences(chunk.text)` yields for those
+ * chunks (the answer path splits chunk by chunk). In order of start, no duplicates.
+ */
+export function articleSentenceSpans(article, chunks) {
+    const spans = splitSentences(article.text);
+    const seen = new Set(spans.map((s) => s.start * 0x100000 + s.end));
+    let extra = false;
+    for (const c of chunks) {
+        for (const s of splitSentences(c.text)) {
+            const start = c.start + s.start;
+            const end = c.start + s.end;
+            const key = start * 0x100000 + end;
+            if (seen.has(key))
+                continue;
+            seen.add(key);
+            spans.push({ start, end });
+            extra = true;
+        }
+    }
+    if (extra)
+        spans.sort((a, b) => a.start - b.start || a.end - b.end);
+    return spans;
+}
+export const SENTENCE_FORMAT = 1;
+/**
+ * @example
+ * const store = SentenceStore.create(384);
+ * store.add(article.id, spans, vectors);
+ * store.vector(article.id, span.start, span.end); // → Float32Array(384) | null
+ */
+export class SentenceStore {
+    dim;
+    byArticle = new Map();
+    segments = new Map();
+    open = null;
+    liveRows = 0;
+    constructor(dim) {
+        this.dim = dim;
+    }
+    static create(dim) {
+        return new SentenceStore(dim);
+    }
+    /** Reads the table of generation folder `genDir`; segment files are opened, not read. */
+    static read(genDir, dim) {
+        const store = new SentenceStore(dim);
+        const it = readLines(path.join(genDir, SENTENCE_TABLE))[Symbol.iterator]();
+        const first = it.next();
+        if (first.done)
+            throw new Error(`${SENTENCE_TABLE} is empty`);
+        const h = JSON.parse(first.value);
+        if (h.format !== SENTENCE_FORMAT)
+            throw new Error(`${SENTENCE_TABLE} format ${String(h.format)}, expected ${SENTENCE_FORMAT}`);
+        if (h.dim !== dim)
+            throw new Error(`${SENTENCE_TABLE} has ${h.dim}-d vectors, the index ${dim}-d`);
+        for (const s of h.segments) {
+            const file = path.join(genDir, segmentName(s.id));
+            const bytes = fs.statSync(file).size;
+            if (bytes !== s.rows * dim * 4)
+                throw new Error(`${segmentName(s.id)} has ${bytes} bytes, expected ${s.rows * dim * 4}`);
+            store.segments.set(s.id, { id: s.id, rows: s.rows, file, pending: null });
+        }
+        for (let r = it.next(); !r.done; r = it.next()) {
+            const [id, segment, row, spans] = JSON.parse(r.value);
+            const seg = store.segments.get(segment);
+            if (!seg || row + spans.length / 2 > seg.rows)
+                throw new Error(`${SENTENCE_TABLE}: rows of ${id} are outside segment ${segment}`);
+            store.byArticle.set(id, { spans: Int32Array.from(spans), segment, row });
+            store.liveRows += spans.length / 2;
+        }
+        return store;
+    }
+    /** Articles with sentence vectors. */
+    get articles() {
+        return this.byArticle.size;
+    }
+    /** Sentence vectors in live use. */
+    get size() {
+        return this.liveRows;
+    }
+    /** Rows on disk or pending, live or not. */
+    get totalRows() {
+        let n = 0;
+        for (const s of this.segments.values())
+            n += s.rows;
+        return n;
+    }
+    has(articleId) {
+        return this.byArticle.has(articleId);
+    }
+    /** Spans of an article's stored sentences (empty when it has none). */
+    spansOf(articleId) {
+        const e = this.byArticle.get(articleId);
+        if (!e)
+            return [];
+        const out = [];
+        for (let i = 0; i < e.spans.length; i += 2)
+            out.push({ start: e.spans[i], end: e.spans[i + 1] });
+        return out;
+    }
+    /** Adds an article's sentences (one vector per span, in span order); replaces what it had. */
+    add(articleId, spans, vectors) {
+        if (spans.length !== vectors.length)
+            throw new Error(`${spans.length} sentence spans but ${vectors.length} vectors for ${articleId}`);
+        this.remove(articleId);
+        if (!this.open) {
+            const id = Math.max(0, ...this.segments.keys()) + 1;
+            this.open = { id, rows: 0, file: null, pending: [] };
+            this.segments.set(id, this.open);
+        }
+        const flat = new Int32Array(spans.length * 2);
+        spans.forEach((s, i) => {
+            flat[2 * i] = s.start;
+            flat[2 * i + 1] = s.end;
+        });
+        for (const v of vectors) {
+            if (v.length !== this.dim)
+                throw new Error(`sentence vector has ${v.length} dimensions, the store ${this.dim}`);
+            this.open.pending.push(v);
+        }
+        this.byArticle.set(articleId, { spans: flat, segment: this.open.id, row: this.open.rows });
+        this.open.rows += vectors.length;
+        this.liveRows += vectors.length;
+    }
+    remove(articleId) {
+        const e = this.byArticle.get(articleId);
+        if (!e)
+            return;
+        this.byArticle.delete(articleId);
+        this.liveRows -= e.spans.length / 2;
+    }
+    /** The vector of the sentence [start, end) of `articleId`, or null when it is not stored. */
+    vector(articleId, start, end) {
+        const e = this.byArticle.get(articleId);
+        if (!e)
+            return null;
+        for (let i = 0; i < e.spans.length; i += 2) {
+            if (e.spans[i] === start && e.spans[i + 1] === end)
+                return this.row(e.segment, e.row + i / 2);
+        }
+        return null;
+    }
+    /** Every live vector of one article, in span order (for statistics). */
+    vectorsOf(articleId) {
+        const e = this.byArticle.get(articleId);
+        if (!e)
+            return [];
+        return Array.from({ length: e.spans.length / 2 }, (_, i) => this.row(e.segment, e.row + i));
+    }
+    row(segment, row) {
+        const seg = this.segments.get(segment);
+        if (!seg)
+            throw new Error(`sentence segment ${segment} is missing`);
+        if (seg.pending)
+            return seg.pending[row];
+        const fd = openSegment(seg.file);
+        const out = new Float32Array(this.dim);
+        const bytes = this.dim * 4;
+        const n = fs.readSync(fd, new Uint8Array(out.buffer), 0, bytes, row * bytes);
+        if (n !== bytes)
+            throw new Error(`short read in ${segmentName(segment)} at row ${row}`);
+        return out;
+    }
+    /** Closes this store's open segment files (they are reopened on demand). */
+    close() {
+        for (const seg of this.segments.values())
+            if (seg.file)
+                closeSegment(seg.file);
+    }
+    /**
+     * The files of a new generation: segments still referenced (hard-linked from where they are, copied
+     * when linking fails), the new segment, the table. Compacts first when garbage exceeds half the rows.
+     * After the save the store's files point into `genDir` (call {@link committed}).
+     */
+    generationFiles() {
+        if (this.totalRows > 0 && this.liveRows < (1 - COMPACT_GARBAGE_RATIO) * this.totalRows)
+            this.compact();
+        const used = new Set();
+        for (const e of this.byArticle.values())
+            used.add(e.segment);
+        const files = [];
+        const kept = [];
+        for (const seg of [...this.segments.values()].sort((a, b) => a.id - b.id)) {
+            if (!used.has(seg.id))
+                continue;
+            kept.push({ id: seg.id, rows: seg.rows });
+            if (seg.pending) {
+                const rows = seg.pending;
+                files.push({ name: segmentName(seg.id), write: (f) => writeRows(f, rows, this.dim) });
+            }
+            else {
+                const from = seg.file;
+                files.push({ name: segmentName(seg.id), write: (f) => linkOrCopy(from, f) });
+            }
+        }
+        const header = { format: SENTENCE_FORMAT, dim: this.dim, segments: kept };
+        const entries = [...this.byArticle.entries()];
+        files.push({
+            name: SENTENCE_TABLE,
+            write: (f) => writeLinesSynced(f, (function* () {
+                yield `${JSON.stringify(header)}\n`;
+                for (const [id, e] of entries)
+                    yield `${JSON.stringify([id, e.segment, e.row, Array.from(e.spans)])}\n`;
+            })()),
+        });
+        return files;
+    }
+    /** After a successful save into `genDir`: segments now live there; the next add opens a new segment. */
+    committed(genDir) {
+        this.close();
+        const used = new Set();
+        for (const e of this.byArticle.values())
+            used.add(e.segment);
+        for (const [id, seg] of this.segments) {
+            if (!used.has(id)) {
+                this.segments.delete(id);
+                continue;
+            }
+            seg.file = path.join(genDir, segmentName(id));
+            seg.pending = null;
+        }
+        this.open = null;
+    }
+    /** Moves every live row into one new in-memory segment (dropping garbage). */
+    compact() {
+        const id = Math.max(0, ...this.segments.keys()) + 1;
+        const seg = { id, rows: 0, file: null, pending: [] };
+        const moved = new Map();
+        for (const [articleId, e] of this.byArticle) {
+            const n = e.spans.length / 2;
+            for (let i = 0; i < n; i++)
+                seg.pending.push(this.row(e.segment, e.row + i));
+            moved.set(articleId, { spans: e.spans, segment: id, row: seg.rows });
+            seg.rows += n;
+        }
+        this.close();
+        this.segments.clear();
+        this.segments.set(id, seg);
+        for (const [k, v] of moved)
+            this.byArticle.set(k, v);
+        this.open = seg;
+    }
+}
+/**
+ * Open segment files, least recently used first. Bounded, so the generations a long-running bot
+ * replaced do not keep descriptors (and deleted files' disk space) forever.
+ */
+const openFiles = new Map();
+const MAX_OPEN = 32;
+function openSegment(file) {
+    let fd = openFiles.get(file);
+    if (fd !== undefined) {
+        openFiles.delete(file);
+        openFiles.set(file, fd);
+        return fd;
+    }
+    fd = fs.openSync(file, 'r');
+    openFiles.set(file, fd);
+    if (openFiles.size > MAX_OPEN)
+        closeSegment(openFiles.keys().next().value);
+    return fd;
+}
+function closeSegment(file) {
+    const fd = openFiles.get(file);
+    if (fd === undefined)
+        return;
+    openFiles.delete(file);
+    fs.closeSync(fd);
+}
+/** Segment file names in a generation folder (for tests and tools). */
+export function segmentFiles(genDir) {
+    try {
+        return fs.readdirSync(genDir).filter((f) => SEGMENT_RE.test(f)).sort();
+    }
+    catch (e) {
+        if (isErrno(e, 'ENOENT'))
+            return [];
+        throw e;
+    }
+}
+function writeRows(file, rows, dim) {
+    const fd = fs.openSync(file, 'w');
+    try {
+        const per = Math.max(1, Math.floor((1 << 20) / (dim * 4)));
+        for (let i = 0; i < rows.length; i += per) {
+            const part = rows.slice(i, i + per);
+            const buf = new Float32Array(part.length * dim);
+            part.forEach((r, k) => buf.set(r, k * dim));
+            fs.writeSync(fd, new Uint8Array(buf.buffer));
+        }
+    }
+    finally {
+        fs.closeSync(fd);
+    }
+}
+function linkOrCopy(from, to) {
+    try {
+        fs.linkSync(from, to);
+    }
+    catch {
+        fs.copyFileSync(from, to);
+    }
+}
+//# sourceMappingURL=sentences.js.map

@@ -38,6 +38,8 @@ export interface EngineStatus {
   chunks: number;
   /** ISO time the index on disk was last written. */
   indexedAt: string | null;
+  /** The loaded index generation (INDEX_DIR/CURRENT), for /healthz and /metrics. */
+  generation?: string | null;
 }
 
 /** One article matched by a topic (digest) with its best sentence. */
@@ -194,6 +196,7 @@ export async function createEngine(config: Config, log: Logger, opts: EngineOpti
       articles: index.articles.size,
       chunks: index.chunks.size,
       indexedAt: index.manifest.updatedAt,
+      generation,
     }),
     async reindex() {
       const summary = await runIndex();

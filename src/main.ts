@@ -11,6 +11,7 @@ import { createLogger, redactToken, registerSecret, type Logger } from './log.js
 import { State, describeStateTarget } from './state/index.js';
 import { SqlUpdateJournal } from './state/journal.js';
 import { IndexError } from './store/errors.js';
+import { watchIndex } from './metrics.js';
 import { DigestScheduler } from './digest/scheduler.js';
 import { createBot, registerCommands, startPolling, startWebhook, UpdatePipeline } from './bot/index.js';
 
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     fatal(new StartupError(`Cannot open the state database (${describeStateTarget(config)}): ${(e as Error).message}`));
   }
   log.info({ backend: state.backend }, 'state opened');
+  watchIndex(() => engine.status());
   const journal = new SqlUpdateJournal(state.db);
   const bot = createBot({ config, log, engine, state, journal });
   const pipeline = new UpdatePipeline(bot, { journal, log, retentionMs: config.JOURNAL_RETENTION_HOURS * 3_600_000 });
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
 
   let stopTransport: () => Promise<void>;
   if (config.WEBHOOK_URL) {
-    const hook = await startWebhook(bot, { config, engine, log, pipeline });
+    const hook = await startWebhook(bot, { config, engine, log, pipeline, state });
     stopTransport = hook.stop;
     log.info({ url: config.WEBHOOK_URL, port: hook.port }, 'webhook mode');
   } else {

@@ -1,6 +1,7 @@
 /**
- * Webhook mode: a node:http server on HOST:PORT that takes Telegram's POSTs at the WEBHOOK_URL path
- * and answers `GET /healthz` with `{ ok, mode, transport, articles }`.
+ * Webhook mode: a node:http server on HOST:PORT that takes Telegram's POSTs at the WEBHOOK_URL path,
+ * answers `GET /healthz` (database and index state, 503 when either is unusable: ../health.ts) and
+ * `GET /metrics` (Prometheus text format: ../metrics.ts).
  *
  * It never runs unauthenticated: without WEBHOOK_SECRET a strong random secret (32 bytes) is made at
  * start and passed to setWebhook (the log says so and never prints it). Each POST is checked in
@@ -18,7 +19,10 @@ import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Config } from '../config.js';
 import type { Engine } from '../engine.js';
+import { healthReport } from '../health.js';
 import { registerSecret, type Logger } from '../log.js';
+import { METRICS_CONTENT_TYPE, metricsText } from '../metrics.js';
+import type { State } from '../state/index.js';
 import type { BotContext } from './context.js';
 import { UpdatePipeline } from './durable.js';
 import { ALLOWED_UPDATES } from './updates.js';
@@ -76,7 +80,7 @@ const isUpdate = (v: unknown): v is Update =>
 
 export async function startWebhook(
   bot: Bot<BotContext>,
-  opts: { config: WebhookConfig; engine: Engine; log: Logger; pipeline?: UpdatePipeline },
+  opts: { config: WebhookConfig; engine: Engine; log: Logger; pipeline?: UpdatePipeline; state?: Pick<State, 'ping' | 'backend'> },
 ): Promise<Webhook> {
   const { config, engine, log } = opts;
   if (!config.WEBHOOK_URL) throw new Error('startWebhook needs WEBHOOK_URL');
@@ -126,14 +130,19 @@ export async function startWebhook(
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/healthz') {
-      let body: Record<string, unknown>;
-      try {
-        const s = engine.status();
-        body = { ok: true, mode: s.mode, transport: 'webhook', articles: s.articles };
-      } catch (err) {
-        body = { ok: false, error: err instanceof Error ? err.message : String(err) };
-      }
-      res.writeHead(body.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      void healthReport({ engine, transport: 'webhook', ...(opts.state ? { state: opts.state } : {}) }).then((body) =>
+        res.writeHead(body.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+      );
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/metrics') {
+      metricsText().then(
+        (text) => res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(text),
+        (err: unknown) => {
+          log.error({ err }, 'metrics failed');
+          reply(res, 500);
+        },
+      );
       return;
     }
     if (req.method === 'POST' && url.pathname === hookPath) {

@@ -40,6 +40,7 @@ import { digestTranslator, type DigestTranslator } from './i18n.js';
 import { toPayload } from './match.js';
 import { sharedDbBucket, realClock, type Clock, type Bucket } from './pace.js';
 import { workerLease } from '../state/index.js';
+import * as metrics from '../metrics.js';
 
 /** The part of grammY's `Api` a round needs (so tests pass a recorder; `bot.api` fits). */
 export interface DigestApi {
@@ -221,6 +222,7 @@ async function sendChat(opts: DeliveryRoundOptions, c: SendContext, chatId: numb
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
     const outcome = await sendOne(opts, c, chatId, m);
+    metrics.digests.inc({ outcome: outcome.ok ? 'sent' : outcome.blocked ? 'blocked' : outcome.lost ? 'lost' : 'failed' });
     if (outcome.ok) {
       messagesSent++;
       sentArticles.push(...m.articleIds);

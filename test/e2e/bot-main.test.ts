@@ -96,6 +96,10 @@ describe('npm start (src/main.ts) as a process', () => {
     const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
     expect(health).toMatchObject({ ok: true, mode: 'keyword', transport: 'webhook' });
     expect((health as { articles: number }).articles).toBeGreaterThan(0);
+    expect(health).toMatchObject({ database: { ok: true }, index: { ok: true } });
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/^baowen_index_generation_info\{generation="gen-[^"]+"\} 1$/mu);
+    expect(metrics).toMatch(/^baowen_index_age_seconds \d/mu);
 
     emu.sendText(3002, 3002, '通州区去年新发展了多少工会会员？');
     const reply = await emu.waitForCall((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === 3002, { since, timeoutMs: 30_000 });

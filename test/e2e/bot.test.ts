@@ -384,7 +384,7 @@ describe('webhook mode', () => {
     const config = loadConfig({ BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: emu.apiRoot, WEBHOOK_URL: 'http://127.0.0.1:1/tg/hook', WEBHOOK_SECRET: 's3cret_-x', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' });
     const bot = createBot({ config, log, engine, state });
     // PORT=0 picks a free port; point the emulator's webhook there once we know it.
-    const hook = await startWebhook(bot, { config, engine, log });
+    const hook = await startWebhook(bot, { config, engine, log, state });
     try {
       const setHook = emu.callsTo('setWebhook')[0]!;
       expect(setHook.params.secret_token).toBe('s3cret_-x');
@@ -392,7 +392,9 @@ describe('webhook mode', () => {
 
       const health = await fetch(`http://127.0.0.1:${hook.port}/healthz`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ ok: true, mode: 'keyword', transport: 'webhook', articles: 4 });
+      expect(await health.json()).toMatchObject({
+        ok: true, mode: 'keyword', transport: 'webhook', articles: 4, database: { ok: true, backend: 'sqlite' }, index: { ok: true },
+      });
 
       const wrong = await fetch(`http://127.0.0.1:${hook.port}/tg/hook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'nope' }, body: '{}' });
       expect(wrong.status).toBe(401);
@@ -401,6 +403,17 @@ describe('webhook mode', () => {
       emu.sendText(4242, 4242, '会员');
       const reply = await emu.waitForCall((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === 4242, { since });
       expect(reply.parsed!.text).toContain('[1]');
+
+      // Prometheus metrics count what just happened.
+      const metrics = await (await fetch(`http://127.0.0.1:${hook.port}/metrics`)).text();
+      expect(metrics).toMatch(/^baowen_answers_total\{outcome="answered"\} [1-9]/mu);
+      expect(metrics).toMatch(/^baowen_answer_seconds_count [1-9]/mu);
+
+      // The database becomes unusable: /healthz says so with a 503 (a load balancer stops sending here).
+      await state.close();
+      const down = await fetch(`http://127.0.0.1:${hook.port}/healthz`);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({ ok: false, database: { ok: false }, index: { ok: true } });
     } finally {
       const t1 = Date.now();
       await hook.stop();

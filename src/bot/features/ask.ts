@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
+import * as metrics from '../../metrics.js';
 import { RecentAnswers, type AnswerCache } from '../answer-cache.js';
 import { exampleQuestions } from '../examples.js';
 import { commandOf, isGroup, repliesToBot, slashQuestion, withoutMention } from '../filters.js';
@@ -44,10 +45,15 @@ export function createAskFeature(deps: BotDeps, cache: AnswerCache, recent: Rece
     const previous = await recent.get(chatId, userId, config.FOLLOW_UP_SECONDS * 1000);
     if (previous && isFollowUp(question, knows) && (await sendMore(ctx, cache, previous, ctx.message!.message_id))) return;
 
+    metrics.questions.inc();
+    const stopTimer = metrics.answerSeconds.startTimer();
     const result = await withTyping(ctx, () => engine.ask(question));
+    stopTimer();
+    const answered = result.answered && result.quotes.length > 0;
+    metrics.answers.inc({ outcome: answered ? 'answered' : 'refused' });
     const logIt = (answerKey: string) =>
       deps.questions?.record({ userId, chatType: ctx.chat!.type, answer: result, answerKey }).catch((err: unknown) => deps.log.warn({ err }, 'question log: not recorded'));
-    if (!result.answered || result.quotes.length === 0) {
+    if (!answered) {
       await logIt(randomBytes(6).toString('base64url'));
       const html = renderRefusal(ctx.t, {
         examples: exampleQuestions(() => engine.index(), ctx.t),

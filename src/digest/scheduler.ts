@@ -8,7 +8,8 @@
  *   catches up later the same day; only new reports are ever sent, so catching up never repeats.
  * - **Index change**: `engine.onIndexChange` (every instance reloads the new generation) → a few
  *   seconds later (debounced) ONE round for every subscriber: whoever takes the lease
- *   `index:<generation>` plans it and marks it done (`round_marks`); the others only help send.
+ *   `index:<generation>` plans it and marks it done (`round_marks`); the others wait for that and
+ *   then help send (all paced by the one bucket in the database).
  *   If the planner dies first, the next minute's check on any instance plans it again.
  * - **Sweep / resume**: at start and every minute, if rows wait to be sent (never attempted, a dead
  *   worker's, retryable failures), a round sends them — so a round interrupted on one instance is
@@ -141,7 +142,11 @@ export class DigestScheduler {
     this.pendingIndexKey = key;
     if (await state.isRoundDone(key)) return (this.pendingIndexKey = null);
     const owner = `index-${crypto.randomBytes(4).toString('hex')}`;
-    if (!(await state.acquireLease(key, owner, PLAN_LEASE_MS))) return null; // another instance plans it
+    if (!(await state.acquireLease(key, owner, PLAN_LEASE_MS))) {
+      // Another instance plans it: help send as soon as it is planned.
+      this.track(this.helpAfterPlanned(key));
+      return null;
+    }
     try {
       if (await state.isRoundDone(key)) return (this.pendingIndexKey = null);
       const ids = (await state.subscribers()).filter((u) => u.digestTime !== 'off').map((u) => u.id);
@@ -158,6 +163,18 @@ export class DigestScheduler {
       });
     } finally {
       await state.releaseLease(key, owner);
+    }
+  }
+
+  /** Waits (bounded) until another instance has planned round `key`, then sends beside it. */
+  private async helpAfterPlanned(key: string): Promise<void> {
+    const deadline = Date.now() + PLAN_LEASE_MS;
+    while (Date.now() < deadline && !this.abort.signal.aborted) {
+      if (await this.deps.state.isRoundDone(key)) {
+        await this.sweep();
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 500));
     }
   }
 

@@ -25,6 +25,7 @@
  * - `failNext(method, count, { code: 429, retryAfter: 1 })` or `failNext(method, count, { code: 500 })`
  * - `randomFaults({ rng, p429, p500, methods })` — each call to one of `methods` fails with 429
  *   (retry_after 1) with probability p429, else 500 with p500 (the fuzzer's fault injection)
+ * - `sendLimitPerSecond = 30` — Telegram's broadcast limit: more sendMessage calls in a second get 429
  * - `blockChat(chatId, blocked = true)` — every send/edit/action to that chat answers
  *   403 "Forbidden: bot was blocked by the user" until unblocked (digest delivery tests use this too).
  *
@@ -116,6 +117,13 @@ export class BotApiEmulator {
   /** Every request as it arrives (a long poll shows up here at once, in `calls` only when it returns). */
   readonly requests: { method: string; params: Params; at: number }[] = [];
   apiRoot = '';
+  /**
+   * Telegram's broadcast limit: at most this many sendMessage calls per second (sliding window);
+   * beyond it, 429 with retry_after 1, as Telegram answers. null = no limit (the default).
+   */
+  sendLimitPerSecond: number | null = null;
+  private readonly recentSends: number[] = [];
+
   /** Current webhook (set by setWebhook); updates are POSTed there instead of queued for getUpdates. */
   webhook: { url: string; secretToken?: string } | null = null;
 
@@ -420,6 +428,12 @@ export class BotApiEmulator {
         if ('retryAfter' in fault) throw new ApiError(429, `Too Many Requests: retry after ${fault.retryAfter}`, { retry_after: fault.retryAfter });
         if ('description' in fault) throw new ApiError(fault.code, fault.description);
         throw new ApiError(500, 'Internal Server Error');
+      }
+      if (method === 'sendMessage' && this.sendLimitPerSecond !== null) {
+        const now = Date.now();
+        while (this.recentSends.length && this.recentSends[0]! <= now - 1000) this.recentSends.shift();
+        if (this.recentSends.length >= this.sendLimitPerSecond) throw new ApiError(429, 'Too Many Requests: retry after 1', { retry_after: 1 });
+        this.recentSends.push(now);
       }
       const result = method === 'getUpdates' ? await this.getUpdates(params, res, call) : this.dispatch(method, params, call);
       call.ok = true;

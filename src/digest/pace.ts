@@ -101,11 +101,14 @@ export class DbTokenBucket extends QueuedBucket {
 
 const shared = new WeakMap<object, Map<number, DbTokenBucket>>();
 
-/** One database bucket per State and rate, shared by every round of this process. */
+/**
+ * One database bucket per State and rate, shared by every round of this process. Burst 1: sends
+ * are spread evenly, so no second ever sees more than the rate (+1) from all instances together.
+ */
 export function sharedDbBucket(state: State, ratePerSecond: number, clock: Clock = realClock): DbTokenBucket {
   let byRate = shared.get(state);
   if (!byRate) shared.set(state, (byRate = new Map()));
   let b = byRate.get(ratePerSecond);
-  if (!b) byRate.set(ratePerSecond, (b = new DbTokenBucket(state, ratePerSecond, undefined, clock)));
+  if (!b) byRate.set(ratePerSecond, (b = new DbTokenBucket(state, ratePerSecond, 1, clock)));
   return b;
 }

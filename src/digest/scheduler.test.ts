@@ -11,6 +11,11 @@ const config = { BROADCAST_PER_SECOND: 1000, DEFAULT_LANG: 'zh' as const, DIGEST
 /** 2024-03-01 in Beijing (UTC+8) at the given local time. */
 const beijing = (day: number, hhmm: string) => new Date(`2024-03-${String(day).padStart(2, '0')}T${hhmm}:00+08:00`);
 
+/** Waits (at most 10 s) until `cond` holds: rounds run in the background. */
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -113,7 +118,8 @@ describe.each(BACKENDS)('DigestScheduler on %s', (backend) => {
     scheduler.start();
     engine.add(fakeArticle('new-1', '新的植树报道'));
     engine.add(fakeArticle('new-2', '又一篇植树报道')); // merged into the same round
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => api.sent.length >= 2);
+    await new Promise((r) => setTimeout(r, 100)); // nothing more comes
     await scheduler.stop();
     expect(api.sent.map((m) => m.chatId)).toEqual([1, 2]);
     expect(api.sent.every((m) => m.text.includes('又一篇植树报道') && m.text.includes('新的植树报道'))).toBe(true);
@@ -157,7 +163,7 @@ describe.each(BACKENDS)('DigestScheduler on %s', (backend) => {
       },
     ]);
     scheduler.start();
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => api.sent.length >= 1);
     await scheduler.stop();
     expect(api.sent).toHaveLength(1);
     expect(await state.hasUnsent()).toBe(false);

@@ -584,6 +584,17 @@ export class State {
     });
   }
 
+  /** How many `pending` rows of active users (optionally of these users' subscriptions) wait to be claimed. */
+  async countPending(userIds?: readonly number[]): Promise<number> {
+    const who = userIds ? inList(this.db, 's.user_id', userIds, 'int') : null;
+    const r = await this.db.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id JOIN users u ON u.id = s.user_id
+       WHERE d.status = 'pending' AND u.active = 1${who ? ` AND ${who[0]}` : ''}`,
+      who ? [who[1]] : [],
+    );
+    return r?.n ?? 0;
+  }
+
   /** True when rows wait to be sent (never attempted, abandoned, or retryable failures). */
   async hasUnsent(): Promise<boolean> {
     return !!(await this.db.get(
@@ -638,15 +649,18 @@ export class State {
       let ids: number[];
       if (t.dialect === 'postgres') {
         const rows = await t.all<{ id: number }>(
+          // Candidates: 4× what we want, oldest first; we keep the first `maxChats` whose lock we get
+          // (LIMIT stops trying once enough are ours), so concurrent workers take different chats.
           `WITH cand AS MATERIALIZED (
              SELECT s.chat_id, MIN(d.id) AS first ${base} GROUP BY s.chat_id ORDER BY first LIMIT ?
            ), mine AS MATERIALIZED (
-             SELECT chat_id FROM cand WHERE pg_try_advisory_xact_lock(hashtextextended('baowen:chat:' || chat_id::text, 0))
+             SELECT chat_id FROM (SELECT chat_id, first FROM cand ORDER BY first) c
+             WHERE pg_try_advisory_xact_lock(hashtextextended('baowen:chat:' || chat_id::text, 0)) LIMIT ?
            ), rows AS (
              SELECT d.id ${base} AND s.chat_id IN (SELECT chat_id FROM mine) FOR UPDATE OF d SKIP LOCKED
            )
            UPDATE deliveries SET status = 'claimed', run_id = ? WHERE id IN (SELECT id FROM rows) RETURNING id`,
-          [...whoArgs, opts.maxChats, ...whoArgs, workerId],
+          [...whoArgs, opts.maxChats * 4, opts.maxChats, ...whoArgs, workerId],
         );
         ids = rows.map((r) => r.id);
       } else {

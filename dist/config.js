@@ -66,6 +66,10 @@ export const ConfigSchema = z.object({
     HNSW_EF: z.coerce.number().int().min(10).max(2000).default(128),
     DEFAULT_LANG: z.enum(['zh', 'en']).default('zh'),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+    /** Key of the question log's user hash (HMAC-SHA256); unset → questions are logged with no user key at all. */
+    QUESTION_LOG_SECRET: z.string().min(16, 'QUESTION_LOG_SECRET: at least 16 characters (a random string, kept out of the database)').optional(),
+    /** Days the question log keeps a question (pruned after); 0 = do not log questions. */
+    QUESTION_LOG_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
     /** A short follow-up ("还有吗？") within this many seconds of an answer asks for more of it. */
     FOLLOW_UP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
     DIGEST_TIME: hhmm.default('08:00'),

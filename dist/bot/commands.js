@@ -1,6 +1,6 @@
 import { t } from './i18n.js';
 export const USER_COMMANDS = ['start', 'ask', 'sources', 'status', 'lang', 'help'];
-export const ADMIN_COMMANDS = ['reindex', 'stats'];
+export const ADMIN_COMMANDS = ['reindex', 'stats', 'report'];
 function menu(lang, names) {
     return names.map((command) => ({ command, description: t(lang, `cmd-${command}`) }));
 }

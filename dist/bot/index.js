@@ -32,13 +32,16 @@ import { createHelpFeature } from './features/help.js';
 import { createInlineFeature } from './features/inline.js';
 import { createLangFeature } from './features/lang.js';
 import { createMoreFeature } from './features/more.js';
+import { createReportFeature } from './features/report.js';
+import { questionLogFor } from '../state/index.js';
 import { createPassageFeature } from './features/passage.js';
 import { createSourcesFeature } from './features/sources.js';
 import { createStartFeature } from './features/start.js';
 import { createStatusFeature } from './features/status.js';
 import { createSubscribeFeature } from './features/subscribe.js';
 export { ALLOWED_UPDATES } from './updates.js';
-export function createBot(deps, opts = {}) {
+export function createBot(given, opts = {}) {
+    const deps = { ...given, questions: given.questions ?? questionLogFor(given.state, given.config) };
     const { config } = deps;
     const bot = new Bot(requireBotToken(config), {
         client: { apiRoot: config.TELEGRAM_API_ROOT },
@@ -70,6 +73,7 @@ export function createBot(deps, opts = {}) {
     bot.use(createSourcesFeature(deps));
     bot.use(createStatusFeature(deps));
     bot.use(createAdminFeature(deps));
+    bot.use(createReportFeature(deps));
     // ── subscriptions & digests (src/bot/features/subscribe.ts) ──────────────────────────────
     // Must come BEFORE ask (ask treats every private text as a question) and before fallback.
     bot.use(createSubscribeFeature(deps));

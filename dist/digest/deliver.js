@@ -98,11 +98,16 @@ async function roundLocked(opts) {
         const userById = new Map(users.map((u) => [u.id, u]));
         const chattingUsers = new Set();
         const claimFilter = opts.userIds ? { userIds: users.map((u) => u.id) } : {};
-        for (let idle = 0; idle < 2 && !opts.signal?.aborted;) {
+        for (let idle = 0; idle < 50 && !opts.signal?.aborted;) {
             const claimed = await state.claimChats(runId, { maxChats: CLAIM_CHATS, ...claimFilter });
             if (!claimed.length) {
-                // Out of work: give dead workers' claims back to the pool once, then look again.
                 idle++;
+                // Rows still pending: another worker's claim transaction had their chats locked. Look again.
+                if ((await state.countPending(claimFilter.userIds)) > 0) {
+                    await clock.sleep(50);
+                    continue;
+                }
+                // Out of work: give dead workers' claims back to the pool once, then look again.
                 if (!(await recover()))
                     break;
                 continue;

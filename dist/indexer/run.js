@@ -31,9 +31,12 @@ import { articleSentenceSpans, SentenceStore } from '../store/sentences.js';
 import { acquireLock } from '../store/lock.js';
 import { FORMAT_VERSION, MemoryIndex, saveIndex } from '../store/memory.js';
 import { denseStatsStale, measureDenseStats } from './dense-stats.js';
+import { EmbedJournal, JOURNAL_DIR } from './journal.js';
 import { hashBytes, listPages } from './pages.js';
 /** Chunk ceiling in keyword-only mode (no model tokenizer; sized with `estimateTokens`). */
 export const KEYWORD_MAX_TOKENS = 512;
+/** Scratch folder (inside INDEX_DIR) for sentence vectors not yet in a generation. */
+export const SPILL_DIR = '.spill';
 /** Chunks per `embedPassages` call (progress granularity; the embedder batches inside). */
 const EMBED_SLICE = 256;
 /** Keyword-only warnings already given by this process (once per model + reason). */
@@ -61,6 +64,11 @@ export async function runIndexer(opts) {
         warnKeywordOnly(log, config, modelError);
     const hnswParams = { M: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, ef: config.HNSW_EF };
     const lock = await acquireLock(dir, { waitMs: opts.lockWaitMs ?? 0 });
+    // New sentence vectors are spilled here while a run embeds (gigabytes on a first build); a save
+    // hard-links them into the generation. Whatever an interrupted run left is ours to delete (we hold the lock).
+    const spillDir = path.join(dir, SPILL_DIR);
+    fs.rmSync(spillDir, { recursive: true, force: true });
+    let journal = null;
     try {
         const pages = listPages(config.seedsDir);
         // The previous index: its manifest only, for now.
@@ -123,6 +131,7 @@ export async function runIndexer(opts) {
                 rebuildReason: null,
                 sentencesEmbedded: 0,
                 reusedVectors: 0,
+                resumedVectors: 0,
                 embedMs: { passages: 0, sentences: 0 },
                 embedCpuMs: { passages: 0, sentences: 0 },
             };
@@ -133,7 +142,7 @@ export async function runIndexer(opts) {
         let loaded = null;
         if (incremental && prev && prevGen) {
             try {
-                loaded = readGeneration(dir, prevGen, prev, hnswParams.ef);
+                loaded = readGeneration(dir, prevGen, prev, hnswParams.ef, spillDir);
             }
             catch (e) {
                 rebuildReason = `previous index unreadable (${errText(e)})`;
@@ -143,7 +152,7 @@ export async function runIndexer(opts) {
         if (!loaded) {
             if (rebuildReason && prev)
                 log.info({ dir, reason: rebuildReason }, `index: full rebuild: ${rebuildReason}`);
-            loaded = emptyIndex(dir, mode, embedder, hnswParams);
+            loaded = emptyIndex(dir, mode, embedder, hnswParams, spillDir);
             if (incremental) {
                 // The previous index turned out unreadable: every page must be parsed again.
                 for (const file of unchangedFiles.splice(0)) {
@@ -255,6 +264,9 @@ export async function runIndexer(opts) {
         const embedCpuMs = { passages: 0, sentences: 0 };
         if (embedder && totalChunks > 0)
             progress({ phase: 'embed', done: 0, total: totalTexts, chunks: 0, totalChunks });
+        // Vectors an interrupted run already computed (see journal.ts); this run's go there too.
+        journal = embedder && totalChunks > 0 ? EmbedJournal.open(dir, embedder.modelId, embedder.dim) : null;
+        let resumed = 0;
         // Embed in slices of whole articles, adding each article once its vectors are in.
         for (let i = 0; i < work.length;) {
             let j = i;
@@ -281,9 +293,14 @@ export async function runIndexer(opts) {
                 const todoTexts = [[], []];
                 for (const t of unique.keys()) {
                     const old = previousVectors.get(t);
+                    const journaled = old ? undefined : journal?.get(t);
                     if (old) {
                         unique.set(t, old);
                         reused++;
+                    }
+                    else if (journaled) {
+                        unique.set(t, journaled);
+                        resumed++;
                     }
                     else
                         todoTexts[isPassage.has(t) ? 0 : 1].push(t);
@@ -304,6 +321,7 @@ export async function runIndexer(opts) {
                     if (vecs.length !== texts.length)
                         throw new Error(`embedder returned ${vecs.length} vectors for ${texts.length} passages`);
                     texts.forEach((t, k) => unique.set(t, vecs[k]));
+                    journal?.append(texts, vecs);
                     doneBefore += texts.length;
                 }
                 vectorOf = (t) => unique.get(t);
@@ -344,6 +362,11 @@ export async function runIndexer(opts) {
             index.manifest.dense = null;
         }
         const generation = await saveIndex(index, opts.saveHooks, (done, total) => progress({ phase: 'write', done, total }));
+        journal?.remove();
+        journal = null;
+        fs.rmSync(path.join(dir, JOURNAL_DIR), { recursive: true, force: true });
+        if (resumed > 0)
+            log.info({ resumed }, `index: ${resumed} vectors taken from an interrupted run's journal`);
         let totalChunkCount = 0;
         for (const a of Object.values(index.manifest.articles))
             totalChunkCount += a.chunkIds.length;
@@ -362,6 +385,7 @@ export async function runIndexer(opts) {
             rebuildReason: prev ? rebuildReason : null,
             sentencesEmbedded,
             reusedVectors: reused,
+            resumedVectors: resumed,
             embedMs: { passages: Math.round(embedMs.passages), sentences: Math.round(embedMs.sentences) },
             embedCpuMs: { passages: Math.round(embedCpuMs.passages), sentences: Math.round(embedCpuMs.sentences) },
         };
@@ -369,6 +393,8 @@ export async function runIndexer(opts) {
         return summary;
     }
     finally {
+        journal?.close();
+        fs.rmSync(spillDir, { recursive: true, force: true });
         lock.release();
     }
 }
@@ -412,7 +438,7 @@ export function whyRebuild(prev, mode, embedder) {
     }
     return null;
 }
-function emptyIndex(dir, mode, embedder, hnsw) {
+function emptyIndex(dir, mode, embedder, hnsw, spillDir) {
     const now = new Date().toISOString();
     const manifest = {
         formatVersion: FORMAT_VERSION,
@@ -429,7 +455,7 @@ function emptyIndex(dir, mode, embedder, hnsw) {
         articles: {},
     };
     const vectors = embedder ? VectorIndex.create(embedder.dim, hnsw) : null;
-    return new MemoryIndex(dir, '', manifest, new Map(), new Map(), KeywordIndex.create(), vectors, embedder ? SentenceStore.create(embedder.dim) : null);
+    return new MemoryIndex(dir, '', manifest, new Map(), new Map(), KeywordIndex.create(), vectors, embedder ? SentenceStore.create(embedder.dim, spillDir) : null);
 }
 /**
  * Token counting and ceiling for an article's chunks. With a model: its tokenizer, with the

@@ -19,8 +19,14 @@ import os from 'node:os';
 import { normalizeForMatch } from '../text/normalize.js';
 import { forUpdate, inList, isPostgresUrl, lockKey, openPostgres, openSqlite, splitSchema } from './db.js';
 import { migrate } from './migrations.js';
+import { QuestionLog } from './questions.js';
 export { MIGRATIONS, migrate } from './migrations.js';
 export { isPostgresUrl } from './db.js';
+export { normalizeQuestion, QuestionLog } from './questions.js';
+/** The question log on this State's database (either backend), configured from QUESTION_LOG_SECRET / QUESTION_LOG_DAYS. */
+export function questionLogFor(state, config) {
+    return new QuestionLog(state.db, { secret: config.QUESTION_LOG_SECRET, retentionDays: config.QUESTION_LOG_DAYS });
+}
 /** Failed deliveries are retried by later rounds until they have been attempted this many times. */
 export const MAX_DELIVERY_ATTEMPTS = 5;
 /** Folds a topic for duplicate detection: NFKC (full→half width), lower case, single spaces. */
@@ -445,6 +451,13 @@ export class State {
             return { requeued, unknown };
         });
     }
+    /** How many `pending` rows of active users (optionally of these users' subscriptions) wait to be claimed. */
+    async countPending(userIds) {
+        const who = userIds ? inList(this.db, 's.user_id', userIds, 'int') : null;
+        const r = await this.db.get(`SELECT COUNT(*) AS n FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id JOIN users u ON u.id = s.user_id
+       WHERE d.status = 'pending' AND u.active = 1${who ? ` AND ${who[0]}` : ''}`, who ? [who[1]] : []);
+        return r?.n ?? 0;
+    }
     /** True when rows wait to be sent (never attempted, abandoned, or retryable failures). */
     async hasUnsent() {
         return !!(await this.db.get(`SELECT 1 AS x FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id JOIN users u ON u.id = s.user_id
@@ -487,14 +500,18 @@ export class State {
                     WHERE d.status = 'pending' AND u.active = 1${whoSql}`;
             let ids;
             if (t.dialect === 'postgres') {
-                const rows = await t.all(`WITH cand AS MATERIALIZED (
+                const rows = await t.all(
+                // Candidates: 4× what we want, oldest first; we keep the first `maxChats` whose lock we get
+                // (LIMIT stops trying once enough are ours), so concurrent workers take different chats.
+                `WITH cand AS MATERIALIZED (
              SELECT s.chat_id, MIN(d.id) AS first ${base} GROUP BY s.chat_id ORDER BY first LIMIT ?
            ), mine AS MATERIALIZED (
-             SELECT chat_id FROM cand WHERE pg_try_advisory_xact_lock(hashtextextended('baowen:chat:' || chat_id::text, 0))
+             SELECT chat_id FROM (SELECT chat_id, first FROM cand ORDER BY first) c
+             WHERE pg_try_advisory_xact_lock(hashtextextended('baowen:chat:' || chat_id::text, 0)) LIMIT ?
            ), rows AS (
              SELECT d.id ${base} AND s.chat_id IN (SELECT chat_id FROM mine) FOR UPDATE OF d SKIP LOCKED
            )
-           UPDATE deliveries SET status = 'claimed', run_id = ? WHERE id IN (SELECT id FROM rows) RETURNING id`, [...whoArgs, opts.maxChats, ...whoArgs, workerId]);
+           UPDATE deliveries SET status = 'claimed', run_id = ? WHERE id IN (SELECT id FROM rows) RETURNING id`, [...whoArgs, opts.maxChats * 4, opts.maxChats, ...whoArgs, workerId]);
                 ids = rows.map((r) => r.id);
             }
             else {

@@ -7,6 +7,7 @@
  * recorded in `schema_migrations` (SQLite also sets `PRAGMA user_version`). Re-opening a migrated
  * database is a no-op. Never edit a shipped migration: append a new one.
  */
+import { QUESTION_LOG_SQL } from './questions.js';
 import { lockKey } from './db.js';
 const V1_SQLITE = `
   CREATE TABLE users (
@@ -256,8 +257,8 @@ const V3_POSTGRES = `
   ALTER TABLE leases ADD COLUMN host TEXT NOT NULL DEFAULT '';
   ${V3_COMMON({ int: 'BIGINT', real: 'DOUBLE PRECISION' })}
 `;
-/** v4 — each person's last answer per chat, for follow-ups on any instance (src/bot/answer-cache.ts). */
-const V4 = (t) => `
+/** v5 — each person's last answer per chat, for follow-ups on any instance (src/bot/answer-cache.ts). */
+const V5 = (t) => `
   CREATE TABLE recent_answers (
     chat_id ${t.int} NOT NULL,
     user_id ${t.int} NOT NULL,
@@ -270,7 +271,9 @@ export const MIGRATIONS = [
     { version: 1, name: 'users-subscriptions-deliveries-feedback', sqlite: V1_SQLITE, postgres: V1_POSTGRES },
     { version: 2, name: 'update-journal', sqlite: V2_JOURNAL({ int: 'INTEGER' }), postgres: V2_JOURNAL({ int: 'BIGINT' }) },
     { version: 3, name: 'multi-instance: claims, shared pacing, rate limit, answers', sqlite: V3_SQLITE, postgres: V3_POSTGRES },
-    { version: 4, name: 'recent answers for follow-ups', sqlite: V4({ int: 'INTEGER' }), postgres: V4({ int: 'BIGINT' }) },
+    // Issue 12: what readers asked (src/state/questions.ts); the same portable SQL on both backends.
+    { version: 4, name: 'question-log', sqlite: QUESTION_LOG_SQL, postgres: QUESTION_LOG_SQL },
+    { version: 5, name: 'recent answers for follow-ups', sqlite: V5({ int: 'INTEGER' }), postgres: V5({ int: 'BIGINT' }) },
 ];
 /** Applies every migration newer than the database, each in its own transaction. Returns versions applied. */
 export async function migrate(db, migrations = MIGRATIONS) {

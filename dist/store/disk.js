@@ -6,7 +6,7 @@
  *   CURRENT                      one line: the live generation, e.g. `gen-20240501T080000123Z-3f9a1c`
  *   .lock                        writer lock (see lock.ts)
  *   gen-20240501T080000123Z-3f9a1c/
- *     manifest.json  articles.json  chunks.json  keyword.ndjson  [vectors.hnsw]
+ *     manifest.json  articles.json  chunks.json  keyword.bin  [vectors.hnsw  sentences.ndjson  sentvec-*.f32]
  *   gen-<previous>/              kept one save longer, then deleted
  * ```
  *
@@ -27,7 +27,7 @@ export const GEN_FILES = {
     manifest: 'manifest.json',
     articles: 'articles.json',
     chunks: 'chunks.json',
-    keyword: 'keyword.ndjson',
+    keyword: 'keyword.bin',
     vectors: 'vectors.hnsw',
 };
 /**

@@ -1,109 +1,120 @@
 /**
- * BM25 keyword index over chunks (MiniSearch, BM25+), with the Chinese-aware tokenizer.
+ * BM25+ keyword index over chunks, with the Chinese-aware tokenizer: the project's own inverted index.
  *
- * Each chunk is one document with two fields: its text, and its article's headline
- * (kicker + title, boosted so headline words help every chunk of the article). Nothing is
- * stored in the index besides postings: chunk text and articles live in the index's own files.
- * Removal uses MiniSearch's `discard` (needs only the id); removed postings are dropped on save.
+ * Each chunk is one document with two fields: its text, and its article's headline (kicker + title,
+ * boosted so headline words help every chunk of the article). Scores are those MiniSearch 7.2 gave
+ * this project before (BM25+ per field with k 1.2, b 0.7, d 0.5; a field's length is its number of
+ * distinct terms; the average field length kept as MiniSearch's running mean; the sum over query terms
+ * multiplied by the number of query terms matched), so results did not change when it was replaced;
+ * keyword.test.ts checks that against MiniSearch itself.
  *
- * Persisted as NDJSON (`keyword.ndjson`, see {@link KeywordIndex.toLines}): a header line, then one
- * line per term, so a large index never has to fit in one JavaScript string. Searching and
- * persistence read MiniSearch's internal maps directly (version pinned at 7.2.0; the tests compare
- * against MiniSearch's own search), because its generic paths are 10–50× slower at 100k chunks.
+ * Layout: a frozen *base* (typed arrays: per field, each term's postings as short document ids and
+ * term frequencies, terms sorted, as read from `keyword.bin`) plus a *delta* of documents added since
+ * (a Map of plain arrays). Removing marks the short id dead. Saving merges both into a new base with
+ * dead postings dropped and short ids renumbered in order (so ties still go to the earlier-added
+ * chunk). Readers load the file as a base and never build a Map of terms: lookups binary-search the
+ * sorted term table, and BM25+ weights are computed per term on first use and cached.
+ *
+ * File format (`keyword.bin`, little-endian): `BWKW`, u32 version, u32 header length, header JSON,
+ * then 8-aligned sections named in the header (see {@link KEYWORD_FORMAT}).
  */
-import MiniSearch, {} from 'minisearch';
+import fs from 'node:fs';
 import { queryTerms, tokenize } from '../text/tokenize.js';
 import { headlineOf } from '../types.js';
 /** Weight of a headline match relative to a body match. */
 export const HEADLINE_BOOST = 1.5;
-const identity = (term) => term;
-const OPTIONS = {
-    fields: ['text', 'headline'],
-    storeFields: [],
-    tokenize: (text) => tokenize(text),
-    processTerm: identity,
-    autoVacuum: false,
-    searchOptions: {
-        tokenize: (text) => queryTerms(text),
-        processTerm: identity,
-        boost: { headline: HEADLINE_BOOST },
-        prefix: false,
-        fuzzy: false,
-        combineWith: 'OR',
-    },
-};
 /** The headline as indexed: `kicker title` (see types.ts). */
 export { headlineOf };
+/** Version of the keyword.bin layout (checked on load). */
+export const KEYWORD_FORMAT = 2;
+const MAGIC = 'BWKW';
+/** Field 0: chunk text; field 1: headline. */
+const FIELDS = ['text', 'headline'];
+const BOOST = [1, HEADLINE_BOOST];
+const FIELD_IDS = [0, 1];
+/** MiniSearch's BM25+ parameters (its defaults, which we use). */
+export const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
+/** One posting's BM25+ contribution: term frequency `tf` in a field of length `len`. */
+export function bm25Weight(tf, len, avgLen, idf, boost) {
+    const { k, b, d } = BM25;
+    return boost * idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * len) / avgLen)));
+}
+export function searchBuffers(size) {
+    return { scores: new Float64Array(size), matched: new Uint16Array(size), lastTerm: new Uint16Array(size) };
+}
+const EMPTY_BASE = {
+    termBlob: Buffer.alloc(0),
+    termStarts: new Int32Array(1),
+    postStart: [new Int32Array(1), new Int32Array(1)],
+    ids: [new Int32Array(0), new Int32Array(0)],
+    tfs: [new Uint16Array(0), new Uint16Array(0)],
+};
+/** Postings cached per term (compiled weights), bounded by total postings. */
+const COMPILED_CACHE_POSTINGS = 16_000_000;
 /**
  * @example
  * const kw = KeywordIndex.create();
  * kw.add(chunk, article);
  * kw.search('通州区去年新发展了多少工会会员', 5); // → [{ chunkId, score }, ...]
+ * kw.write('keyword.bin'); KeywordIndex.read('keyword.bin').search(...) // same results
  */
 export class KeywordIndex {
-    ms;
-    /** Bumped on every add/remove (invalidates {@link fieldLengths}). */
+    base = EMPTY_BASE;
+    baseTerms = 0;
+    delta = [new Map(), new Map()];
+    /** short id → chunk id (−1: removed). */
+    docIds = new Int32Array(64).fill(-1);
+    lens = [new Int32Array(64), new Int32Array(64)];
+    nextId = 0;
+    documentCount = 0;
+    avg = [0, 0];
+    /** Removed short ids not yet dropped from the postings (cleared by a merge). */
+    dead = 0;
+    byChunk = new Map();
     version = 0;
-    lengthCache = null;
-    searchBuffers = null;
     compiledTerms = new Map();
     compiledVersion = -1;
     compiledEntries = 0;
-    constructor(ms) {
-        this.ms = ms;
-    }
+    buffers = null;
+    lastHeadline = null;
+    constructor() { }
     static create() {
-        return new KeywordIndex(new MiniSearch(OPTIONS));
+        return new KeywordIndex();
     }
-    /** Parses what {@link toLines} wrote (lines in order). */
-    static fromLines(lines) {
-        const it = lines[Symbol.iterator]();
-        const first = it.next();
-        if (first.done)
-            throw new Error('keyword index file is empty');
-        const h = JSON.parse(first.value);
-        if (h.format !== KEYWORD_FORMAT)
-            throw new Error(`keyword index format ${String(h.format)}, expected ${KEYWORD_FORMAT}`);
-        const ms = new MiniSearch(OPTIONS);
-        const m = ms;
-        m._documentCount = h.documentCount;
-        m._nextId = h.nextId;
-        m._fieldIds = h.fieldIds;
-        m._avgFieldLength = h.averageFieldLength;
-        m._dirtCount = 0;
-        const nFields = Object.keys(h.fieldIds).length;
-        for (let i = 0, j = 0; i < h.ids.length; i += 2) {
-            const shortId = h.ids[i];
-            const id = h.ids[i + 1];
-            m._documentIds.set(shortId, id);
-            m._idToShortId.set(id, shortId);
-            m._fieldLength.set(shortId, h.lengths.slice(j, j + nFields));
-            j += nFields;
-        }
-        for (let r = it.next(); !r.done; r = it.next()) {
-            const [term, ...fields] = JSON.parse(r.value);
-            const data = new Map();
-            for (const [fieldId, deltas, tfs] of fields) {
-                const postings = new Map();
-                let id = 0;
-                for (let i = 0; i < deltas.length; i++) {
-                    id += deltas[i];
-                    postings.set(id, tfs[i]);
-                }
-                data.set(fieldId, postings);
-            }
-            m._index.set(term, data);
-        }
-        return new KeywordIndex(ms);
-    }
+    /** Documents (chunks) in the index. */
     get size() {
-        return this.ms.documentCount;
+        return this.documentCount;
     }
     has(chunkId) {
-        return this.ms.has(chunkId);
+        return this.chunkMap().has(chunkId);
     }
     add(chunk, article) {
-        this.ms.add({ id: chunk.id, text: chunk.text, headline: headlineOf(article) });
+        const map = this.chunkMap();
+        if (map.has(chunk.id))
+            throw new Error(`keyword index: chunk ${chunk.id} is already in the index`);
+        const id = this.nextId++;
+        this.grow(this.nextId);
+        this.docIds[id] = chunk.id;
+        map.set(chunk.id, id);
+        const headline = headlineOf(article);
+        if (this.lastHeadline?.text !== headline)
+            this.lastHeadline = { text: headline, terms: countTerms(tokenize(headline)) };
+        const fields = [countTerms(tokenize(chunk.text)), this.lastHeadline.terms];
+        for (const f of FIELD_IDS) {
+            const terms = fields[f];
+            // MiniSearch's running mean of field lengths (distinct terms), kept for identical scores.
+            this.lens[f][id] = terms.length;
+            this.avg[f] = (this.avg[f] * this.documentCount + terms.length) / (this.documentCount + 1);
+            const delta = this.delta[f];
+            for (const [term, tf] of terms) {
+                const list = delta.get(term);
+                if (list)
+                    list.push(id, tf);
+                else
+                    delta.set(term, [id, tf]);
+            }
+        }
+        this.documentCount++;
         this.version++;
     }
     addAll(items) {
@@ -112,54 +123,182 @@ export class KeywordIndex {
     }
     /** Removes a chunk by id (no-op when absent). */
     remove(chunkId) {
-        if (!this.ms.has(chunkId))
+        const map = this.chunkMap();
+        const id = map.get(chunkId);
+        if (id === undefined)
             return;
-        this.ms.discard(chunkId);
+        map.delete(chunkId);
+        this.docIds[id] = -1;
+        for (const f of FIELD_IDS) {
+            const len = this.lens[f][id];
+            this.avg[f] = this.documentCount === 1 ? 0 : (this.avg[f] * this.documentCount - len) / (this.documentCount - 1);
+            this.lens[f][id] = 0;
+        }
+        this.documentCount--;
+        this.dead++;
         this.version++;
     }
-    /**
-     * Chunks whose text contains `term` (an exact token from `tokenize`), discarded chunks excluded.
-     * Reads MiniSearch's posting map (pinned 7.2.0; covered by keyword.test.ts).
-     */
+    /** Chunks whose text contains `term` (an exact token from `tokenize`). */
     df(term) {
-        const ms = this.internals();
-        const textField = ms._fieldIds.text;
-        const postings = textField === undefined ? undefined : ms._index.get(term)?.get(textField);
-        if (!postings)
-            return 0;
-        if (ms._dirtCount === 0)
-            return postings.size;
-        let n = 0;
-        for (const shortId of postings.keys())
-            if (ms._documentIds.has(shortId))
-                n++;
-        return n;
+        return this.compiled(term).df;
     }
-    /**
-     * Best `k` chunks for `query`, best first. Scores are exactly MiniSearch's (BM25+ per field,
-     * headline boosted, times the number of query terms matched), but computed over its posting
-     * lists into typed arrays with a top-k heap: MiniSearch's own `search` builds an object per
-     * matching document and sorts them all, ~1 s per question at 100k chunks where `工会` is in nearly
-     * every chunk; this takes a few milliseconds.
-     */
+    /** Best `k` chunks for `query`, best first. */
     search(query, k) {
         if (k <= 0)
             return [];
-        const ms = this.internals();
-        const top = scorePostings(queryTerms(query).map((term) => this.compiled(term)), this.buffers(ms._nextId), k);
-        return top.map(([id, score]) => ({ chunkId: ms._documentIds.get(id), score }));
+        if (!this.buffers || this.buffers.scores.length < this.nextId)
+            this.buffers = searchBuffers(Math.max(64, Math.ceil(this.nextId * 1.25)));
+        const top = scorePostings(queryTerms(query).map((term) => this.compiled(term).fields), this.buffers, k);
+        return top.map(([id, score]) => ({ chunkId: this.docIds[id], score }));
     }
-    /** Per-document accumulators, reused across queries (sized to MiniSearch's short ids). */
-    buffers(size) {
-        if (!this.searchBuffers || this.searchBuffers.scores.length < size)
-            this.searchBuffers = searchBuffers(size);
-        return this.searchBuffers;
+    /** Distinct terms (after a merge: exact; before: base terms plus delta terms, an upper bound). */
+    get termCount() {
+        return this.baseTerms + this.delta[0].size + this.delta[1].size;
+    }
+    /** Writes the index to `file` (merging first; the caller fsyncs). */
+    write(file) {
+        this.merge();
+        const b = this.base;
+        const sections = [
+            ['docIds', this.docIds.subarray(0, this.nextId)],
+            ['lenText', this.lens[0].subarray(0, this.nextId)],
+            ['lenHeadline', this.lens[1].subarray(0, this.nextId)],
+            ['termStarts', b.termStarts],
+            ['termBlob', b.termBlob],
+            ['postStart0', b.postStart[0]],
+            ['ids0', b.ids[0]],
+            ['tfs0', b.tfs[0]],
+            ['postStart1', b.postStart[1]],
+            ['ids1', b.ids[1]],
+            ['tfs1', b.tfs[1]],
+        ];
+        const offsets = {};
+        let pos = 0;
+        for (const [name, v] of sections) {
+            offsets[name] = [pos, v.byteLength];
+            pos = align8(pos + v.byteLength);
+        }
+        const header = Buffer.from(JSON.stringify({ documentCount: this.documentCount, nextId: this.nextId, avg: this.avg, terms: this.baseTerms, fields: FIELDS, sections: offsets }), 'utf8');
+        const pre = Buffer.alloc(align8(12 + header.length));
+        pre.write(MAGIC, 0, 'latin1');
+        pre.writeUInt32LE(KEYWORD_FORMAT, 4);
+        pre.writeUInt32LE(header.length, 8);
+        header.copy(pre, 12);
+        const fd = fs.openSync(file, 'w');
+        try {
+            fs.writeSync(fd, pre);
+            let written = 0;
+            for (const [, v] of sections) {
+                fs.writeSync(fd, new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+                written += v.byteLength;
+                const pad = align8(written) - written;
+                if (pad)
+                    fs.writeSync(fd, Buffer.alloc(pad));
+                written += pad;
+            }
+        }
+        finally {
+            fs.closeSync(fd);
+        }
+    }
+    /** Reads what {@link write} wrote. */
+    static read(file) {
+        // Read straight into one ArrayBuffer: the typed-array views below need 8-byte alignment, and a
+        // second copy of a file this size would double the bot's peak memory while loading.
+        const size = fs.statSync(file).size;
+        const all = new ArrayBuffer(size);
+        const fd = fs.openSync(file, 'r');
+        try {
+            for (let off = 0; off < size;) {
+                const n = fs.readSync(fd, new Uint8Array(all, off, Math.min(1 << 26, size - off)), 0, Math.min(1 << 26, size - off), off);
+                if (n <= 0)
+                    throw new Error(`${file}: short read`);
+                off += n;
+            }
+        }
+        finally {
+            fs.closeSync(fd);
+        }
+        const buf = Buffer.from(all);
+        if (buf.length < 12 || buf.toString('latin1', 0, 4) !== MAGIC)
+            throw new Error(`${file} is not a keyword index`);
+        const version = buf.readUInt32LE(4);
+        if (version !== KEYWORD_FORMAT)
+            throw new Error(`keyword index format ${version}, expected ${KEYWORD_FORMAT}`);
+        const hlen = buf.readUInt32LE(8);
+        const h = JSON.parse(buf.toString('utf8', 12, 12 + hlen));
+        const start = align8(12 + hlen);
+        const sec = (name) => {
+            const s = h.sections[name];
+            if (!s || start + s[0] + s[1] > size)
+                throw new Error(`keyword index: section ${name} is missing or truncated`);
+            return [start + s[0], s[1]];
+        };
+        const i32 = (name) => {
+            const [o, n] = sec(name);
+            return new Int32Array(all, o, n / 4);
+        };
+        const u16 = (name) => {
+            const [o, n] = sec(name);
+            return new Uint16Array(all, o, n / 2);
+        };
+        const kw = new KeywordIndex();
+        const [bo, bn] = sec('termBlob');
+        kw.base = {
+            termBlob: Buffer.from(all, bo, bn),
+            termStarts: i32('termStarts'),
+            postStart: [i32('postStart0'), i32('postStart1')],
+            ids: [i32('ids0'), i32('ids1')],
+            tfs: [u16('tfs0'), u16('tfs1')],
+        };
+        kw.baseTerms = h.terms;
+        kw.docIds = i32('docIds');
+        kw.lens = [i32('lenText'), i32('lenHeadline')];
+        kw.nextId = h.nextId;
+        kw.documentCount = h.documentCount;
+        kw.avg = h.avg;
+        kw.byChunk = null; // built on first has/add/remove (readers never need it)
+        if (kw.docIds.length !== kw.nextId || kw.base.termStarts.length !== kw.baseTerms + 1)
+            throw new Error('keyword index: section sizes disagree with the header');
+        return kw;
+    }
+    // -------------------------------------------------------------------------------------------
+    chunkMap() {
+        if (!this.byChunk) {
+            this.byChunk = new Map();
+            for (let i = 0; i < this.nextId; i++) {
+                const c = this.docIds[i];
+                if (c >= 0)
+                    this.byChunk.set(c, i);
+            }
+        }
+        return this.byChunk;
+    }
+    grow(n) {
+        if (n <= this.docIds.length)
+            return;
+        const cap = Math.max(n, Math.ceil(this.docIds.length * 1.5));
+        const ids = new Int32Array(cap).fill(-1);
+        ids.set(this.docIds.subarray(0, this.nextId - 1));
+        this.docIds = ids;
+        this.lens = this.lens.map((l) => {
+            const out = new Int32Array(cap);
+            out.set(l.subarray(0, Math.min(l.length, cap)));
+            return out;
+        });
+    }
+    termAt(i) {
+        return this.base.termBlob.toString('utf8', this.base.termStarts[i], this.base.termStarts[i + 1]);
+    }
+    /** Index of `term` in the base's sorted term table, or −1. */
+    baseIndex(term) {
+        const { index, found } = this.lowerBound(term);
+        return found ? index : -1;
     }
     /**
-     * A term's postings as typed arrays with their BM25+ contribution precomputed (per field, headline
-     * boosted). Built on first use and kept until the index changes: the same words (`工会`, `职工`)
-     * come back in almost every question, and walking a Map of 90k postings costs far more than a
-     * Float64Array of them.
+     * A term's live postings per field with BM25+ weights, and its document frequency in the text field.
+     * Computed on first use and kept until the index changes: the same words (`工会`, `职工`) come back in
+     * almost every question.
      */
     compiled(term) {
         if (this.compiledVersion !== this.version) {
@@ -170,116 +309,198 @@ export class KeywordIndex {
         const hit = this.compiledTerms.get(term);
         if (hit)
             return hit;
-        const ms = this.internals();
-        const data = ms._index.get(term);
-        const out = [];
-        if (data) {
-            const clean = ms._dirtCount === 0;
-            const lengths = this.fieldLengths();
-            for (const [fieldId, boost] of [
-                [ms._fieldIds.text, 1],
-                [ms._fieldIds.headline, HEADLINE_BOOST],
-            ]) {
-                if (fieldId === undefined)
-                    continue;
-                const postings = data.get(fieldId);
-                if (!postings)
-                    continue;
-                const live = clean ? [...postings] : [...postings].filter(([id]) => ms._documentIds.has(id));
-                if (live.length === 0)
-                    continue;
-                const idf = Math.log(1 + (ms._documentCount - live.length + 0.5) / (live.length + 0.5));
-                const avg = ms._avgFieldLength[fieldId] ?? 1;
-                const fieldLength = lengths[fieldId];
-                const ids = new Int32Array(live.length);
-                const weights = new Float64Array(live.length);
-                live.forEach(([id, tf], i) => {
-                    const len = fieldLength[id];
-                    ids[i] = id;
-                    weights[i] = bm25Weight(tf, len, avg, idf, boost);
-                });
-                out.push({ ids, weights });
-                this.compiledEntries += live.length;
+        const bi = this.baseIndex(term);
+        const out = { df: 0, fields: [] };
+        for (const f of FIELD_IDS) {
+            const ids = [];
+            const tfs = [];
+            if (bi >= 0) {
+                const from = this.base.postStart[f][bi];
+                const to = this.base.postStart[f][bi + 1];
+                const bIds = this.base.ids[f];
+                const bTfs = this.base.tfs[f];
+                for (let i = from; i < to; i++) {
+                    const id = bIds[i];
+                    if (this.dead > 0 && this.docIds[id] < 0)
+                        continue;
+                    ids.push(id);
+                    tfs.push(bTfs[i]);
+                }
             }
+            const d = this.delta[f].get(term);
+            if (d) {
+                for (let i = 0; i < d.length; i += 2) {
+                    const id = d[i];
+                    if (this.dead > 0 && this.docIds[id] < 0)
+                        continue;
+                    ids.push(id);
+                    tfs.push(d[i + 1]);
+                }
+            }
+            const n = ids.length;
+            if (f === 0)
+                out.df = n;
+            if (n === 0)
+                continue;
+            const idf = Math.log(1 + (this.documentCount - n + 0.5) / (n + 0.5));
+            const avg = this.avg[f] || 1;
+            const lens = this.lens[f];
+            const weights = new Float64Array(n);
+            for (let i = 0; i < n; i++)
+                weights[i] = bm25Weight(tfs[i], lens[ids[i]], avg, idf, BOOST[f]);
+            out.fields.push({ ids: Int32Array.from(ids), weights });
+            this.compiledEntries += n;
         }
-        // Bound the cache (~12 bytes a posting): past 16M postings start over.
-        if (this.compiledEntries > 16_000_000) {
+        if (this.compiledEntries > COMPILED_CACHE_POSTINGS) {
             this.compiledTerms.clear();
             this.compiledEntries = 0;
         }
         this.compiledTerms.set(term, out);
         return out;
     }
-    /** MiniSearch's own search (slow on large indexes); kept to check {@link search} against. */
-    searchReference(query, k) {
-        return this.ms
-            .search(query)
-            .slice(0, Math.max(0, k))
-            .map((r) => ({ chunkId: r.id, score: r.score }));
-    }
-    /** The parts of MiniSearch 7.2.0 (pinned) that {@link search} and {@link df} read. */
-    internals() {
-        return this.ms;
-    }
-    /** Field lengths by short id, one typed array per field; rebuilt after the index changed. */
-    fieldLengths() {
-        if (this.lengthCache && this.lengthCache.version === this.version)
-            return this.lengthCache.lengths;
-        const m = this.internals();
-        const nFields = Object.keys(m._fieldIds).length;
-        const lengths = Array.from({ length: nFields }, () => new Float64Array(m._nextId));
-        for (const [shortId, len] of m._fieldLength) {
-            for (let f = 0; f < nFields; f++)
-                lengths[f][shortId] = len[f] ?? 0;
-        }
-        this.lengthCache = { version: this.version, lengths };
-        return lengths;
-    }
     /**
-     * Serialized form: a JSON header line (documents and field lengths), then one JSON line per term:
-     * `[term, [fieldId, [shortId deltas], [term frequencies]], ...]`. Removed chunks are left out, so the
-     * written index is as clean as a vacuumed one. Compact and quick to parse, unlike MiniSearch's
-     * toJSON (an object keyed by document id per posting list).
+     * Folds the delta into a new base: terms merged in sorted order, dead postings dropped, short ids
+     * renumbered in order (ties keep going to the earlier-added chunk).
      */
-    *toLines() {
-        const m = this.internals();
-        const ids = [];
-        const lengths = [];
-        const nFields = Object.keys(m._fieldIds).length;
-        for (const [shortId, id] of m._documentIds) {
-            ids.push(shortId, id);
-            const len = m._fieldLength.get(shortId) ?? [];
-            for (let f = 0; f < nFields; f++)
-                lengths.push(len[f] ?? 0);
-        }
-        const header = {
-            format: KEYWORD_FORMAT,
-            documentCount: m._documentCount,
-            nextId: m._nextId,
-            fieldIds: m._fieldIds,
-            averageFieldLength: m._avgFieldLength,
-            ids,
-            lengths,
-        };
-        yield `${JSON.stringify(header)}\n`;
-        const clean = m._dirtCount === 0;
-        for (const [term, data] of m._index) {
-            const line = [term];
-            for (const [fieldId, postings] of data) {
-                const live = clean ? [...postings.keys()] : [...postings.keys()].filter((id) => m._documentIds.has(id));
-                if (live.length === 0)
-                    continue;
-                live.sort((a, b) => a - b);
-                const deltas = live.map((id, i) => id - (i > 0 ? live[i - 1] : 0));
-                line.push([fieldId, deltas, live.map((id) => postings.get(id))]);
+    merge() {
+        if (this.delta[0].size === 0 && this.delta[1].size === 0 && this.dead === 0 && this.docIds.length === this.nextId)
+            return;
+        // Renumbering: live short ids in order → 0..n-1.
+        const remap = new Int32Array(this.nextId).fill(-1);
+        let live = 0;
+        for (let i = 0; i < this.nextId; i++)
+            if (this.docIds[i] >= 0)
+                remap[i] = live++;
+        const deltaTerms = [...new Set([...this.delta[0].keys(), ...this.delta[1].keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        const deltaBytes = deltaTerms.map((t) => Buffer.from(t, 'utf8'));
+        // Where each delta term goes among the base terms: its own index, or the insertion point.
+        const at = deltaTerms.map((t) => this.lowerBound(t));
+        const b = this.base;
+        const maxTerms = this.baseTerms + deltaTerms.length;
+        const cap = [0, 1].map((f) => {
+            let n = b.ids[f].length;
+            for (const d of this.delta[f].values())
+                n += d.length / 2;
+            return n;
+        });
+        const termStarts = new Int32Array(maxTerms + 1);
+        const blob = Buffer.alloc(b.termBlob.length + deltaBytes.reduce((n, x) => n + x.length, 0));
+        const postStart = [new Int32Array(maxTerms + 1), new Int32Array(maxTerms + 1)];
+        const ids = [new Int32Array(cap[0]), new Int32Array(cap[1])];
+        const tfs = [new Uint16Array(cap[0]), new Uint16Array(cap[1])];
+        const pos = [0, 0];
+        let terms = 0;
+        let blobPos = 0;
+        /** Appends one term: its base postings (index `bi`, or −1) and its delta postings; dropped when none is live. */
+        const emit = (bi, term, bytes) => {
+            const before0 = pos[0];
+            const before1 = pos[1];
+            for (const f of FIELD_IDS) {
+                const oi = ids[f];
+                const ot = tfs[f];
+                let p = pos[f];
+                if (bi >= 0) {
+                    const bIds = b.ids[f];
+                    const bTfs = b.tfs[f];
+                    for (let k = b.postStart[f][bi], to = b.postStart[f][bi + 1]; k < to; k++) {
+                        const id = remap[bIds[k]];
+                        if (id < 0)
+                            continue;
+                        oi[p] = id;
+                        ot[p++] = bTfs[k];
+                    }
+                }
+                const d = term === null ? undefined : this.delta[f].get(term);
+                if (d) {
+                    for (let k = 0; k < d.length; k += 2) {
+                        const id = remap[d[k]];
+                        if (id < 0)
+                            continue;
+                        oi[p] = id;
+                        ot[p++] = d[k + 1];
+                    }
+                }
+                pos[f] = p;
             }
-            if (line.length > 1)
-                yield `${JSON.stringify(line)}\n`;
+            if (pos[0] === before0 && pos[1] === before1)
+                return;
+            if (bytes) {
+                bytes.copy(blob, blobPos);
+                blobPos += bytes.length;
+            }
+            else {
+                b.termBlob.copy(blob, blobPos, b.termStarts[bi], b.termStarts[bi + 1]);
+                blobPos += b.termStarts[bi + 1] - b.termStarts[bi];
+            }
+            terms++;
+            termStarts[terms] = blobPos;
+            postStart[0][terms] = pos[0];
+            postStart[1][terms] = pos[1];
+        };
+        let bi = 0;
+        for (let j = 0; j < deltaTerms.length; j++) {
+            const { index, found } = at[j];
+            for (; bi < index; bi++)
+                emit(bi, null, null);
+            if (found) {
+                emit(bi, deltaTerms[j], null);
+                bi++;
+            }
+            else
+                emit(-1, deltaTerms[j], deltaBytes[j]);
         }
+        for (; bi < this.baseTerms; bi++)
+            emit(bi, null, null);
+        this.base = {
+            termBlob: Buffer.from(blob.subarray(0, blobPos)),
+            termStarts: termStarts.slice(0, terms + 1),
+            postStart: [postStart[0].slice(0, terms + 1), postStart[1].slice(0, terms + 1)],
+            ids: [ids[0].slice(0, pos[0]), ids[1].slice(0, pos[1])],
+            tfs: [tfs[0].slice(0, pos[0]), tfs[1].slice(0, pos[1])],
+        };
+        this.baseTerms = terms;
+        this.delta = [new Map(), new Map()];
+        const docIds = new Int32Array(live);
+        const lens = [new Int32Array(live), new Int32Array(live)];
+        for (let s = 0; s < this.nextId; s++) {
+            const t = remap[s];
+            if (t < 0)
+                continue;
+            docIds[t] = this.docIds[s];
+            lens[0][t] = this.lens[0][s];
+            lens[1][t] = this.lens[1][s];
+        }
+        this.docIds = docIds;
+        this.lens = lens;
+        this.nextId = live;
+        this.dead = 0;
+        this.byChunk = null;
+        this.lastHeadline = null;
+        this.version++;
+    }
+    /** The first base term ≥ `term`, and whether it is `term`. */
+    lowerBound(term) {
+        let lo = 0;
+        let hi = this.baseTerms;
+        while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (this.termAt(mid) < term)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return { index: lo, found: lo < this.baseTerms && this.termAt(lo) === term };
     }
 }
-export function searchBuffers(size) {
-    return { scores: new Float64Array(size), matched: new Uint16Array(size), lastTerm: new Uint16Array(size) };
+/** Distinct terms of a token list with their counts, in first-occurrence order. */
+function countTerms(tokens) {
+    const m = new Map();
+    for (const t of tokens)
+        m.set(t, (m.get(t) ?? 0) + 1);
+    return [...m];
+}
+function align8(n) {
+    return (n + 7) & ~7;
 }
 /**
  * Sums the query terms' precomputed postings per document, multiplies by the number of terms
@@ -310,15 +531,6 @@ export function scorePostings(perTerm, buf, k) {
         lastTerm[id] = 0;
     }
     return top;
-}
-/** Version of the keyword.ndjson layout (checked on load). */
-export const KEYWORD_FORMAT = 1;
-/** MiniSearch's BM25+ parameters (its defaults, which we use). */
-export const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
-/** One posting's BM25+ contribution (MiniSearch's formula): term frequency `tf` in a field of length `len`. */
-export function bm25Weight(tf, len, avgLen, idf, boost) {
-    const { k, b, d } = BM25;
-    return boost * idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * len) / avgLen)));
 }
 /** The `k` items with the highest score, best first (ties: lower item first), via a size-k min-heap. */
 export function topK(items, score, k) {

@@ -9,7 +9,6 @@ import { currentGeneration, GEN_FILES, generationDir, isErrno, readLines } from 
 import { IndexCorruptError, IndexMismatchError, IndexNotFoundError } from './errors.js';
 import { VectorIndex } from './hnsw.js';
 import { KeywordIndex } from './keyword.js';
-import { FrozenKeywordIndex } from './keyword-frozen.js';
 import { SentenceStore } from './sentences.js';
 import { FORMAT_VERSION, MemoryIndex } from './memory.js';
 const DEFAULT_EF = 128;
@@ -34,8 +33,7 @@ export function loadIndex(dir, expect = {}) {
         try {
             const manifest = readManifest(dir, gen);
             checkCompatible(manifest, dir, expect);
-            // Readers get the compact read-only keyword index (see keyword-frozen.ts).
-            return readGeneration(dir, gen, manifest, expect.ef ?? DEFAULT_EF, false);
+            return readGeneration(dir, gen, manifest, expect.ef ?? DEFAULT_EF);
         }
         catch (e) {
             if (attempt < 2 && e instanceof IndexCorruptError && currentGeneration(dir) !== gen)
@@ -78,8 +76,11 @@ export function checkCompatible(manifest, dir, expect = {}) {
     if (reason)
         throw new IndexMismatchError(reason, dir);
 }
-/** Reads every file of generation `gen` (already checked) into a {@link MemoryIndex}. */
-export function readGeneration(dir, gen, manifest, ef = DEFAULT_EF, writable = true) {
+/**
+ * Reads every file of generation `gen` (already checked) into a {@link MemoryIndex}. `spillDir`: the
+ * writer's scratch folder for new sentence vectors (see sentences.ts); readers pass none.
+ */
+export function readGeneration(dir, gen, manifest, ef = DEFAULT_EF, spillDir = null) {
     const genDir = generationDir(dir, gen);
     const file = (name) => path.join(genDir, name);
     try {
@@ -93,15 +94,14 @@ export function readGeneration(dir, gen, manifest, ef = DEFAULT_EF, writable = t
                 throw new Error(`chunk ${c.id} belongs to unknown article ${c.articleId}`);
             chunks.set(c.id, { ...c, text: article.text.slice(c.start, c.end) });
         }
-        const lines = readLines(file(GEN_FILES.keyword));
-        const keyword = writable ? KeywordIndex.fromLines(lines) : FrozenKeywordIndex.fromLines(lines);
+        const keyword = KeywordIndex.read(file(GEN_FILES.keyword));
         let vectors = null;
         let sentences = null;
         if (manifest.mode === 'hybrid') {
             if (!manifest.model || !manifest.hnsw)
                 throw new Error('hybrid manifest without model/hnsw settings');
             vectors = VectorIndex.read(file(GEN_FILES.vectors), manifest.model.dim, { ...manifest.hnsw, ef }, chunks.keys());
-            sentences = SentenceStore.read(genDir, manifest.model.dim);
+            sentences = spillDir ? SentenceStore.readForUpdate(genDir, manifest.model.dim, spillDir) : SentenceStore.read(genDir, manifest.model.dim);
         }
         return new MemoryIndex(dir, gen, manifest, articles, chunks, keyword, vectors, sentences);
     }

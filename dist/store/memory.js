@@ -1,7 +1,6 @@
 import { GEN_FILES, generationDir, saveGeneration, writeLinesSynced } from './disk.js';
-import { KeywordIndex } from './keyword.js';
 /** Bumped when the on-disk layout changes (files, their shapes). */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 export class MemoryIndex {
     dir;
     generation;
@@ -11,9 +10,7 @@ export class MemoryIndex {
     keyword;
     vectors;
     sentences;
-    constructor(dir, generation, manifest, articles, chunks, 
-    /** Writers get a {@link KeywordIndex}; readers a {@link FrozenKeywordIndex} (see load.ts). */
-    keyword, vectors, 
+    constructor(dir, generation, manifest, articles, chunks, keyword, vectors, 
     /** Hybrid: sentence vectors computed at index time (see sentences.ts). */
     sentences = null) {
         this.dir = dir;
@@ -53,12 +50,6 @@ export class MemoryIndex {
     keywordDf(term) {
         return this.keyword.df(term);
     }
-    /** The keyword index of a writer's copy; a reader's (frozen) copy cannot change. */
-    writableKeyword() {
-        if (!(this.keyword instanceof KeywordIndex))
-            throw new Error('this index was loaded read-only (loadIndex); writers use readGeneration');
-        return this.keyword;
-    }
     denseSearch(vector, k) {
         return this.vectors ? this.vectors.search(vector, k) : [];
     }
@@ -72,7 +63,7 @@ export class MemoryIndex {
         this.articles.set(article.id, article);
         for (const [i, c] of chunks.entries()) {
             this.chunks.set(c.id, c);
-            this.writableKeyword().add(c, article);
+            this.keyword.add(c, article);
             const v = vectors?.[i];
             if (this.vectors) {
                 if (!v)
@@ -96,7 +87,7 @@ export class MemoryIndex {
             return 0;
         for (const id of entry.chunkIds) {
             this.chunks.delete(id);
-            this.writableKeyword().remove(id);
+            this.keyword.remove(id);
             this.vectors?.remove(id);
         }
         delete this.manifest.articles[articleId];
@@ -129,7 +120,7 @@ export async function saveIndex(index, hooks = {}, onFile) {
     const files = [
         { name: GEN_FILES.articles, write: (f) => writeLinesSynced(f, jsonArrayLines(articles)) },
         { name: GEN_FILES.chunks, write: (f) => writeLinesSynced(f, jsonArrayLines(chunks)) },
-        { name: GEN_FILES.keyword, write: (f) => writeLinesSynced(f, index.writableKeyword().toLines()) },
+        { name: GEN_FILES.keyword, write: (f) => index.keyword.write(f) },
     ];
     const vectors = index.vectors;
     if (vectors)

@@ -49,6 +49,72 @@ export function articleSentenceSpans(article, chunks) {
         spans.sort((a, b) => a.start - b.start || a.end - b.end);
     return spans;
 }
+/**
+ * The rows of the open segment: in memory, or — when the store has a spill folder — appended to a
+ * file there as they come (a first build of a large archive has gigabytes of them), which a save then
+ * hard-links into the generation.
+ */
+class RowBuffer {
+    dim;
+    spillFile;
+    mem = [];
+    fd = null;
+    buf;
+    inBuf = 0;
+    flushed = 0;
+    constructor(dim, spillFile) {
+        this.dim = dim;
+        this.spillFile = spillFile;
+        this.buf = new Float32Array(spillFile ? dim * Math.max(1, Math.floor((1 << 20) / (dim * 4))) : 0);
+        if (spillFile) {
+            fs.mkdirSync(path.dirname(spillFile), { recursive: true });
+            this.fd = fs.openSync(spillFile, 'w+');
+        }
+    }
+    push(v) {
+        if (this.fd === null) {
+            this.mem.push(v);
+            return;
+        }
+        this.buf.set(v, this.inBuf * this.dim);
+        if (++this.inBuf * this.dim === this.buf.length)
+            this.flush();
+    }
+    get(row) {
+        if (this.fd === null)
+            return this.mem[row];
+        if (row >= this.flushed)
+            return this.buf.slice((row - this.flushed) * this.dim, (row - this.flushed + 1) * this.dim);
+        const out = new Float32Array(this.dim);
+        fs.readSync(this.fd, new Uint8Array(out.buffer), 0, this.dim * 4, row * this.dim * 4);
+        return out;
+    }
+    /** Puts the rows at `file` (a new generation's segment). */
+    writeTo(file) {
+        if (this.fd === null) {
+            writeRows(file, this.mem, this.dim);
+            return;
+        }
+        this.flush();
+        fs.fsyncSync(this.fd);
+        linkOrCopy(this.spillFile, file);
+    }
+    flush() {
+        if (this.fd === null || this.inBuf === 0)
+            return;
+        fs.writeSync(this.fd, new Uint8Array(this.buf.buffer, 0, this.inBuf * this.dim * 4), 0, this.inBuf * this.dim * 4, this.flushed * this.dim * 4);
+        this.flushed += this.inBuf;
+        this.inBuf = 0;
+    }
+    /** Closes and deletes the spill file (its rows live on in a generation, or are abandoned). */
+    discard() {
+        if (this.fd === null)
+            return;
+        fs.closeSync(this.fd);
+        this.fd = null;
+        fs.rmSync(this.spillFile, { force: true });
+    }
+}
 export const SENTENCE_FORMAT = 1;
 /**
  * @example
@@ -58,15 +124,35 @@ export const SENTENCE_FORMAT = 1;
  */
 export class SentenceStore {
     dim;
+    spillDir;
     byArticle = new Map();
     segments = new Map();
     open = null;
     liveRows = 0;
-    constructor(dim) {
+    constructor(dim, 
+    /** Where the open segment's rows are spilled (see {@link RowBuffer}); null: kept in memory. */
+    spillDir = null) {
         this.dim = dim;
+        this.spillDir = spillDir;
     }
-    static create(dim) {
-        return new SentenceStore(dim);
+    static create(dim, spillDir = null) {
+        return new SentenceStore(dim, spillDir);
+    }
+    /** A store over `genDir` whose later additions spill into `spillDir` (the indexer's copy). */
+    static readForUpdate(genDir, dim, spillDir) {
+        const read = SentenceStore.read(genDir, dim);
+        const store = new SentenceStore(dim, spillDir);
+        for (const [k, v] of read.segments)
+            store.segments.set(k, v);
+        for (const [k, v] of read.byArticle)
+            store.byArticle.set(k, v);
+        store.liveRows = read.liveRows;
+        return store;
+    }
+    newSegment() {
+        const id = Math.max(0, ...this.segments.keys()) + 1;
+        const spill = this.spillDir ? path.join(this.spillDir, `${segmentName(id)}.${process.pid}-${Date.now().toString(36)}`) : null;
+        return { id, rows: 0, file: null, pending: new RowBuffer(this.dim, spill) };
     }
     /** Reads the table of generation folder `genDir`; segment files are opened, not read. */
     static read(genDir, dim) {
@@ -131,9 +217,8 @@ export class SentenceStore {
             throw new Error(`${spans.length} sentence spans but ${vectors.length} vectors for ${articleId}`);
         this.remove(articleId);
         if (!this.open) {
-            const id = Math.max(0, ...this.segments.keys()) + 1;
-            this.open = { id, rows: 0, file: null, pending: [] };
-            this.segments.set(id, this.open);
+            this.open = this.newSegment();
+            this.segments.set(this.open.id, this.open);
         }
         const flat = new Int32Array(spans.length * 2);
         spans.forEach((s, i) => {
@@ -143,7 +228,7 @@ export class SentenceStore {
         for (const v of vectors) {
             if (v.length !== this.dim)
                 throw new Error(`sentence vector has ${v.length} dimensions, the store ${this.dim}`);
-            this.open.pending.push(v);
+            this.open.pending?.push(v);
         }
         this.byArticle.set(articleId, { spans: flat, segment: this.open.id, row: this.open.rows });
         this.open.rows += vectors.length;
@@ -179,7 +264,7 @@ export class SentenceStore {
         if (!seg)
             throw new Error(`sentence segment ${segment} is missing`);
         if (seg.pending)
-            return seg.pending[row];
+            return seg.pending.get(row);
         const fd = openSegment(seg.file);
         const out = new Float32Array(this.dim);
         const bytes = this.dim * 4;
@@ -213,7 +298,7 @@ export class SentenceStore {
             kept.push({ id: seg.id, rows: seg.rows });
             if (seg.pending) {
                 const rows = seg.pending;
-                files.push({ name: segmentName(seg.id), write: (f) => writeRows(f, rows, this.dim) });
+                files.push({ name: segmentName(seg.id), write: (f) => rows.writeTo(f) });
             }
             else {
                 const from = seg.file;
@@ -239,6 +324,7 @@ export class SentenceStore {
         for (const e of this.byArticle.values())
             used.add(e.segment);
         for (const [id, seg] of this.segments) {
+            seg.pending?.discard();
             if (!used.has(id)) {
                 this.segments.delete(id);
                 continue;
@@ -250,17 +336,19 @@ export class SentenceStore {
     }
     /** Moves every live row into one new in-memory segment (dropping garbage). */
     compact() {
-        const id = Math.max(0, ...this.segments.keys()) + 1;
-        const seg = { id, rows: 0, file: null, pending: [] };
+        const seg = this.newSegment();
+        const id = seg.id;
         const moved = new Map();
         for (const [articleId, e] of this.byArticle) {
             const n = e.spans.length / 2;
             for (let i = 0; i < n; i++)
-                seg.pending.push(this.row(e.segment, e.row + i));
+                seg.pending?.push(this.row(e.segment, e.row + i));
             moved.set(articleId, { spans: e.spans, segment: id, row: seg.rows });
             seg.rows += n;
         }
         this.close();
+        for (const old of this.segments.values())
+            old.pending?.discard();
         this.segments.clear();
         this.segments.set(id, seg);
         for (const [k, v] of moved)

@@ -35,7 +35,11 @@ export function createAdminFeature({ config, engine, state, log }) {
         const st = engine.status();
         await ctx.reply(ctx.t('stats', { ...s, mode: st.mode, pages: st.pages, articles: st.articles, chunks: st.chunks }));
     });
-    feature.command(['reindex', 'stats'], (ctx) => ctx.reply(ctx.t('admin-only')));
+    feature.command(['reindex', 'stats', 'report'], async (ctx, next) => {
+        if (ctx.from !== undefined && admins.has(ctx.from.id))
+            return next(); // /report: features/report.ts
+        await ctx.reply(ctx.t('admin-only'));
+    });
     return feature;
 }
 //# sourceMappingURL=admin.js.map

@@ -4,6 +4,7 @@
  * a refusal suggests what to ask. A short follow-up naming nothing new ("还有吗？", ../follow-up.ts)
  * within FOLLOW_UP_SECONDS of the person's last answer in this chat gets more of that answer.
  */
+import { randomBytes } from 'node:crypto';
 import { Composer } from 'grammy';
 import * as metrics from '../../metrics.js';
 import { RecentAnswers } from '../answer-cache.js';
@@ -45,7 +46,9 @@ export function createAskFeature(deps, cache, recent = new RecentAnswers(deps.st
         stopTimer();
         const answered = result.answered && result.quotes.length > 0;
         metrics.answers.inc({ outcome: answered ? 'answered' : 'refused' });
+        const logIt = (answerKey) => deps.questions?.record({ userId, chatType: ctx.chat.type, answer: result, answerKey }).catch((err) => deps.log.warn({ err }, 'question log: not recorded'));
         if (!answered) {
+            await logIt(randomBytes(6).toString('base64url'));
             const html = renderRefusal(ctx.t, {
                 examples: exampleQuestions(() => engine.index(), ctx.t),
                 englishNeedsModel: engine.status().mode === 'keyword' && looksEnglish(question),
@@ -55,6 +58,7 @@ export function createAskFeature(deps, cache, recent = new RecentAnswers(deps.st
         const more = result.more?.quotes.length ? result.more : undefined;
         const key = await cache.put({ question, quotes: result.quotes, citations: result.citations, mode: result.mode, askerId: userId, ...(more ? { more, moreShown: 0 } : {}) });
         await recent.set(chatId, userId, key);
+        await logIt(key);
         const messages = renderAnswer(result, ctx.t);
         for (const [i, html] of messages.entries()) {
             const last = i === messages.length - 1;

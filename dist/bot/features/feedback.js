@@ -2,7 +2,7 @@
 import { Composer } from 'grammy';
 import { citedArticleIds } from '../answer-cache.js';
 import { decodeCallback } from '../callback-data.js';
-export function createFeedbackFeature({ state }, cache) {
+export function createFeedbackFeature({ state, questions, log }, cache) {
     const feature = new Composer();
     feature.on('callback_query:data', async (ctx, next) => {
         const data = decodeCallback(ctx.callbackQuery.data);
@@ -21,6 +21,8 @@ export function createFeedbackFeature({ state }, cache) {
             vote: data.vote === 'up' ? 1 : -1,
             articleIds: citedArticleIds(cached),
         });
+        // The question log keys votes by the answer (a 更多 page votes for the answer it continues).
+        await questions?.recordVote(cached.logKey ?? data.key, data.vote === 'up' ? 1 : -1).catch((err) => log.warn({ err }, 'question log: vote not recorded'));
         await ctx.answerCallbackQuery({ text: ctx.t(data.vote === 'up' ? 'feedback-thanks-up' : 'feedback-thanks-down') });
     });
     return feature;

@@ -32,7 +32,13 @@ export async function sendMore(ctx, cache, key, replyTo) {
     entry.moreShown = (entry.moreShown ?? 0) + page.quotes.length;
     await cache.update(key, entry);
     const left = (entry.more?.quotes.length ?? 0) - entry.moreShown;
-    const pageKey = await cache.put({ question: entry.question, quotes: page.quotes, citations: page.citations, ...(entry.askerId !== undefined ? { askerId: entry.askerId } : {}) });
+    const pageKey = await cache.put({
+        question: entry.question,
+        quotes: page.quotes,
+        citations: page.citations,
+        logKey: entry.logKey ?? key,
+        ...(entry.askerId !== undefined ? { askerId: entry.askerId } : {}),
+    });
     const heading = `<i>${escapeHtml(ctx.t('more-heading', { question: entry.question }))}</i>`;
     const messages = renderAnswer(page, ctx.t);
     if (`${heading}\n${messages[0]}`.length <= MAX_MESSAGE)

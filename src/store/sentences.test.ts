@@ -78,6 +78,27 @@ describe('SentenceStore', () => {
     r.close();
   });
 
+  it('a reader keeps answering after its generation is deleted (it holds the segment files open)', () => {
+    const s = SentenceStore.create(dim);
+    s.add('a', [{ start: 0, end: 5 }], [vec(7)]);
+    const gen = save(s, 'g1');
+    const r = SentenceStore.read(gen, dim);
+    fs.rmSync(gen, { recursive: true });
+    expect(Array.from(r.vector('a', 0, 5)!)).toEqual([7, 8, 9, 10]);
+  });
+
+  it('keeps at most 16 segments: one more save compacts them into one', () => {
+    const s = SentenceStore.create(dim);
+    let gen = '';
+    for (let i = 0; i < 17; i++) {
+      s.add(`a${i}`, [{ start: 0, end: 5 }], [vec(i)]);
+      gen = save(s, `g${i}`);
+    }
+    expect(segmentFiles(gen).length).toBeLessThanOrEqual(16);
+    const r = SentenceStore.read(gen, dim);
+    for (let i = 0; i < 17; i++) expect(r.vector(`a${i}`, 0, 5)![0]).toBe(i);
+  });
+
   it('refuses a truncated segment file', () => {
     const s = SentenceStore.create(dim);
     s.add('a', [{ start: 0, end: 5 }, { start: 5, end: 8 }], [vec(1), vec(2)]);

@@ -23,6 +23,8 @@ export const SENTENCE_TABLE = 'sentences.ndjson';
 const SEGMENT_RE = /^sentvec-(\d{6})\.f32$/u;
 /** Garbage share of rows above which a save compacts the live rows into one segment. */
 export const COMPACT_GARBAGE_RATIO = 0.5;
+/** Segments a generation may have (one is added per save) before a save compacts them into one. */
+export const MAX_SEGMENTS = 16;
 
 export function segmentName(id: number): string {
   return `sentvec-${String(id).padStart(6, '0')}.f32`;
@@ -155,6 +157,8 @@ export const SENTENCE_FORMAT = 1;
  */
 export class SentenceStore {
   private readonly byArticle = new Map<string, ArticleRows>();
+  /** A reader's descriptors, one per segment (see {@link read}); null for a writer's store. */
+  private readerFds: Map<number, number> | null = null;
   private readonly segments = new Map<number, Segment>();
   private open: Segment | null = null;
   private liveRows = 0;
@@ -188,6 +192,7 @@ export class SentenceStore {
   /** Reads the table of generation folder `genDir`; segment files are opened, not read. */
   static read(genDir: string, dim: number): SentenceStore {
     const store = new SentenceStore(dim);
+    store.readerFds = new Map();
     const it = readLines(path.join(genDir, SENTENCE_TABLE))[Symbol.iterator]();
     const first = it.next();
     if (first.done) throw new Error(`${SENTENCE_TABLE} is empty`);
@@ -199,7 +204,11 @@ export class SentenceStore {
       const bytes = fs.statSync(file).size;
       if (bytes !== s.rows * dim * 4) throw new Error(`${segmentName(s.id)} has ${bytes} bytes, expected ${s.rows * dim * 4}`);
       store.segments.set(s.id, { id: s.id, rows: s.rows, file, pending: null });
+      // Opened now and held: a writer may delete this generation (two saves later) while a reader
+      // still answers from it; open descriptors keep the files readable (POSIX).
+      store.readerFds.set(s.id, fs.openSync(file, 'r'));
     }
+    closeWhenCollected.register(store, [...store.readerFds.values()]);
     for (let r = it.next(); !r.done; r = it.next()) {
       const [id, segment, row, spans] = JSON.parse(r.value) as TableLine;
       const seg = store.segments.get(segment);
@@ -274,7 +283,12 @@ export class SentenceStore {
     const e = this.byArticle.get(articleId);
     if (!e) return null;
     for (let i = 0; i < e.spans.length; i += 2) {
-      if (e.spans[i] === start && e.spans[i + 1] === end) return this.row(e.segment, e.row + i / 2);
+      if (e.spans[i] !== start || e.spans[i + 1] !== end) continue;
+      try {
+        return this.row(e.segment, e.row + i / 2);
+      } catch {
+        return null; // unreadable: the answer path embeds the sentence itself
+      }
     }
     return null;
   }
@@ -290,7 +304,7 @@ export class SentenceStore {
     const seg = this.segments.get(segment);
     if (!seg) throw new Error(`sentence segment ${segment} is missing`);
     if (seg.pending) return seg.pending.get(row);
-    const fd = openSegment(seg.file as string);
+    const fd = this.readerFds?.get(segment) ?? openSegment(seg.file as string);
     const out = new Float32Array(this.dim);
     const bytes = this.dim * 4;
     const n = fs.readSync(fd, new Uint8Array(out.buffer), 0, bytes, row * bytes);
@@ -309,7 +323,8 @@ export class SentenceStore {
    * After the save the store's files point into `genDir` (call {@link committed}).
    */
   generationFiles(): GenerationFile[] {
-    if (this.totalRows > 0 && this.liveRows < (1 - COMPACT_GARBAGE_RATIO) * this.totalRows) this.compact();
+    const garbage = this.totalRows > 0 && this.liveRows < (1 - COMPACT_GARBAGE_RATIO) * this.totalRows;
+    if (garbage || this.segments.size > MAX_SEGMENTS) this.compact();
     const used = new Set<number>();
     for (const e of this.byArticle.values()) used.add(e.segment);
     const files: GenerationFile[] = [];
@@ -383,6 +398,16 @@ export class SentenceStore {
  * replaced do not keep descriptors (and deleted files' disk space) forever.
  */
 const openFiles = new Map<string, number>();
+/** Closes a reader's segment descriptors once its store is garbage (the bot replaced the index). */
+const closeWhenCollected = new FinalizationRegistry<number[]>((fds) => {
+  for (const fd of fds) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
+});
 const MAX_OPEN = 32;
 
 function openSegment(file: string): number {

@@ -9,7 +9,7 @@ import { failures, runFuzz } from '../fuzz/harness.js';
 
 describe('fuzz (seeded, 300 updates, SIGKILL + restart halfway)', () => {
   it('answers every private text incl. those in flight at the kill, no errors, no duplicates beyond 0.5 %, nothing rejected, alive', async () => {
-    const r = await runFuzz({ seed: 14, updates: 300, rate: 40 });
+    const r = await runFuzz({ seed: 14, updates: 300, rate: 40, quietMs: 3000 });
     // ~200 questions: the at-least-once window at the kill may repeat one or two answers (≤ 0.5 % at 3,000)
     expect(failures(r, { duplicateAllowance: 2 })).toEqual([]);
     expect(r.inFlightAtKill).toBeGreaterThan(0); // the kill really interrupted work

@@ -36,6 +36,8 @@ export interface FuzzOptions {
   p500?: number;
   /** Kill (SIGKILL) after this share of the updates, then restart at once. */
   killAt?: number;
+  /** The run is over when the emulator saw no request for this long (ms) after the last update. */
+  quietMs?: number;
   progress?: (line: string) => void;
 }
 
@@ -218,7 +220,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   }
   await restarted;
 
-  // Let the bot finish: until every (non-blocked) private text has a quoted reply or nothing moved for 8 s.
+  // Let the bot finish: until nothing moved for quietMs (default 8 s).
   say('all updates sent; waiting for the bot to finish');
   const deadline = Date.now() + 180_000;
   let lastCalls = -1;
@@ -228,7 +230,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     if (emu.calls.length !== lastCalls) {
       lastCalls = emu.calls.length;
       quietSince = Date.now();
-    } else if (Date.now() - quietSince > 8000) break;
+    } else if (Date.now() - quietSince > (opts.quietMs ?? 8000)) break;
   }
   emu.randomFaults(null);
 

@@ -2,19 +2,21 @@
  * npm run ask -- "问题"                  the answer as a person reads it
  * npm run ask -- --json "问题"           one JSON object
  * npm run ask -- --batch FILE.jsonl --json   one object per line ({"id","question"} in), index loaded once
+ * npm run ask -- --explain [--json] "问题"  the ranked candidates with each feature's contribution
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { answerToJson, answerToText } from '../src/answer/json.js';
 import { cliContext, parseArgs, runCli, UsageError } from '../src/cli/common.js';
 import { createEngine } from '../src/engine.js';
+import { explanationToText } from '../src/rank/explain.js';
 
 const BatchLine = z.object({ id: z.union([z.string(), z.number()]).transform(String), question: z.string() });
 
 runCli(async () => {
   const args = parseArgs(process.argv.slice(2), ['batch']);
   if (args.flags.has('help')) {
-    process.stdout.write('usage: npm run ask -- [--json] "问题" | --batch FILE.jsonl --json\n');
+    process.stdout.write('usage: npm run ask -- [--json] [--explain] "问题" | --batch FILE.jsonl --json\n');
     return 0;
   }
   const json = args.flags.has('json');
@@ -39,6 +41,11 @@ runCli(async () => {
         const a = await engine.ask(item.question);
         process.stdout.write(json ? `${JSON.stringify(answerToJson(a, item.id))}\n` : `# ${item.id} ${item.question}\n${answerToText(a)}\n\n`);
       }
+      return 0;
+    }
+    if (args.flags.has('explain')) {
+      const e = await engine.explain(question);
+      process.stdout.write(json ? `${JSON.stringify(e)}\n` : `${explanationToText(e)}\n`);
       return 0;
     }
     const a = await engine.ask(question);

@@ -61,13 +61,10 @@ export const ConfigSchema = z.object({
   EMBED_MAX_TOKENS: z.coerce.number().int().min(8).max(8192).optional(),
   EMBED_LOAD_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
 
-  /** Answer when the best sentence covers at least this share of the question (calibrated on the dev set). */
-  ANSWER_THRESHOLD: z.coerce.number().min(0).max(2).default(0.35),
-  /** A digest topic matches an article scoring at least this (calibrated on topics.jsonl). */
-  TOPIC_THRESHOLD: z.coerce.number().min(0).max(2).default(0.4),
-  /** Hybrid mode: raw sentence cosine mapped to 0 at DENSE_FLOOR and 1 at DENSE_CEIL (model-specific). */
-  DENSE_FLOOR: z.coerce.number().min(-1).max(1).default(0.78),
-  DENSE_CEIL: z.coerce.number().min(-1).max(1).default(0.92),
+  /** Override of the refusal threshold (a probability); unset = the one `npm run train` calibrated. */
+  ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
+  /** Override of the digest listing threshold (a probability); unset = the one `npm run train` chose. */
+  TOPIC_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
 
   HNSW_M: z.coerce.number().int().min(4).max(128).default(16),
   HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(10).max(2000).default(100),

@@ -8,7 +8,8 @@ import type { Logger } from './log.js';
 import type { Embedder, EmbedderLoad } from './embed/types.js';
 import { loadEmbedder } from './embed/load.js';
 import { answerQuestion } from './answer/compose.js';
-import { matchArticles } from './search/topic.js';
+import { matchArticles } from './rank/topic.js';
+import { explainQuestion, type Explanation } from './rank/explain.js';
 import { currentGeneration } from './store/disk.js';
 import { loadIndex } from './store/load.js';
 import { IndexNotFoundError } from './store/errors.js';
@@ -54,6 +55,8 @@ export interface Engine {
   /** The index currently loaded (reloaded automatically when the index on disk changes). */
   index(): SearchIndex;
   ask(question: string): Promise<Answer>;
+  /** The ranked candidates of a question with each feature's contribution (`ask --explain`). */
+  explain(question: string): Promise<Explanation>;
   /** Every indexed article matching a topic, best first (article-level threshold applied). */
   matchTopic(topic: string): Promise<TopicMatch[]>;
   status(): EngineStatus;
@@ -177,16 +180,11 @@ export async function createEngine(config: Config, log: Logger, opts: EngineOpti
   return {
     index: () => index,
     ask: (question) =>
-      answerQuestion(index, queryEmbedder, question, {
-        threshold: config.ANSWER_THRESHOLD,
-        dense: { floor: config.DENSE_FLOOR, ceil: config.DENSE_CEIL },
-      }),
+      answerQuestion(index, queryEmbedder, question, config.ANSWER_THRESHOLD !== undefined ? { threshold: config.ANSWER_THRESHOLD } : {}),
+    explain: (question) => explainQuestion(index, queryEmbedder, question),
     async matchTopic(topic) {
-      const scored = await matchArticles(index, queryEmbedder, topic, {
-        threshold: config.TOPIC_THRESHOLD,
-        dense: { floor: config.DENSE_FLOOR, ceil: config.DENSE_CEIL },
-      });
-      return scored.map((s) => ({ article: s.article, score: s.score, keySentence: s.keySentence }));
+      const scored = await matchArticles(index, queryEmbedder, topic, config.TOPIC_THRESHOLD !== undefined ? { threshold: config.TOPIC_THRESHOLD } : {});
+      return scored.map((s) => ({ article: s.article, score: s.probability, keySentence: s.keySentence }));
     },
     status: () => ({
       mode: queryEmbedder ? 'hybrid' : 'keyword',

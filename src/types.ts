@@ -135,6 +135,11 @@ export interface Answer {
    */
   refusal?: 'empty' | 'weak-evidence' | 'no-match' | 'needs-model';
   /**
+   * Probability (0-1) that the best sentence answers the question, from the learned ranker; the
+   * answer is refused below the threshold `npm run train` calibrated. Absent for fixed refusals.
+   */
+  confidence?: number;
+  /**
    * Further verbatim quotes for "更多 / More" (filled by src/answer/more.ts): best first, never
    * overlapping the shown quotes, with their own citations numbered from 1. Absent or empty when
    * there is nothing more worth showing.

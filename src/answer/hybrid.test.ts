@@ -5,7 +5,7 @@ import { buildSeedIndex, quietLog, type SeedIndex } from '../../test/helpers.js'
 import { loadConfig } from '../config.js';
 import { loadEmbedder } from '../embed/load.js';
 import type { Embedder } from '../embed/types.js';
-import { matchArticles } from '../search/topic.js';
+import { matchArticles } from '../rank/topic.js';
 import { answerQuestion } from './compose.js';
 
 let seed: SeedIndex;

@@ -6,6 +6,8 @@ export interface AnswerJson {
   id?: string;
   question: string;
   answered: boolean;
+  /** Probability that the best quote answers the question (absent for fixed refusals). */
+  confidence?: number;
   mode: Answer['mode'];
   quotes: { text: string; source: number }[];
   /** `meta`: paper, date, page, url from the page's front matter (absent without). */
@@ -17,6 +19,7 @@ export function answerToJson(a: Answer, id?: string): AnswerJson {
     ...(id !== undefined ? { id } : {}),
     question: a.question,
     answered: a.answered,
+    ...(a.confidence !== undefined ? { confidence: a.confidence } : {}),
     mode: a.mode,
     quotes: a.quotes.map((q) => ({ text: q.text, source: q.source })),
     // `title` is the whole headline block (kicker + main line), as readers and the eval files name articles.

@@ -2,17 +2,15 @@
  * "更多 / More": the further quotes an answer keeps for a reader who wants them, taken from the
  * candidates the composer already ranked — no new retrieval, no new scoring.
  *
- * A further quote is a sentence that would have been good enough to be cited in a "which …" answer
- * (the same floor: at least half the best sentence's score, and the answer threshold unless the best
- * itself is below it), has what the question's type demands, and repeats nothing: it overlaps no
- * shown quote and no earlier further quote, and its text is not one already chosen (a report printed on
- * two pages). Best first, at most {@link MORE_MAX}; citations numbered from 1 in order of first use.
+ * A further quote is a ranked sentence at or above the composer's floor (a share of the best
+ * sentence's probability) that repeats nothing: it overlaps no shown quote and no earlier further
+ * quote, and its text is not one already chosen (a report printed on two pages). Best first, at
+ * most {@link MORE_MAX}; citations numbered from 1 in order of first use.
  *
  * Called at one place in compose.ts; the bot shows them a page at a time ({@link moreSlice}).
  */
-import { citationOf, type Answer, type Citation, type Quote } from '../types.js';
+import { citationOf, type Answer, type Article, type Citation, type Quote } from '../types.js';
 import { normalizeForMatch } from '../text/normalize.js';
-import type { ScoredSentence } from './compose.js';
 
 /** Further quotes kept per answer: three pages of four. */
 export const MORE_MAX = 12;
@@ -21,14 +19,19 @@ type Span = { articleId: string; start: number; end: number };
 
 const overlaps = (a: Span, b: Span): boolean => a.articleId === b.articleId && a.start < b.end && b.start < a.end;
 
+/** A ranked sentence as the composer shapes it: its article, the span a reader is shown, its probability. */
+export interface MoreCandidate {
+  article: Article;
+  quote: { start: number; end: number };
+  probability: number;
+}
+
 export function moreQuotes(
-  ranked: readonly ScoredSentence[],
+  ranked: readonly MoreCandidate[],
   shown: readonly Quote[],
   opts: {
-    /** Minimum score (see the module comment). */
+    /** Minimum probability (see the module comment). */
     floor: number;
-    /** The composer's trimming of a span to the sentence's own words (byline prefix, dangling quote). */
-    trim: (text: string, start: number, end: number) => { start: number; end: number };
     max?: number;
     round?: (x: number) => number;
   },
@@ -41,8 +44,8 @@ export function moreQuotes(
   const numberOf = new Map<string, number>();
   for (const s of ranked) {
     if (quotes.length >= max) break;
-    if (s.score < opts.floor || !s.typeOk) continue;
-    const span = opts.trim(s.article.text, s.start, s.end);
+    if (s.probability < opts.floor) break;
+    const span = s.quote;
     if (span.end <= span.start) continue;
     const cand = { articleId: s.article.id, ...span };
     if (taken.some((t) => overlaps(t, cand))) continue;
@@ -55,7 +58,7 @@ export function moreQuotes(
     if (n === undefined) {
       n = citations.length + 1;
       numberOf.set(s.article.id, n);
-      citations.push(citationOf(s.article, n, opts.round ? opts.round(s.score) : s.score));
+      citations.push(citationOf(s.article, n, opts.round ? opts.round(s.probability) : s.probability));
     }
     quotes.push({ text, source: n, articleId: s.article.id, start: span.start, end: span.end });
   }

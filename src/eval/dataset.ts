@@ -1,7 +1,6 @@
 /** The eval file formats (`../shared/eval/README.md`), validated with zod like every external input. */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { headlineOf, type Article } from '../types.js';
 
 export const ExpectedArticle = z.object({ file: z.string().min(1), title: z.string().min(1) });
 
@@ -37,9 +36,4 @@ export function readJsonl<T>(file: string, schema: z.ZodType<T>): T[] {
   return out;
 }
 
-/** An expected entry names an article by page file and a substring of its headline block. */
-export function matchesExpected(a: Pick<Article, 'file' | 'kicker' | 'title'>, e: { file: string; title: string }): boolean {
-  if (a.file !== e.file) return false;
-  const blocks = [a.title, headlineOf(a), `${a.kicker ?? ''}${a.title}`];
-  return blocks.some((b) => b.includes(e.title));
-}
+export { matchesExpected } from './labeled.js';

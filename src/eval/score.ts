@@ -3,7 +3,8 @@
  * refusal (ood), quote fidelity, latency. Pure: answers in, numbers out.
  */
 import type { Answer, Article } from '../types.js';
-import { matchesExpected, type EvalQuestion } from './dataset.js';
+import type { EvalQuestion } from './dataset.js';
+import { containsAnswer, isExpectedArticle, matchesExpected, type LabeledQuestion } from './labeled.js';
 
 export interface ScoredItem {
   id: string;
@@ -20,9 +21,9 @@ export interface ScoredItem {
   ms: number;
 }
 
-export function scoreItem(q: EvalQuestion, answer: Answer, articles: ReadonlyMap<string, Article>, ms: number): ScoredItem {
+export function scoreItem(q: LabeledQuestion, answer: Answer, articles: ReadonlyMap<string, Article>, ms: number): ScoredItem {
   const cited = answer.citations.map((c) => articles.get(c.articleId)).filter((a): a is Article => a !== undefined);
-  const isExpected = (a: Article): boolean => q.expected.some((e) => matchesExpected(a, e));
+  const isExpected = (a: Article): boolean => isExpectedArticle(q, a);
   const quoted = answer.quotes.map((x) => x.text).join('\n');
   let faithful = 0;
   for (const quote of answer.quotes) {
@@ -30,15 +31,18 @@ export function scoreItem(q: EvalQuestion, answer: Answer, articles: ReadonlyMap
     const a = c ? articles.get(c.articleId) : undefined;
     if (a && quote.text.length > 0 && a.text.includes(quote.text)) faithful++;
   }
-  const found = q.expected.filter((e) => cited.some((a) => matchesExpected(a, e))).length;
+  const found = q.expected.length
+    ? q.expected.filter((e) => cited.some((a) => matchesExpected(a, e))).length
+    : q.expectedFiles.filter((f) => cited.some((a) => a.file === f)).length;
+  const nExpected = q.expected.length || q.expectedFiles.length;
   return {
     id: q.id,
     type: q.type,
     answered: answer.answered,
     hit1: cited.slice(0, 1).some(isExpected),
     hit3: cited.slice(0, 3).some(isExpected),
-    recall: q.expected.length ? found / q.expected.length : 0,
-    contains: q.answer_contains.length > 0 && q.answer_contains.every((s) => quoted.includes(s)),
+    recall: nExpected ? found / nExpected : 0,
+    contains: containsAnswer(q, quoted),
     refused: !answer.answered && answer.quotes.length === 0 && answer.citations.length === 0,
     quotes: answer.quotes.length,
     faithfulQuotes: faithful,
@@ -54,6 +58,8 @@ export interface Summary {
   contains: number | null;
   refusal: number | null;
   fidelity: number | null;
+  /** Answerable questions that got an answer (not refused). */
+  answered: number | null;
   p50_ms: number;
   p95_ms: number;
 }
@@ -81,6 +87,7 @@ export function summarize(items: ScoredItem[]): Summary {
     contains: mean(answerable.map((i) => Number(i.contains))),
     refusal: mean(ood.map((i) => Number(i.refused))),
     fidelity: quotes ? faithful / quotes : null,
+    answered: mean(answerable.map((i) => Number(i.answered))),
     p50_ms: round(percentile(ms, 50)),
     p95_ms: round(percentile(ms, 95)),
   };
@@ -117,11 +124,11 @@ const fmt = (x: number | null): string => (x === null ? '—' : x.toFixed(2));
 /** Markdown table (README and terminal). */
 export function formatReport(r: Report): string {
   const rows = [
-    '| set | n | hit@1 | hit@3 | multi recall | answer-contains | ood refusal | quote fidelity | p50 ms | p95 ms |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| set | n | hit@1 | hit@3 | multi recall | answer-contains | answered | ood refusal | quote fidelity | p50 ms | p95 ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const line = (name: string, s: Summary): string =>
-    `| ${name} | ${s.n} | ${fmt(s.hit1)} | ${fmt(s.hit3)} | ${fmt(s.recall)} | ${fmt(s.contains)} | ${fmt(s.refusal)} | ${fmt(s.fidelity)} | ${s.p50_ms} | ${s.p95_ms} |`;
+    `| ${name} | ${s.n} | ${fmt(s.hit1)} | ${fmt(s.hit3)} | ${fmt(s.recall)} | ${fmt(s.contains)} | ${fmt(s.answered)} | ${fmt(s.refusal)} | ${fmt(s.fidelity)} | ${s.p50_ms} | ${s.p95_ms} |`;
   for (const [t, s] of Object.entries(r.byType)) rows.push(line(t, s));
   rows.push(line('**all but english**', r.overallExclEnglish));
   rows.push(line('**all**', r.overall));

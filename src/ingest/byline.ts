@@ -81,3 +81,12 @@ export function formatByline(
   if (!text) return null;
   return kind === 'photo' ? `${text} ${photoSuffix}` : text;
 }
+
+/** Length of the byline prefix (`本报讯（记者 X）` and the spaces after it) opening `text`, 0 when none: it is not part of what a sentence says. */
+export function bylinePrefixLength(text: string): number {
+  const m = BYLINE_RE.exec(text);
+  if (!m) return 0;
+  let n = m[0].length;
+  while (n < text.length && /\s/u.test(text[n] as string)) n++;
+  return n;
+}

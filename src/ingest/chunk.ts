@@ -12,7 +12,8 @@ import { splitSentences } from '../text/sentences.js';
 import type { Article, Chunk, SentenceSpan } from '../types.js';
 
 /** Bump whenever chunk output for the same article can change (drives re-indexing). */
-export const CHUNKER_VERSION = 1;
+/** 2: `；` no longer ends a sentence. */
+export const CHUNKER_VERSION = 2;
 
 export const DEFAULT_TARGET_TOKENS = 200;
 export const DEFAULT_OVERLAP_SENTENCES = 1;

@@ -11,12 +11,12 @@ describe('splitSentences', () => {
     ]);
   });
 
-  it('splits on half-width ! ? ; but never on commas', () => {
+  it('splits on half-width ! ? but never on commas or on ; (a ; joins clauses of one sentence)', () => {
     expect(sentenceTexts('海新能源工会邀请造型师,讲解美妆;安天网络工会组织读书会!好吗?')).toEqual([
-      '海新能源工会邀请造型师,讲解美妆;',
-      '安天网络工会组织读书会!',
+      '海新能源工会邀请造型师,讲解美妆;安天网络工会组织读书会!',
       '好吗?',
     ]);
+    expect(sentenceTexts('一是建机制；二是强服务。三是抓落实。')).toEqual(['一是建机制；二是强服务。', '三是抓落实。']);
   });
 
   it('treats …… as one end and keeps a closing quote after it', () => {

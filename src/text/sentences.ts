@@ -4,8 +4,11 @@
  */
 import type { SentenceSpan } from '../types.js';
 
-/** Characters that end a sentence: `。！？；…` and their half-width twins `!?;`. */
-const TERMINALS = new Set(['。', '！', '？', '；', '…', '!', '?', ';']);
+/**
+ * Characters that end a sentence: `。！？…` and their half-width twins `!?`. A `；` joins clauses of
+ * one sentence (lists of measures, parallel statements): a quote cut there reads as half an answer.
+ */
+const TERMINALS = new Set(['。', '！', '？', '…', '!', '?']);
 
 /** Closing quotes/brackets that belong to the sentence they follow (`……。”` ends at the `”`). */
 const CLOSERS = new Set(['”', '’', '」', '』', '）', ')', '》', '】', '〕']);
@@ -31,7 +34,7 @@ function isDigit(ch: string | undefined): boolean {
 /**
  * Splits `text` into half-open sentence spans, in order, without overlap.
  *
- * - Ends: `。！？；…` and `!?;`; a run of them (`……`, `？！`) is one end, and closing quotes or
+ * - Ends: `。！？…` and `!?` (not `；`: it separates clauses of one sentence); a run of them (`……`, `？！`) is one end, and closing quotes or
  *   brackets right after it (`。”`, `！）`) stay with the sentence.
  * - ASCII `"` counts as a closer only when it closes a quote opened in the same sentence.
  * - A half-width `.` (or full-width `．`) ends a sentence only before whitespace or the end of text and never after a

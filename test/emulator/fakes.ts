@@ -9,6 +9,7 @@
  * - contains "会员"      → a two-source answer whose quotes contain <, &, and quotes
  * - anything else       → a refusal
  */
+import type { Explanation } from '../../src/rank/explain.js';
 import type { Engine, EngineStatus, IndexSummary, TopicMatch } from '../../src/engine.js';
 import type { IndexManifest, SearchIndex } from '../../src/store/types.js';
 import type { Answer, Article, Chunk, Citation, Quote, SearchMode } from '../../src/types.js';
@@ -144,6 +145,10 @@ export class FakeEngine implements Engine {
 
   index(): SearchIndex {
     return this.current;
+  }
+
+  async explain(question: string): Promise<Explanation> {
+    return { question, confidence: 0, threshold: 0.5, answered: false, confidenceContributions: [], candidates: [] };
   }
 
   async ask(question: string): Promise<Answer> {

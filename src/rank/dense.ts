@@ -1,18 +1,10 @@
 /**
- * Dense sentence scoring (hybrid mode): cosine similarity between the question and each candidate
- * sentence, mapped to [0, 1] so it can stand beside lexical coverage. This is what lets an English
- * question be answered by a Chinese sentence: no shared words, but close meaning.
- *
- * The floor/ceiling map raw cosines to evidence; e5-style models place unrelated text around 0.75 and
- * paraphrases above 0.85 (DENSE_FLOOR / DENSE_CEIL tune it per model).
+ * Dense sentence evidence (hybrid mode): cosine similarity between the question and each candidate
+ * sentence. The ranker normalises it (src/rank/features.ts `dense_z`), so no model needs a
+ * hand-set floor or ceiling. This is what lets an English question find a Chinese sentence.
  */
 import type { Embedder } from '../embed/types.js';
 import type { SearchIndex } from '../store/types.js';
-
-export interface DenseScale {
-  floor: number;
-  ceil: number;
-}
 
 const cache = new Map<string, Float32Array>();
 const CACHE_MAX = 50_000;
@@ -56,7 +48,13 @@ export function cosine(a: Float32Array, b: Float32Array): number {
   return na && nb ? dot / Math.sqrt(na * nb) : 0;
 }
 
-/** Raw cosine → [0, 1] evidence. */
-export function scaleDense(cos: number, scale: DenseScale): number {
-  return Math.min(1, Math.max(0, (cos - scale.floor) / (scale.ceil - scale.floor)));
+/** Cosine of each candidate sentence to the question vector (hybrid mode). */
+export async function sentenceVectorsFor(
+  _index: unknown,
+  embedder: Embedder,
+  candidates: { article: { text: string }; start: number; end: number }[],
+  qv: Float32Array,
+): Promise<number[]> {
+  const vecs = await sentenceVectors(embedder, candidates.map((c) => c.article.text.slice(c.start, c.end)));
+  return vecs.map((v) => cosine(qv, v));
 }

@@ -1,5 +1,5 @@
 /**
- * Sentence scoring: how well one sentence, read in its article, answers the question.
+ * Question terms: the units a question is matched by, and their weights.
  *
  * The question is cut into units — dictionary words, with runs of single characters merged
  * (`海|淀|区` → `海淀`) — and each unit is weighted by its IDF in the index. A unit matches a
@@ -8,8 +8,8 @@
  *
  * coverage = Σ w(u)·m(u) / Σ w(u), m = 1 in the sentence, 0.5 only in the headline, 0.3 only in the
  * surrounding passage. Units the corpus never uses count at half weight: they are either paraphrase
- * or a sign the reports are about something else. The question's type then adjusts the score: a
- * "how many" question is not answered by a sentence without a number.
+ * or a sign the reports are about something else. These coverages are features of the learned
+ * ranker (src/rank/features.ts), not a score of their own.
  */
 import type { TermStats } from '../search/stats.js';
 import { idfOf } from '../search/stats.js';
@@ -127,7 +127,7 @@ export function weighTerms(q: QuestionAnalysis, stats: TermStats): TermWeights {
 }
 
 /** 1 when `text` contains the unit; for a long unit, partial credit for the bigrams it contains (`要注意` ~ `注意事项`). */
-function matchIn(text: string, unit: string): number {
+export function matchIn(text: string, unit: string): number {
   if (text.includes(unit)) return 1;
   if (unit.length < 3 || !HAN_ONLY.test(unit)) return 0;
   const bs = bigrams(unit);
@@ -143,61 +143,5 @@ export function coverage(w: TermWeights, ctx: SentenceContext): number {
     got += m * u.weight;
   }
   return got / w.total;
-}
-
-/** Σ weight of the units the sentence itself contains: absolute evidence, independent of question length. */
-export function evidence(w: TermWeights, ctx: SentenceContext): number {
-  let got = 0;
-  for (const u of w.units) if (u.df > 0 && (ctx.sentence.includes(u.text) || ctx.headline.includes(u.text))) got += u.weight;
-  return got;
-}
-
-const HAS_NUMBER = /[0-9]|[一二三四五六七八九十两百千万亿][个家位件年次场名人天项处所条万千百余多]|[零一二三四五六七八九十百千万]+[年月日号]/u;
-/** Units that answer for each other: a head count may be given in 人, 名 or 位. */
-const MEASURE_EQUIV: Record<string, string> = { 人: '人名位', 名: '名人位', 位: '位名人', 个: '个家项处所', 点: '点时:：' };
-const NUMERAL = '[0-9零一二三四五六七八九十两百千万亿]';
-
-/** A number, in the question's unit when it names one (`1546件` for 多少件; `9点` or `9:30` for 几点). */
-function hasQuantity(text: string, measure: string | null): boolean {
-  if (!measure) return HAS_NUMBER.test(text);
-  const units = [...new Set([...((Object.hasOwn(MEASURE_EQUIV, measure) ? MEASURE_EQUIV[measure] : undefined) ?? measure)])].join('');
-  return new RegExp(`${NUMERAL}(?:[余多])?(?:万|千|百)?(?:[${units}]|${measure})`, 'u').test(text);
-}
-
-/** `text` without the numbers the question itself contains (`2024年…多少` is not answered by 2024). */
-function withoutNumbersOf(question: string, text: string): string {
-  let r = text;
-  for (const m of question.matchAll(/\d+(?:\.\d+)?/gu)) r = r.replaceAll(m[0], ' ');
-  return r;
-}
-
-const DATES = /\d{1,2}月(?:\d{1,2}[日号])?|\d{4}年(?:度)?|\d{1,2}[日号]/gu;
-const HAS_PLACE = /山|园|馆|基地|公园|中心|镇|村|街道|大厦|医院|现场|站|社区|项目|工地|学校|广场/u;
-const HAS_PERSON_ROLE = /理事长|主席|书记|劳模|劳动模范|负责人|院长|经理|队长|班长|总监|专家|老师|传承人|带头人/u;
-
-/**
- * Multiplier for what the question asks for; 1 when it asks nothing specific. Cues are looked for in
- * what the sentence says *beyond* the question (`residual`): `德胜街道` in the question does not make a
- * sentence repeating it an answer to "where".
- */
-export function typeFactor(q: QuestionAnalysis, sentence: string, residual = sentence): number {
-  let f = 1;
-  // Dates (`8月29日`, `2024年`) are not the quantity a "how many" question wants.
-  // (On the sentence itself: blanking the question's words could cut `16位` out of `16位基层`.)
-  if (q.wantsNumber) f *= hasQuantity(withoutNumbersOf(q.text, sentence.replace(DATES, ' ')), q.measure) ? 1.1 : 0.55;
-  // "Where" is answered by a sentence naming a place the question did not already name.
-  if (q.wantsPlace) f *= HAS_PLACE.test(residual) ? 1.2 : 0.6;
-  if (q.wantsPerson && HAS_PERSON_ROLE.test(residual)) f *= 1.1;
-  // "去年" asks about last year: a sentence about this year's plan answers another question.
-  if (q.text.includes('去年') && sentence.includes('今年') && !sentence.includes('去年')) f *= 0.8;
-  if (q.text.includes('今年') && sentence.includes('去年') && !sentence.includes('今年')) f *= 0.8;
-  return f;
-}
-
-/** The sentence with the question's own units blanked out. */
-export function residualOf(w: TermWeights, sentence: string): string {
-  let r = sentence;
-  for (const u of w.units) if (u.text.length >= 2) r = r.replaceAll(u.text, ' ');
-  return r;
 }
 

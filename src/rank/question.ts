@@ -15,6 +15,10 @@ export interface QuestionAnalysis {
   wantsMany: boolean;
   wantsPlace: boolean;
   wantsPerson: boolean;
+  /** When: a date, a year, a time of day. */
+  wantsTime: boolean;
+  /** Which organisation / unit / company. */
+  wantsOrg: boolean;
   /**
    * Place names the question is about (`石景山区` → `石景山`): if the reports never mention one,
    * they cannot answer the question, however well the rest matches.
@@ -45,7 +49,9 @@ export function detectLang(text: string): Lang {
 const NUMBER_CUE = /多少|几|how many|how much|what number|数量|数目|比例|百分之/iu;
 const MANY_CUE = /哪些|有哪|都有|都配|都是|分别|which (?:units|unions|districts|places|organi[sz]ations)|what are|list/iu;
 const PLACE_CUE = /哪里|哪儿|在哪|什么地方|何地|去哪|到哪|where/iu;
-const PERSON_CUE = /谁|哪位|叫什么|名字|who|whose|whom/iu;
+const PERSON_CUE = /谁|哪位|叫什么|名字|什么人|who|whose|whom/iu;
+const TIME_CUE = /什么时候|何时|哪一?年|哪一?天|几月|几号|几点|多久|多长时间|when|what year|what time/iu;
+const ORG_CUE = /哪个单位|哪家|哪一?所|哪个组织|什么组织|什么机构|哪个机构|哪个公司|什么公司|哪个部门|which (?:company|organi[sz]ation|unit)/iu;
 
 const PLACE_SUFFIXES = new Set(['省', '市', '区', '县', '镇', '乡', '街道', '地区', '自治区']);
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
@@ -96,7 +102,7 @@ export function extractFocus(text: string): string | null {
   return null;
 }
 
-const MEASURE = /(?:多少|几)(钱|元|人|名|位|家|件|个|场|次|年|天|万|项|处|所|条|种|点|岁|公里|平方米|小时|分钟)/u;
+const MEASURE = /(?:多少|几)(钱|元|人|名|位|家|件|个|场|次|年|天|万|项|处|所|条|种|点|岁|公里|米|平方米|小时|分钟|棵|株|只|台|辆|本|册|张|座|栋|间|块|份|批|届|期|轮|篇|首|部|支|队|组|户|周|月|倍|吨|斤|亩|公顷)/u;
 const MEASURE_ALIASES: Record<string, string> = { 钱: '元' };
 
 export function extractMeasure(text: string): string | null {
@@ -116,6 +122,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     wantsMany: MANY_CUE.test(text),
     wantsPlace: PLACE_CUE.test(text),
     wantsPerson: PERSON_CUE.test(text),
+    wantsTime: TIME_CUE.test(text),
+    wantsOrg: ORG_CUE.test(text),
     places: extractPlaces(text),
     focus: extractFocus(text),
     measure: extractMeasure(text),

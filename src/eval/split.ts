@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+
+/** Deterministic shuffles and splits, so every eval and training run sees the same partition. */
+
+/** mulberry32: a small, well-known 32-bit PRNG; same seed, same sequence on every machine. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fisher–Yates with a seeded PRNG; returns a new array. */
+export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
+  const rand = mulberry32(seed);
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+/** sha256 of seed and group key → [0, 1): a stable, order-free, well-spread assignment of groups to splits. */
+export function groupFraction(key: string, seed: number): number {
+  return createHash('sha256').update(`${seed}:${key}`).digest().readUInt32BE(0) / 4294967296;
+}

@@ -1,0 +1,58 @@
+/**
+ * Calibrated confidence: the probability that the best-ranked sentence answers the question.
+ *
+ * The ranker's own probability says how a sentence compares with its rivals, not whether the
+ * corpus answers at all (an article with many plausible sentences spreads it thin). A second small
+ * logistic model reads the ranked list — the best sentence's log-odds, its lead over the next, how
+ * much of the question its article covers, how specific the words it misses are — and is fitted on
+ * whether the best sentence was right, unanswerable questions included. Its output is what the
+ * product refuses on.
+ */
+import { SENTENCE_FEATURES } from './features.js';
+import type { RankedCandidate } from './sentences.js';
+
+export const CONFIDENCE_FEATURES = [
+  'top_log_odds',
+  'margin_log_odds',
+  'runner_up_same_article',
+  'top_cov_sentence',
+  'top_cov_article',
+  'top_rare_missing_article',
+  'top_rare_missing_context',
+  'top_names_missing_article',
+  'unseen_share',
+  'top_type_match',
+  'top_new_content',
+] as const;
+export type ConfidenceFeature = (typeof CONFIDENCE_FEATURES)[number];
+
+const logit = (p: number): number => {
+  const q = Math.min(1 - 1e-9, Math.max(1e-9, p));
+  return Math.log(q / (1 - q));
+};
+
+export function confidenceFeatures(ranked: readonly Pick<RankedCandidate, 'probability' | 'features' | 'article'>[]): Record<ConfidenceFeature, number> {
+  const top = ranked[0];
+  if (!top) return Object.fromEntries(CONFIDENCE_FEATURES.map((f) => [f, 0])) as Record<ConfidenceFeature, number>;
+  const second = ranked[1];
+  const f = top.features;
+  return {
+    top_log_odds: logit(top.probability),
+    margin_log_odds: second ? Math.min(10, logit(top.probability) - logit(second.probability)) : 10,
+    runner_up_same_article: second && second.article.id === top.article.id ? 1 : 0,
+    top_cov_sentence: f.cov_sentence,
+    top_cov_article: f.cov_article,
+    top_rare_missing_article: f.rare_missing_article,
+    top_rare_missing_context: f.rare_missing_context,
+    top_names_missing_article: f.names_missing_article,
+    unseen_share: f.unseen_share,
+    // What the question asks for (a number, a person, a place, a time, an organisation), present or not.
+    top_type_match: f.asks_number_has + f.asks_person_has + f.asks_place_has + f.asks_time_has + f.asks_org_has,
+    top_new_content: f.new_content,
+  };
+}
+
+/** Rebuilds the named record from a stored feature row (training). */
+export function recordOf(row: readonly number[]): Record<(typeof SENTENCE_FEATURES)[number], number> {
+  return Object.fromEntries(SENTENCE_FEATURES.map((n, i) => [n, row[i] as number])) as Record<(typeof SENTENCE_FEATURES)[number], number>;
+}

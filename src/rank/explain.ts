@@ -1,0 +1,70 @@
+/**
+ * Why a sentence won or why an answer was refused: the candidates with each feature's push on the
+ * ranker's log-odds, and the confidence model's reading of the list against its threshold.
+ */
+import type { Embedder } from '../embed/types.js';
+import type { SearchIndex } from '../store/types.js';
+import { headlineOf } from '../types.js';
+import { confidenceFeatures } from './confidence.js';
+import type { Contribution } from './model.js';
+import { confidenceModel, rankSentences } from './sentences.js';
+
+export interface Explanation {
+  question: string;
+  confidence: number;
+  threshold: number;
+  answered: boolean;
+  /** The confidence model's inputs and their pushes. */
+  confidenceContributions: Contribution[];
+  candidates: {
+    rank: number;
+    probability: number;
+    article: string;
+    file: string;
+    sentence: string;
+    logOdds: number;
+    contributions: Contribution[];
+  }[];
+}
+
+export async function explainQuestion(index: SearchIndex, embedder: Embedder | null, question: string, top = 5): Promise<Explanation> {
+  const { ranked, model } = await rankSentences(index, embedder, question);
+  const cal = confidenceModel();
+  const cf = confidenceFeatures(ranked);
+  const confidence = ranked.length ? cal.probability(cf) : 0;
+  return {
+    question,
+    confidence,
+    threshold: cal.threshold,
+    answered: ranked.length > 0 && confidence >= cal.threshold,
+    confidenceContributions: cal.explain(cf),
+    candidates: ranked.slice(0, top).map((c, i) => ({
+      rank: i + 1,
+      probability: c.probability,
+      article: headlineOf(c.article),
+      file: c.article.file,
+      sentence: c.article.text.slice(c.start, c.end),
+      logOdds: model.logOdds(c.features),
+      contributions: model.explain(c.features),
+    })),
+  };
+}
+
+const f3 = (x: number): string => (x >= 0 ? ' ' : '') + x.toFixed(3);
+
+/** Plain text for a terminal. */
+export function explanationToText(e: Explanation, perCandidate = 8): string {
+  const lines = [
+    `${e.question}`,
+    `confidence ${e.confidence.toFixed(3)} ${e.answered ? '≥' : '<'} threshold ${e.threshold} → ${e.answered ? 'answered' : 'refused'}`,
+    '  confidence model (value × weight = push on log-odds):',
+    ...e.confidenceContributions.map((c) => `    ${c.feature.padEnd(26)} ${f3(c.value)} × ${f3(c.weight)} = ${f3(c.contribution)}`),
+    '',
+  ];
+  for (const c of e.candidates) {
+    lines.push(`#${c.rank} p=${c.probability.toFixed(3)} log-odds ${c.logOdds.toFixed(2)} · ${c.article.slice(0, 30)} (${c.file})`);
+    lines.push(`   「${c.sentence.slice(0, 120)}${c.sentence.length > 120 ? '…' : ''}」`);
+    for (const x of c.contributions.slice(0, perCandidate)) lines.push(`    ${x.feature.padEnd(26)} ${f3(x.value)} × ${f3(x.weight)} = ${f3(x.contribution)}`);
+  }
+  return lines.join('\n');
+}

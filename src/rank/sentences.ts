@@ -1,0 +1,55 @@
+/**
+ * The sentence ranker: candidates (src/rank/features.ts) scored by the learned model
+ * (`weights/sentence.json`), best first. Shared by answers, `ask --explain` and training.
+ */
+import type { Embedder } from '../embed/types.js';
+import type { SearchIndex } from '../store/types.js';
+import { candidatesFor, SENTENCE_FEATURES, type Candidate, type CandidateSet } from './features.js';
+import { LinearModel, WeightsFile } from './model.js';
+import { sentenceVectorsFor } from './dense.js';
+import { CONFIDENCE_FEATURES, confidenceFeatures } from './confidence.js';
+import sentenceWeights from './weights/sentence.json' with { type: 'json' };
+import confidenceWeights from './weights/confidence.json' with { type: 'json' };
+
+export interface RankedCandidate extends Candidate {
+  /** Probability that this sentence answers the question (the model's calibrated output). */
+  probability: number;
+}
+
+let model: LinearModel | null = null;
+let calibrator: LinearModel | null = null;
+
+/** The committed sentence ranker (loaded once; `npm run train` rewrites the file). */
+export function sentenceModel(): LinearModel {
+  model ??= new LinearModel(WeightsFile.parse(sentenceWeights), SENTENCE_FEATURES);
+  return model;
+}
+
+/** The committed confidence model, which holds the refusal threshold. */
+export function confidenceModel(): LinearModel {
+  calibrator ??= new LinearModel(WeightsFile.parse(confidenceWeights), CONFIDENCE_FEATURES);
+  return calibrator;
+}
+
+/** Probability that the best of `ranked` answers the question. */
+export function confidenceOf(ranked: RankedCandidate[], m: LinearModel = confidenceModel()): number {
+  return ranked.length ? m.probability(confidenceFeatures(ranked)) : 0;
+}
+
+/** Scores candidates with `m`, best first; ties go to the better-retrieved article, then reading order. */
+export function scoreCandidates(set: CandidateSet, m: LinearModel): RankedCandidate[] {
+  const ps = m.probabilities(set.candidates.map((c) => c.features));
+  return set.candidates
+    .map((c, i) => ({ ...c, probability: ps[i] as number }))
+    .sort((a, b) => b.probability - a.probability || a.articleRank - b.articleRank || a.start - b.start);
+}
+
+export async function rankSentences(
+  index: SearchIndex,
+  embedder: Embedder | null,
+  question: string,
+  m: LinearModel = sentenceModel(),
+): Promise<{ ranked: RankedCandidate[]; set: CandidateSet; model: LinearModel }> {
+  const set = await candidatesFor(index, embedder, question, embedder ? { denseOf: (cs, qv) => sentenceVectorsFor(index, embedder, cs, qv) } : {});
+  return { ranked: scoreCandidates(set, m), set, model: m };
+}

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSeedIndex, type SeedIndex } from '../../test/helpers.js';
 import type { Answer } from '../types.js';
-import { answerQuestion, leadStart } from './compose.js';
+import { answerQuestion } from './compose.js';
+import { confidenceModel } from '../rank/sentences.js';
 
 let seed: SeedIndex;
 beforeAll(async () => {
@@ -41,19 +42,31 @@ describe('answerQuestion (keyword mode, real seed index)', () => {
     expect(quoted(a)).toContain('北京儿童医院工会相关负责人表示');
   });
 
-  it('answers a "where" question with the sentence naming the place, not the lead that repeats the question', async () => {
-    const a = await ask('德胜街道总工会组织职工到哪里植的树？');
-    expect(quoted(a)).toContain('怀柔灵慧山');
+  it('says how confident it is: at or above the calibrated threshold when it answers, below when it refuses', async () => {
+    const threshold = confidenceModel().threshold;
+    const yes = await ask('平谷区总工会五年来成功调解了多少件劳动争议案件？');
+    expect(yes.confidence).toBeGreaterThanOrEqual(threshold);
+    const no = await ask('饺子馅怎么调才鲜嫩多汁？');
+    expect(no.answered).toBe(false);
+    expect(no.confidence ?? 0).toBeLessThan(threshold);
+    // The threshold is the one knob: 0 answers what it can, 1 refuses everything.
+    expect((await answerQuestion(seed.index, null, '饺子馅怎么调才鲜嫩多汁？', { threshold: 0 })).answered).toBe(true);
+    expect((await answerQuestion(seed.index, null, '平谷区总工会五年来成功调解了多少件劳动争议案件？', { threshold: 1 })).answered).toBe(false);
   });
 
-  it('cites every article that answers a "which …" question', async () => {
-    const a = await ask('最近有哪些工会组织职工去植树？');
-    const titles = citedTitles(a).join('|');
-    expect(titles).toContain('德胜街道总工会');
-    expect(titles).toContain('经开区总工会开展植树');
-    // Each cited article contributes a quote naming who did it.
-    expect(quoted(a)).toContain('德胜街道总工会');
-    expect(quoted(a)).toContain('经开区总工会');
+  it('quotes whole sentences that never overlap, and a "which …" question one sentence per report', async () => {
+    for (const q of ['最近有哪些工会组织职工去植树？', '顺义区去年新建了多少家工会组织？', '北京公交集团的工会最近办了哪些活动']) {
+      const a = await answerQuestion(seed.index, null, q, { threshold: 0 });
+      const spans = a.quotes.map((x) => ({ id: x.articleId, start: x.start, end: x.end }));
+      for (const [i, x] of spans.entries()) for (const y of spans.slice(i + 1)) expect(x.id !== y.id || x.end <= y.start || y.end <= x.start, q).toBe(true);
+      for (const quote of a.quotes) {
+        const text = seed.index.articles.get(quote.articleId)?.text ?? '';
+        // A quote ends a sentence (。！？… or a closing quote), never at a ； clause.
+        expect(quote.text, q).toMatch(/[。！？!?…”」]$/u);
+        expect(text.slice(quote.end).trimStart().startsWith('；')).toBe(false);
+      }
+      if (q.includes('哪些')) expect(new Set(a.quotes.map((x) => x.articleId)).size).toBe(a.quotes.length);
+    }
   });
 
   it('refuses questions the reports do not answer, quoting nothing', async () => {
@@ -71,15 +84,14 @@ describe('answerQuestion (keyword mode, real seed index)', () => {
     expect(a.quotes).toEqual([]);
   });
 
-  it('refuses a "how many" question when the right article gives no number in that unit', async () => {
-    const a = await ask('窦店镇的户外劳动者暖心驿站每天几点开门？');
-    expect(a.answered).toBe(false);
-  });
-
-  it('drops a closing quote whose opening quote belongs to an earlier sentence', async () => {
-    const a = await ask('顺义区去年新建了多少家工会组织？');
+  it('quotes a quotation together with the sentence that says who spoke', async () => {
+    // `“2023年，……吸纳工会会员14708人。”会上，顺义区总工会党组成员、副主席……介绍` — the speaker follows the quote.
+    const a = await answerQuestion(seed.index, null, '顺义区去年新建了多少家工会组织？', { threshold: 0 });
     const q = a.quotes.find((x) => x.text.includes('14708人'));
-    expect(q?.text.endsWith('14708人。')).toBe(true);
+    expect(q).toBeDefined();
+    expect(q!.text.startsWith('2023年') || q!.text.startsWith('“2023年')).toBe(true);
+    expect(q!.text).toMatch(/14708人。”会上/u);
+    expect(q!.text).toContain('顺义区总工会');
   });
 
   it('refuses English questions in keyword-only mode and says why', async () => {
@@ -99,11 +111,3 @@ describe('answerQuestion (keyword mode, real seed index)', () => {
   });
 });
 
-describe('leadStart', () => {
-  it('skips an opening quotation to the sentence that names the union', () => {
-    const miyun = [...seed.index.articles.values()].find((a) => a.title.startsWith('密云工会'));
-    expect(miyun).toBeDefined();
-    const text = miyun!.text;
-    expect(text.slice(leadStart(miyun!))).toMatch(/^为充分发挥工会阵地作用/u);
-  });
-});

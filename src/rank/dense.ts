@@ -49,12 +49,25 @@ export function cosine(a: Float32Array, b: Float32Array): number {
 }
 
 /** Cosine of each candidate sentence to the question vector (hybrid mode). */
-export async function sentenceVectorsFor(
-  _index: unknown,
-  embedder: Embedder,
-  candidates: { article: { text: string }; start: number; end: number }[],
-  qv: Float32Array,
-): Promise<number[]> {
-  const vecs = await sentenceVectors(embedder, candidates.map((c) => c.article.text.slice(c.start, c.end)));
+export async function sentenceCosines(index: SearchIndex, embedder: Embedder, candidates: readonly SentenceRef[], qv: Float32Array): Promise<number[]> {
+  const vecs = await sentenceVectors(index, embedder, candidates);
   return vecs.map((v) => cosine(qv, v));
+}
+
+/**
+ * A cosine on this index's own scale: 0 where chance lands (the mean cosine to unrelated
+ * sentences), 1 where a typical answer lands (the median best cosine of an article's headline to
+ * its own sentences), both measured by the indexer with the same model. Without those statistics
+ * (an older index), the question's own candidates set the scale.
+ */
+export function denseScale(index: SearchIndex, cosines: readonly number[]): (cos: number) => number {
+  const st = index.denseStats;
+  if (st && st.related.p50 > st.unrelated.mean) {
+    const zero = st.unrelated.mean;
+    const one = st.related.p50;
+    return (c) => Math.max(-1, Math.min(2, (c - zero) / (one - zero)));
+  }
+  const mean = cosines.reduce((a, b) => a + b, 0) / Math.max(1, cosines.length);
+  const sd = Math.sqrt(cosines.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, cosines.length)) || 1;
+  return (c) => Math.max(-1, Math.min(2, (c - mean) / (3 * sd)));
 }

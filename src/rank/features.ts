@@ -15,6 +15,7 @@ import { isNameTag, tagWords } from '../text/segment.js';
 import { splitSentences } from '../text/sentences.js';
 import { headlineOf, type Article, type SentenceSpan } from '../types.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
+import { denseScale, sentenceCosines } from './dense.js';
 import { coverage, matchIn, weighTerms, type TermWeights } from './terms.js';
 
 /** The feature vector's names, in order. Weights files name them too, so a renamed feature fails loudly. */
@@ -205,14 +206,17 @@ function hasQuantity(text: string, measure: string | null): boolean {
   return new RegExp(`${NUMERAL.source}(?:[余多])?(?:万|千|百)?(?:[${units}]|${measure})`, 'u').test(t);
 }
 
-/** What jieba finds in the part of the sentence the question did not already say. */
-function answerTypesIn(residual: string): { person: boolean; place: boolean; time: boolean; org: boolean } {
+/**
+ * What jieba finds in the sentence beyond the question's own words: a person (`nr`), a place
+ * (`ns`), an organisation (`nt`), a time (`t`, or a date). The sentence is tagged once (cached).
+ */
+function answerTypesIn(sentence: string, residual: string, question: string): { person: boolean; place: boolean; time: boolean; org: boolean } {
   let person = false;
   let place = false;
   let time = false;
   let org = false;
-  for (const t of tagWords(residual)) {
-    if (t.word.length < 2 && t.tag !== 'm') continue;
+  for (const t of tagWords(sentence)) {
+    if (t.word.length < 2 || question.includes(t.word)) continue;
     if (/^nr/u.test(t.tag)) person = true;
     else if (t.tag === 'ns') place = true;
     else if (t.tag === 'nt') org = true;
@@ -317,14 +321,14 @@ export interface CandidateSet {
 }
 
 /**
- * Retrieves, then describes every sentence of the best candidate articles. `dense` gives each
- * candidate's cosine to the question in hybrid mode (null: keyword-only).
+ * Retrieves, then describes every sentence of the best candidate articles; in hybrid mode (an
+ * embedder given and an index with vectors) each sentence's cosine to the question counts too.
  */
 export async function candidatesFor(
   index: SearchIndex,
   embedder: Embedder | null,
   question: string,
-  opts: CandidateOptions & { denseOf?: (c: { article: Article; start: number; end: number }[], qv: Float32Array) => Promise<number[]> } = {},
+  opts: CandidateOptions = {},
 ): Promise<CandidateSet> {
   const qc = questionContext(index, question);
   const retrieval = await retrieve(index, embedder, question, { k: opts.passages ?? 30, perArticle: 3, candidates: 60 });
@@ -348,7 +352,7 @@ export async function candidatesFor(
       const s = a.sentences[si] as string;
       const context = [a.sentences[si - 1] ?? '', s, a.sentences[si + 1] ?? ''].join(' ');
       const residual = residualOf(w, s);
-      const types = answerTypesIn(residual);
+      const types = answerTypesIn(s, residual, qc.plain);
       const has = (asks: boolean, got: boolean): number => (asks ? (got ? 1 : -1) : 0);
       const residualChars = (residual.match(/[\p{Script=Han}\p{N}\p{L}]/gu) ?? []).length;
       const covSentence = coverage(w, { sentence: s, headline: '', passage: '' });
@@ -396,14 +400,13 @@ export async function candidatesFor(
   const bestCov = Math.max(0, ...candidates.map((c) => c.features.cov_sentence));
   for (const c of candidates) c.features.cov_gap_to_best = c.features.cov_sentence - bestCov;
 
-  if (opts.denseOf && retrieval.queryVector && candidates.length > 0) {
-    const cos = await opts.denseOf(candidates, retrieval.queryVector);
-    // Normalised against this question's own candidates: how much closer than the rest, whatever
-    // the model's cosine scale (no per-model floor/ceiling to set by hand).
-    const mean = cos.reduce((a, b) => a + b, 0) / cos.length;
-    const sd = Math.sqrt(cos.reduce((a, b) => a + (b - mean) ** 2, 0) / cos.length) || 1;
+  if (embedder && retrieval.queryVector && candidates.length > 0) {
+    // Sentence vectors come from the index (computed at index time): only the question was embedded.
+    const cos = await sentenceCosines(index, embedder, candidates, retrieval.queryVector);
+    // On the index's own similarity scale (no per-model floor/ceiling set by hand).
+    const scale = denseScale(index, cos);
     candidates.forEach((c, i) => {
-      c.features.dense_z = Math.max(-3, Math.min(3, ((cos[i] as number) - mean) / sd)) / 3;
+      c.features.dense_z = scale(cos[i] as number);
     });
   }
   return { question: qc, retrieval, candidates };

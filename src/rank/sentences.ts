@@ -6,7 +6,6 @@ import type { Embedder } from '../embed/types.js';
 import type { SearchIndex } from '../store/types.js';
 import { candidatesFor, SENTENCE_FEATURES, type Candidate, type CandidateSet } from './features.js';
 import { LinearModel, WeightsFile } from './model.js';
-import { sentenceVectorsFor } from './dense.js';
 import { CONFIDENCE_FEATURES, confidenceFeatures } from './confidence.js';
 import sentenceWeights from './weights/sentence.json' with { type: 'json' };
 import confidenceWeights from './weights/confidence.json' with { type: 'json' };
@@ -50,6 +49,6 @@ export async function rankSentences(
   question: string,
   m: LinearModel = sentenceModel(),
 ): Promise<{ ranked: RankedCandidate[]; set: CandidateSet; model: LinearModel }> {
-  const set = await candidatesFor(index, embedder, question, embedder ? { denseOf: (cs, qv) => sentenceVectorsFor(index, embedder, cs, qv) } : {});
+  const set = await candidatesFor(index, embedder, question);
   return { ranked: scoreCandidates(set, m), set, model: m };
 }

@@ -220,7 +220,6 @@ const r3 = (x: number): number => Math.round(x * 1000) / 1000;
  */
 export const SEEDS_WEIGHT = 1;
 function setWeight(set: string): number {
-  if (process.env.TRAIN_ONLY && set !== process.env.TRAIN_ONLY) return 1e-6;
   return set === 'seeds' ? SEEDS_WEIGHT : 1;
 }
 
@@ -288,12 +287,6 @@ export function fitModels(rows: QuestionRows[], sets: string[]): FittedModels {
   const calModel = new LinearModel(confidence, CONFIDENCE_FEATURES);
   const valCurve = curveOf(decide(rankRows(validation, rankerModel), calModel, quoteRatio));
   const chosen = chooseThreshold(valCurve);
-  if (process.env.TRAIN_DEBUG) {
-    for (const s of sets) {
-      const c = curveOf(decide(rankRows(validation.filter((r) => r.set === s), rankerModel), calModel, quoteRatio));
-      process.stderr.write(`${s}\n${c.filter((_, i) => i % 5 === 0).map((p) => `  t=${p.threshold} ans=${p.answered.toFixed(3)} prec=${p.precision.toFixed(3)} ref=${p.refused.toFixed(3)}`).join('\n')}\n`);
-    }
-  }
   confidence.threshold = chosen.threshold;
   const trainAt = curveOf(decide(rankedTrain, calModel, quoteRatio)).find((p) => p.threshold === chosen.threshold) ?? chosen;
   const perSet = (rs: QuestionRows[]): Record<string, ThresholdPoint> =>
@@ -305,6 +298,7 @@ export function fitModels(rows: QuestionRows[], sets: string[]): FittedModels {
     );
   confidence.metrics = {
     quoteRatio,
+    validationCurve: valCurve.filter((p) => Math.round(p.threshold * 100) % 5 === 0).map(roundAll),
     iterations: cfit.iterations,
     validation: roundAll(chosen),
     train: roundAll(trainAt),

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSeedIndex, type SeedIndex } from '../../test/helpers.js';
+import { candidatesFor, longestCommonRun, SENTENCE_FEATURES } from './features.js';
+
+let seed: SeedIndex;
+beforeAll(async () => {
+  seed = await buildSeedIndex();
+});
+afterAll(() => seed?.cleanup());
+
+const sentenceOf = (c: { article: { text: string }; start: number; end: number }): string => c.article.text.slice(c.start, c.end);
+
+describe('sentence features (real seed index)', () => {
+  it('describes every candidate by every named feature, each a finite number', async () => {
+    const { candidates } = await candidatesFor(seed.index, null, '平谷区总工会五年来成功调解了多少件劳动争议案件？');
+    expect(candidates.length).toBeGreaterThan(10);
+    for (const c of candidates) {
+      expect(Object.keys(c.features).sort()).toEqual([...SENTENCE_FEATURES].sort());
+      for (const f of SENTENCE_FEATURES) expect(Number.isFinite(c.features[f]), f).toBe(true);
+    }
+  });
+
+  it('marks the sentence with a number in the unit asked for, and not the sentences without', async () => {
+    const { candidates } = await candidatesFor(seed.index, null, '平谷区总工会五年来成功调解了多少件劳动争议案件？');
+    const answer = candidates.find((c) => sentenceOf(c).includes('1546件'));
+    expect(answer?.features.asks_number_has).toBe(1);
+    expect(candidates.some((c) => c.features.asks_number_has === -1)).toBe(true);
+  });
+
+  it('notices a place the question names that the article never mentions', async () => {
+    const { candidates } = await candidatesFor(seed.index, null, '门头沟区总工会五年来成功调解了多少件劳动争议案件？');
+    const pinggu = candidates.find((c) => sentenceOf(c).includes('1546件'));
+    expect(pinggu?.features.names_missing_article).toBeGreaterThan(0);
+    const { candidates: right } = await candidatesFor(seed.index, null, '平谷区总工会五年来成功调解了多少件劳动争议案件？');
+    expect(right.find((c) => sentenceOf(c).includes('1546件'))?.features.names_missing_article).toBe(0);
+  });
+
+  it('flags a sentence about another year than the one asked (去年 vs 今年)', async () => {
+    const { candidates } = await candidatesFor(seed.index, null, '通州区去年新发展了多少工会会员？');
+    const thisYear = candidates.find((c) => sentenceOf(c).startsWith('今年通州区各级工会将新发展'));
+    expect(thisYear?.features.relative_year_conflict).toBe(1);
+  });
+
+  it('only questions asking for a type get a type signal', async () => {
+    const { candidates } = await candidatesFor(seed.index, null, '德胜街道总工会组织职工植树');
+    for (const c of candidates) expect([c.features.asks_number_has, c.features.asks_person_has, c.features.asks_place_has]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('longestCommonRun', () => {
+  it('is the longest shared substring', () => {
+    expect(longestCommonRun('调解劳动争议案件', '成功调解劳动争议案件1546件')).toBe(8);
+    expect(longestCommonRun('abc', 'xyz')).toBe(0);
+    expect(longestCommonRun('', 'x')).toBe(0);
+  });
+});

@@ -27,7 +27,7 @@ describe('npm run ask', () => {
     const r = run('scripts/ask.ts', '--json', '平谷区总工会五年来成功调解了多少件劳动争议案件？');
     expect(r.code).toBe(0);
     const a = JSON.parse(r.stdout.trim());
-    expect(Object.keys(a).sort()).toEqual(['answered', 'mode', 'question', 'quotes', 'sources']);
+    expect(Object.keys(a).sort()).toEqual(['answered', 'confidence', 'mode', 'question', 'quotes', 'sources']);
     expect(a).toMatchObject({ answered: true, mode: 'keyword' });
     expect(a.quotes[0].text).toContain('1546件');
     expect(a.sources.map((s: { n: number }) => s.n)).toContain(a.quotes[0].source);

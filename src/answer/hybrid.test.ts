@@ -54,3 +54,37 @@ describe('topic matching in hybrid mode (tiny real model)', () => {
     expect(en.some((t) => t.includes('德胜街道'))).toBe(true);
   });
 });
+
+describe('a model that knows nothing does not make answers worse', () => {
+  it('on the held-out seed questions, hybrid answers stay within 0.05 of keyword-only', async () => {
+    const { readJsonl, EvalQuestion } = await import('../eval/dataset.js');
+    const { fromEvalQuestion, containsAnswer, answerable } = await import('../eval/labeled.js');
+    const { splitOf } = await import('../rank/train.js');
+    const questions = ['eval/dev.jsonl', 'eval/more.jsonl', 'eval/extra.jsonl']
+      .flatMap((f) => readJsonl(new URL(`../../${f}`, import.meta.url).pathname, EvalQuestion))
+      .filter((q) => q.type !== 'english')
+      .map(fromEvalQuestion)
+      .filter((q) => splitOf(q, 'seeds') === 'validation');
+    const keyword = await buildSeedIndex();
+    try {
+      const rates = async (index: typeof seed.index, emb: Embedder | null) => {
+        let contains = 0;
+        let refused = 0;
+        for (const q of questions) {
+          const a = await answerQuestion(index, emb, q.question);
+          if (answerable(q)) contains += Number(containsAnswer(q, a.quotes.map((x) => x.text).join('\n')));
+          else refused += Number(!a.answered);
+        }
+        const nAns = questions.filter(answerable).length;
+        return { contains: contains / nAns, refused: refused / (questions.length - nAns) };
+      };
+      const kw = await rates(keyword.index, null);
+      const hy = await rates(seed.index, embedder);
+      expect(questions.length).toBeGreaterThan(30);
+      expect(hy.contains).toBeGreaterThanOrEqual(kw.contains - 0.05);
+      expect(hy.refused).toBeGreaterThanOrEqual(kw.refused - 0.05);
+    } finally {
+      keyword.cleanup();
+    }
+  });
+});

@@ -110,15 +110,15 @@ describe('SentenceStore', () => {
 
 describe('articleSentenceSpans', () => {
   it('is splitSentences over the article, plus the pieces of a sentence the chunker had to cut', () => {
-    const text = '第一句。第二句很长很长很长很长；第三句！';
+    const text = '第一句。第二句很长很长很长很长。第三句！';
     // A chunk boundary inside the second sentence (as for a sentence over the token limit).
-    const cut = text.indexOf('很长很长；');
+    const cut = text.indexOf('很长很长。');
     const chunks = [
       { start: 0, text: text.slice(0, cut) },
       { start: cut, text: text.slice(cut) },
     ];
     const spans = articleSentenceSpans({ text }, chunks).map((s) => text.slice(s.start, s.end));
-    expect(spans).toEqual(['第一句。', '第二句很长很长', '第二句很长很长很长很长；', '很长很长；', '第三句！']);
+    expect(spans).toEqual(['第一句。', '第二句很长很长', '第二句很长很长很长很长。', '很长很长。', '第三句！']);
   });
 });
 

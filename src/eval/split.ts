@@ -1,18 +1,9 @@
 import { createHash } from 'node:crypto';
+import { mulberry32 } from '../random.js';
+
+export { mulberry32 };
 
 /** Deterministic shuffles and splits, so every eval and training run sees the same partition. */
-
-/** mulberry32: a small, well-known 32-bit PRNG; same seed, same sequence on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fisher–Yates with a seeded PRNG; returns a new array. */
 export function seededShuffle<T>(items: readonly T[], seed: number): T[] {

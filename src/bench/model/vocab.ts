@@ -6,6 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../../random.js';
 
 export const DEFAULT_SEEDS_DIR = fileURLToPath(new URL('../../../seeds/', import.meta.url));
 
@@ -166,16 +167,7 @@ export function bertConfig(vocabSize: number, dim: number, layers = 1, heads = 1
 // ---------------------------------------------------------------------------------------------
 // Deterministic tables
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** rows × cols standard-normal values (Box–Muller over mulberry32), row-major. */
 export function randomTable(rows: number, cols: number, seed: number): Float32Array {

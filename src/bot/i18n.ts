@@ -10,20 +10,14 @@
  * ctx.t('ask-too-long', { max: 1000 })    // inside one
  * ```
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Composer } from 'grammy';
 import { I18n } from '@grammyjs/i18n';
+import { LOCALES_DIR } from '../i18n.js';
 import type { Lang } from '../types.js';
 import type { BotContext } from './context.js';
 import type { BotState } from './deps.js';
 
-/** Absolute path of `locales/` (no trailing slash: the plugin derives the locale from the first sub-folder). */
-export const LOCALES_DIR = path.resolve(fileURLToPath(new URL('../../locales', import.meta.url)));
-
-export const LANGS: readonly Lang[] = ['zh', 'en'];
-
-export type TranslationVars = Record<string, string | number>;
+export { LANGS, LOCALES_DIR, langFromCode, t, type TranslationVars } from '../i18n.js';
 
 function makeI18n(defaultLang: Lang, negotiator?: (ctx: BotContext) => Promise<Lang>): I18n<BotContext> {
   return new I18n<BotContext>({
@@ -33,23 +27,6 @@ function makeI18n(defaultLang: Lang, negotiator?: (ctx: BotContext) => Promise<L
     fluentBundleOptions: { useIsolating: false },
     ...(negotiator ? { localeNegotiator: negotiator } : {}),
   });
-}
-
-let shared: I18n<BotContext> | undefined;
-
-/** Translates outside an update (digests, startup messages). Unknown keys come back as `{key}`. */
-export function t(lang: Lang, key: string, vars?: TranslationVars): string {
-  shared ??= makeI18n('zh');
-  return shared.t(lang, key, vars);
-}
-
-/** Maps a Telegram `language_code` (or anything) onto a supported language. */
-export function langFromCode(code: string | undefined, fallback: Lang): Lang {
-  if (!code) return fallback;
-  const c = code.toLowerCase();
-  if (c.startsWith('en')) return 'en';
-  if (c.startsWith('zh')) return 'zh';
-  return fallback;
 }
 
 /** The user's /lang choice stored in State, else Telegram's language_code (en* → en), else the default. */

@@ -10,10 +10,10 @@
  * Every quote is an exact slice of its article's text.
  */
 import type { Embedder } from '../embed/types.js';
+import { sentenceSpansOf } from '../rank/features.js';
 import { confidenceModel, confidenceOf, rankSentences, type RankedCandidate as Ranked } from '../rank/sentences.js';
 import { analyzeQuestion } from '../rank/question.js';
 import type { SearchIndex } from '../store/types.js';
-import { splitSentences } from '../text/sentences.js';
 import { citationOf, type Answer, type Citation, type Quote } from '../types.js';
 import { moreQuotes } from './more.js';
 import { quoteSpan } from './quotes.js';
@@ -35,14 +35,8 @@ export interface RankedCandidate extends Ranked {
   quote: { start: number; end: number };
 }
 
-const spansCache = new WeakMap<object, ReturnType<typeof splitSentences>>();
 function withQuote(c: Ranked): RankedCandidate {
-  let spans = spansCache.get(c.article);
-  if (!spans) {
-    spans = splitSentences(c.article.text);
-    spansCache.set(c.article, spans);
-  }
-  const q = quoteSpan(c.article.text, spans, c.sentenceIndex);
+  const q = quoteSpan(c.article.text, sentenceSpansOf(c.article), c.sentenceIndex);
   return { ...c, quote: { start: q.start, end: q.end } };
 }
 
@@ -98,8 +92,7 @@ export async function answerQuestion(index: SearchIndex, embedder: Embedder | nu
   if (q.terms.length === 0) return refusal(question, mode, 'empty');
   if (keywordOnly && q.lang === 'en') return refusal(question, mode, 'needs-model');
 
-  const result = await rankSentences(index, keywordOnly ? null : embedder, question);
-  const ranked = result.ranked.map(withQuote);
+  const { ranked } = await rankSentences(index, keywordOnly ? null : embedder, question);
   const calibrator = confidenceModel();
   const threshold = opts.threshold ?? calibrator.threshold;
   const best = ranked[0];
@@ -110,11 +103,14 @@ export async function answerQuestion(index: SearchIndex, embedder: Embedder | nu
   const maxQuotes = opts.maxQuotes ?? DEFAULT_MAX_QUOTES;
   // "Which unions …?" is answered article by article: one quote each, so every answering report is cited.
   const perArticle = opts.perArticle ?? (q.wantsMany ? 1 : 2);
-  const ratio = opts.quoteRatio ?? quoteRatioOf(calibrator);
-  const picked = pickQuotes(ranked, ratio * best.probability, maxQuotes, perArticle);
+  const quoteBar = (opts.quoteRatio ?? quoteRatioOf(calibrator)) * best.probability;
+  // 更多 / More (src/answer/more.ts) takes the next-best sentences, at least half as likely as the bar for a quote.
+  const moreBar = quoteBar / 2;
+  // Only sentences that can still be quoted get their quote span shaped (ranked is best first).
+  const quotable = ranked.filter((c) => c.probability >= moreBar).map(withQuote);
+  const picked = pickQuotes(quotable, quoteBar, maxQuotes, perArticle);
   const shown = toQuotes(picked);
-  // 更多 / More (src/answer/more.ts): the next-best sentences, at least half as likely as the bar for a quote.
-  const more = moreQuotes(ranked.filter((c) => !picked.includes(c)), shown.quotes, { floor: (ratio * best.probability) / 2, round });
+  const more = moreQuotes(quotable.filter((c) => !picked.includes(c)), shown.quotes, { floor: moreBar, round });
   return { question, answered: true, mode, quotes: shown.quotes, citations: shown.citations, confidence: round(confidence), ...(more.quotes.length ? { more } : {}) };
 }
 

@@ -31,7 +31,7 @@ const logit = (p: number): number => {
   return Math.log(q / (1 - q));
 };
 
-export function confidenceFeatures(ranked: readonly Pick<RankedCandidate, 'probability' | 'features' | 'article'>[]): Record<ConfidenceFeature, number> {
+export function confidenceFeatures(ranked: readonly (Pick<RankedCandidate, 'probability' | 'features'> & { article: { id: string } })[]): Record<ConfidenceFeature, number> {
   const top = ranked[0];
   if (!top) return Object.fromEntries(CONFIDENCE_FEATURES.map((f) => [f, 0])) as Record<ConfidenceFeature, number>;
   const second = ranked[1];

@@ -16,7 +16,7 @@ import { splitSentences } from '../text/sentences.js';
 import { headlineOf, type Article, type SentenceSpan } from '../types.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { denseScale, sentenceCosines } from './dense.js';
-import { coverage, matchIn, weighTerms, type TermWeights } from './terms.js';
+import { coverage, coverageAnywhere, weighTerms, type TermWeights } from './terms.js';
 
 /** The feature vector's names, in order. Weights files name them too, so a renamed feature fails loudly. */
 export const SENTENCE_FEATURES = [
@@ -128,14 +128,22 @@ interface ArticleView {
   rank: number;
   headline: string;
   spans: SentenceSpan[];
+  /** Normalized article text. */
+  body: string;
   /** Normalized sentence texts. */
   sentences: string[];
+  /** The lead: the article's first sentence (it says who did what); -1 for an empty article. */
   leadIndex: number;
   /** Inside a “…” quotation at the sentence's start. */
   quoted: boolean[];
 }
 
 const views = new WeakMap<Article, Omit<ArticleView, 'rank'>>();
+
+/** An article's sentence spans (`splitSentences` over its text), computed once per loaded article. */
+export function sentenceSpansOf(article: Article): readonly SentenceSpan[] {
+  return viewOf(article).spans;
+}
 
 /** Sentences of an article, normalized once per loaded article. */
 function viewOf(article: Article): Omit<ArticleView, 'rank'> {
@@ -157,16 +165,12 @@ function viewOf(article: Article): Omit<ArticleView, 'rank'> {
       const t = article.text.slice(s.start, s.end);
       depth = Math.max(0, depth + (t.match(/“/gu) ?? []).length - (t.match(/”/gu) ?? []).length);
     });
-    v = { article, headline: normalizeForMatch(headlineOf(article)), spans, sentences, leadIndex: leadIndexOf(article, spans), quoted };
+    v = { article, headline: normalizeForMatch(headlineOf(article)), spans, body: normalizeForMatch(article.text), sentences, leadIndex: spans.length > 0 ? 0 : -1, quoted };
     views.set(article, v);
   }
   return v;
 }
 
-/** The lead: the first sentence of the first paragraph after the byline (it says who did what). */
-function leadIndexOf(article: Article, spans: SentenceSpan[]): number {
-  return spans.length > 0 ? 0 : -1;
-}
 
 /**
  * Candidate articles: the best `n` by keyword evidence, then (hybrid mode) up to `extraDense` more
@@ -305,14 +309,6 @@ function onlyIn(w: TermWeights, where: string, not: string[]): number {
   return got / w.total;
 }
 
-/** Coverage of the question's units anywhere in the article (headline included). */
-function articleCoverage(w: TermWeights, v: Omit<ArticleView, 'rank'>): number {
-  if (w.total === 0) return 0;
-  let got = 0;
-  const body = normalizeForMatch(v.article.text);
-  for (const u of w.units) got += Math.max(matchIn(body, u.text), matchIn(v.headline, u.text)) * u.weight;
-  return got / w.total;
-}
 
 export interface CandidateSet {
   question: QuestionContext;
@@ -340,8 +336,8 @@ export async function candidatesFor(
   const qLen = Math.max(1, qc.plain.length);
 
   const qChars = [...new Set(w.units.flatMap((u) => [...u.text].filter((c) => /\p{Script=Han}/u.test(c))))];
-  const arts = ranked.map((r, rank) => ({ ...viewOf(r.article), rank, meta: r, body: normalizeForMatch(r.article.text) }));
-  const artCov = arts.map((a) => articleCoverage(w, a));
+  const arts = ranked.map((r, rank) => ({ ...viewOf(r.article), rank, meta: r }));
+  const artCov = arts.map((a) => coverageAnywhere(w, a.body, a.headline));
   const candidates: Candidate[] = [];
   arts.forEach((a, ai) => {
     const others = artCov.filter((_, j) => j !== ai);

@@ -135,6 +135,14 @@ export function matchIn(text: string, unit: string): number {
   return (0.6 * found) / bs.length;
 }
 
+/** Coverage of the units found anywhere in `texts` (e.g. an article's body and headline), each unit at its best match. */
+export function coverageAnywhere(w: TermWeights, ...texts: string[]): number {
+  if (w.total === 0) return 0;
+  let got = 0;
+  for (const u of w.units) got += Math.max(0, ...texts.map((t) => matchIn(t, u.text))) * u.weight;
+  return got / w.total;
+}
+
 export function coverage(w: TermWeights, ctx: SentenceContext): number {
   if (w.total === 0) return 0;
   let got = 0;

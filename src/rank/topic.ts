@@ -17,7 +17,7 @@ import { splitSentences } from '../text/sentences.js';
 import { headlineOf, type Article } from '../types.js';
 import { LinearModel, WeightsFile } from './model.js';
 import { analyzeQuestion } from './question.js';
-import { coverage, matchIn, weighTerms, type TermWeights } from './terms.js';
+import { coverage, coverageAnywhere, weighTerms, type TermWeights } from './terms.js';
 import topicWeights from './weights/topic.json' with { type: 'json' };
 
 export const TOPIC_FEATURES = [
@@ -113,7 +113,7 @@ export async function scoreTopic(
       cov_best_sentence: best,
       cov_mean_sentence: spans.length ? sum / spans.length : 0,
       share_sentences_with_topic: spans.length ? withTopic / spans.length : 0,
-      cov_article: w.total ? w.units.reduce((acc, u) => acc + Math.max(matchIn(body, u.text), matchIn(headline, u.text)) * u.weight, 0) / w.total : 0,
+      cov_article: coverageAnywhere(w, body, headline),
       keyword_rank: kRank >= 0 ? 1 / (1 + kRank) : 0,
       keyword_score_ratio: (p.keywordScore ?? 0) / topKeyword,
       dense_rank: dRank >= 0 ? 1 / (1 + dRank) : 0,

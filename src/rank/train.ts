@@ -15,7 +15,6 @@ import { CONFIDENCE_FEATURES, confidenceFeatures, recordOf } from './confidence.
 import { fitLogistic, fitSoftmaxRanker } from './logistic.js';
 import { analyzeQuestion } from './question.js';
 import { LinearModel, type WeightsFile } from './model.js';
-import { rankSentences, scoreCandidates } from './sentences.js';
 import { candidatesFor, type CandidateSet } from './features.js';
 
 export interface TrainingSet {
@@ -129,7 +128,7 @@ function decide(ranked: Ranked[], calibrator: LinearModel | null, ratio: number)
   return ranked.map(({ r, order }) => {
     const quoted = simulateQuotes(order, ratio, analyzeQuestion(r.question.question).wantsMany ? 1 : 2);
     const conf = calibrator
-      ? calibrator.probability(confidenceFeatures(order.map((o) => ({ probability: o.p, features: o.features, article: { id: o.article } as never }))))
+      ? calibrator.probability(confidenceFeatures(order.map((o) => ({ probability: o.p, features: o.features, article: { id: o.article } }))))
       : (order[0]?.p ?? 0);
     return {
       set: r.set,
@@ -267,7 +266,7 @@ export function fitModels(rows: QuestionRows[], sets: string[]): FittedModels {
   const cw: number[] = [];
   for (const { r, order } of rankedTrain) {
     if (order.length === 0) continue;
-    const f = confidenceFeatures(order.map((o) => ({ probability: o.p, features: o.features, article: { id: o.article } as never })));
+    const f = confidenceFeatures(order.map((o) => ({ probability: o.p, features: o.features, article: { id: o.article } })));
     CX.push(CONFIDENCE_FEATURES.map((n) => f[n]));
     cy.push(order[0]?.articleRight ? 1 : 0);
     cw.push(qw.get(r) as number);
@@ -312,4 +311,3 @@ function roundAll(p: ThresholdPoint): ThresholdPoint {
   return { threshold: p.threshold, answered: r3(p.answered), precision: r3(p.precision), quotedRight: r3(p.quotedRight ?? 0), refused: r3(p.refused) };
 }
 
-export { rankSentences, scoreCandidates };

@@ -31,7 +31,7 @@ describe('npm run ask', () => {
     expect(a).toMatchObject({ answered: true, mode: 'keyword' });
     expect(a.quotes[0].text).toContain('1546件');
     expect(a.sources.map((s: { n: number }) => s.n)).toContain(a.quotes[0].source);
-    expect(Object.keys(a.sources[0]).sort()).toEqual(['articleId', 'byline', 'file', 'n', 'score', 'title']);
+    expect(Object.keys(a.sources[0]).sort()).toEqual(['articleId', 'byline', 'file', 'n', 'probability', 'title']);
     expect(a.sources[0].file).toBe('002_4038e7d540f708d9.txt');
   });
 

@@ -46,13 +46,13 @@ runCli(async () => {
           articleId: m.article.id,
           file: m.article.file,
           title: m.article.kicker ? `${m.article.kicker} ${m.article.title}` : m.article.title,
-          score: m.score,
+          probability: m.probability,
         }));
         process.stdout.write(`${JSON.stringify({ topic, articles })}\n`);
       } else {
         for (const m of matches) {
           const head = m.article.kicker ? `【${m.article.kicker}】${m.article.title}` : m.article.title;
-          process.stdout.write(`${m.score.toFixed(3)}  ${m.article.file}  ${head}\n        「${m.keySentence}」\n`);
+          process.stdout.write(`${m.probability.toFixed(3)}  ${m.article.file}  ${head}\n        「${m.keySentence}」\n`);
         }
         process.stdout.write(`\n${matches.length} article(s) match “${topic}” (${engine.status().mode})\n`);
       }
@@ -66,7 +66,7 @@ runCli(async () => {
       } else {
         for (const t of r.perTopic) {
           process.stdout.write(`${t.id.padEnd(4)} P ${pct(t.precision).padStart(6)}  R ${pct(t.recall).padStart(6)}  ${t.topic}\n`);
-          for (const g of t.got) process.stdout.write(`       ${g.relevant ? '✓' : '✗'} ${g.score.toFixed(3)} ${g.file} ${g.title}\n`);
+          for (const g of t.got) process.stdout.write(`       ${g.relevant ? '✓' : '✗'} ${g.probability.toFixed(3)} ${g.file} ${g.title}\n`);
           for (const e of t.expected.filter((x) => !x.found)) process.stdout.write(`       ∅ missed ${e.file} ${e.title}\n`);
         }
         process.stdout.write(

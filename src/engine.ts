@@ -46,7 +46,8 @@ export interface EngineStatus {
 /** One article matched by a topic (digest) with its best sentence. */
 export interface TopicMatch {
   article: Article;
-  score: number;
+  /** The topic model's calibrated probability that the article is about the topic (0…1). */
+  probability: number;
   /** Verbatim key sentence from article.text. */
   keySentence: string;
 }
@@ -184,7 +185,7 @@ export async function createEngine(config: Config, log: Logger, opts: EngineOpti
     explain: (question) => explainQuestion(index, queryEmbedder, question),
     async matchTopic(topic) {
       const scored = await matchArticles(index, queryEmbedder, topic, config.TOPIC_THRESHOLD !== undefined ? { threshold: config.TOPIC_THRESHOLD } : {});
-      return scored.map((s) => ({ article: s.article, score: s.probability, keySentence: s.keySentence }));
+      return scored.map((s) => ({ article: s.article, probability: s.probability, keySentence: s.keySentence }));
     },
     status: () => ({
       mode: queryEmbedder ? 'hybrid' : 'keyword',

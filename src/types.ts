@@ -83,9 +83,9 @@ export function headlineOf(a: { kicker: string | null; title: string }): string 
 export interface Passage {
   chunk: Chunk;
   article: Article;
-  /** Fused score used for ranking (higher is better). */
-  score: number;
-  /** Rank-level evidence, for debugging and eval. */
+  /** Reciprocal-rank-fused score that ordered retrieval (higher is better; see src/search/fuse.ts). */
+  fusedScore: number;
+  /** Evidence from each list: the chunk's cosine similarity and its BM25 score (absent when not in that list). */
   denseScore?: number;
   keywordScore?: number;
 }
@@ -99,14 +99,15 @@ export interface Citation {
   kicker: string | null;
   byline: string | null;
   kind: ArticleKind;
-  score: number;
+  /** The ranker's calibrated probability that this article answers the question (0…1). */
+  probability: number;
   /** The article's publication data, for the source line the reader sees (see src/citation.ts). */
   meta?: ArticleMeta;
 }
 
 /** The citation [n] of an article (its publication data included). */
-export function citationOf(a: Article, n: number, score: number): Citation {
-  const c: Citation = { n, articleId: a.id, file: a.file, title: a.title, kicker: a.kicker, byline: a.byline, kind: a.kind, score };
+export function citationOf(a: Article, n: number, probability: number): Citation {
+  const c: Citation = { n, articleId: a.id, file: a.file, title: a.title, kicker: a.kicker, byline: a.byline, kind: a.kind, probability };
   if (a.meta) c.meta = a.meta;
   return c;
 }

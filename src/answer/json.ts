@@ -11,7 +11,7 @@ export interface AnswerJson {
   mode: Answer['mode'];
   quotes: { text: string; source: number }[];
   /** `meta`: paper, date, page, url from the page's front matter (absent without). */
-  sources: { n: number; articleId: string; file: string; title: string; byline: string | null; score: number; meta?: ArticleMeta }[];
+  sources: { n: number; articleId: string; file: string; title: string; byline: string | null; probability: number; meta?: ArticleMeta }[];
 }
 
 export function answerToJson(a: Answer, id?: string): AnswerJson {
@@ -23,7 +23,7 @@ export function answerToJson(a: Answer, id?: string): AnswerJson {
     mode: a.mode,
     quotes: a.quotes.map((q) => ({ text: q.text, source: q.source })),
     // `title` is the whole headline block (kicker + main line), as readers and the eval files name articles.
-    sources: a.citations.map((c) => ({ n: c.n, articleId: c.articleId, file: c.file, title: headlineOf(c), byline: c.byline, score: c.score, ...(c.meta ? { meta: c.meta } : {}) })),
+    sources: a.citations.map((c) => ({ n: c.n, articleId: c.articleId, file: c.file, title: headlineOf(c), byline: c.byline, probability: c.probability, ...(c.meta ? { meta: c.meta } : {}) })),
   };
 }
 

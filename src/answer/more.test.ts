@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Answer, Citation, Quote } from '../types.js';
 import { moreSlice } from './more.js';
 
-const cite = (n: number, articleId: string): Citation => ({ n, articleId, file: `${articleId}.txt`, title: `T${articleId}`, kicker: null, byline: null, kind: 'report', score: 1 });
+const cite = (n: number, articleId: string): Citation => ({ n, articleId, file: `${articleId}.txt`, title: `T${articleId}`, kicker: null, byline: null, kind: 'report', probability: 1 });
 const quote = (source: number, articleId: string, start: number): Quote => ({ text: `q${articleId}${start}`, source, articleId, start, end: start + 5 });
 
 describe('moreSlice', () => {

@@ -84,7 +84,7 @@ describe('renderAnswer', () => {
     const answer: Answer = {
       question: 'q', answered: true, mode: 'hybrid',
       quotes: [{ text: long, source: 1, articleId: a.id, start: 0, end: long.length }],
-      citations: [{ n: 1, articleId: a.id, file: a.file, title: a.title, kicker: null, byline: null, kind: 'report', score: 1 }],
+      citations: [{ n: 1, articleId: a.id, file: a.file, title: a.title, kicker: null, byline: null, kind: 'report', probability: 1 }],
     };
     const messages = renderAnswer(answer, zh);
     expect(messages.length).toBeGreaterThan(1);
@@ -105,7 +105,7 @@ describe('renderAnswer', () => {
         const text = Array.from({ length: 1 + rnd(1500) }, () => alphabet[rnd(alphabet.length)]).join('');
         return { text: text.trim() || '字', source: 1 + (i % 3), articleId: 'a', start: 0, end: 1 };
       });
-      const citations: Citation[] = [1, 2, 3].map((n) => ({ n, articleId: 'a', file: `f${n}&.txt`, title: `<标题${n}>`, kicker: n === 2 ? '"引题"' : null, byline: '记者 &', kind: 'report', score: 1 }));
+      const citations: Citation[] = [1, 2, 3].map((n) => ({ n, articleId: 'a', file: `f${n}&.txt`, title: `<标题${n}>`, kicker: n === 2 ? '"引题"' : null, byline: '记者 &', kind: 'report', probability: 1 }));
       const messages = renderAnswer({ question: 'q', answered: true, mode: 'hybrid', quotes, citations }, zh, limit);
       for (const m of messages) {
         expect(m.length).toBeLessThanOrEqual(limit);

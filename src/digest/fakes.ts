@@ -44,7 +44,7 @@ export class FakeEngine implements Pick<Engine, 'index' | 'matchTopic' | 'onInde
     this.matchCalls.push(topic);
     return [...this.articles.values()]
       .filter((a) => a.title.includes(topic) || a.text.includes(topic))
-      .map((a, i) => ({ article: a, score: 1 / (i + 1), keySentence: a.text.split('。')[0]! + '。' }));
+      .map((a, i) => ({ article: a, probability: 1 / (i + 1), keySentence: a.text.split('。')[0]! + '。' }));
   }
 
   onIndexChange(listener: (index: SearchIndex) => void): () => void {

@@ -49,7 +49,7 @@ interface Item {
 export function groupItems(rows: readonly PlannedDelivery[]): Map<string, Item[]> {
   const byTopic = new Map<string, Item[]>();
   const byArticle = new Map<string, Item>();
-  const sorted = [...rows].sort((a, b) => a.subscriptionId - b.subscriptionId || b.payload.score - a.payload.score);
+  const sorted = [...rows].sort((a, b) => a.subscriptionId - b.subscriptionId || b.payload.probability - a.payload.probability);
   for (const r of sorted) {
     const seen = byArticle.get(r.articleId);
     if (seen) {

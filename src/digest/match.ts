@@ -29,7 +29,7 @@ export function toPayload(m: TopicMatch): DeliveryPayload {
     byline: m.article.byline,
     ...(m.article.meta ? { meta: m.article.meta } : {}),
     keySentence: m.keySentence,
-    score: m.score,
+    probability: m.probability,
   };
 }
 
@@ -61,7 +61,7 @@ export interface TopicScore {
   precision: number;
   recall: number;
   /** Articles the digest would list (file and headline). */
-  got: { file: string; title: string; score: number; relevant: boolean }[];
+  got: { file: string; title: string; probability: number; relevant: boolean }[];
   expected: { file: string; title: string; found: boolean }[];
 }
 
@@ -82,7 +82,7 @@ export async function evaluateTopics(engine: Pick<Engine, 'matchTopic'>, topicsJ
     const got = matches.map((m) => ({
       file: m.article.file,
       title: headlineOf(m.article),
-      score: m.score,
+      probability: m.probability,
       relevant: c.expected.some((e) => matchesExpected(m.article, e)),
     }));
     const expected = c.expected.map((e) => ({ ...e, found: matches.some((m) => matchesExpected(m.article, e)) }));

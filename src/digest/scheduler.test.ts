@@ -159,7 +159,7 @@ describe.each(BACKENDS)('DigestScheduler on %s', (backend) => {
       {
         subscriptionId: sub.id,
         articleId: 'new-1',
-        payload: { articleId: 'new-1', file: 'new-1.txt', kicker: null, title: '新的植树报道', byline: null, keySentence: '句。', score: 1 },
+        payload: { articleId: 'new-1', file: 'new-1.txt', kicker: null, title: '新的植树报道', byline: null, keySentence: '句。', probability: 1 },
       },
     ]);
     scheduler.start();

@@ -39,8 +39,8 @@ describe('hybrid index with the tiny real model', () => {
 
     const hits = index.denseSearch(await embedder.embedQuery('德胜街道总工会组织职工开展植树活动'), 3);
     expect(index.articles.get(index.chunks.get(hits[0]!.chunkId)!.articleId)!.title).toContain('德胜街道');
-    expect(hits[0]!.score).toBeGreaterThan(hits[2]!.score);
-    expect(hits[0]!.score).toBeLessThanOrEqual(1 + 1e-6);
+    expect(hits[0]!.cosine).toBeGreaterThan(hits[2]!.cosine);
+    expect(hits[0]!.cosine).toBeLessThanOrEqual(1 + 1e-6);
 
     const again = await runIndexer({ config, log, embedder });
     expect(again).toMatchObject({ embedded: 0, unchanged: s.articles, written: false });

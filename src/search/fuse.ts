@@ -1,17 +1,23 @@
 /**
- * Reciprocal Rank Fusion (Cormack et al., 2009): score = Σ weight / (k + rank).
+ * Reciprocal Rank Fusion (Cormack et al., 2009): fused score = Σ weight / (k + rank).
  * Rank-based, so BM25 scores and cosine similarities never have to share a scale.
  */
-import type { ScoredChunk } from '../store/types.js';
+
+/** One item of a ranked list; `raw` is that list's own score (BM25, cosine…), kept as evidence. */
+export interface RankedItem {
+  chunkId: number;
+  raw: number;
+}
 
 export interface RankedList {
-  items: ScoredChunk[];
+  items: readonly RankedItem[];
   weight?: number;
 }
 
 export interface FusedChunk {
   chunkId: number;
-  score: number;
+  /** Σ weight / (k + rank) over the lists (higher is better). */
+  fusedScore: number;
   /** Raw score and 1-based rank in each input list (undefined when absent from it). */
   ranks: (number | undefined)[];
   raw: (number | undefined)[];
@@ -24,13 +30,13 @@ export function fuseRrf(lists: RankedList[], k = 60): FusedChunk[] {
     list.items.forEach((item, idx) => {
       let f = byId.get(item.chunkId);
       if (!f) {
-        f = { chunkId: item.chunkId, score: 0, ranks: lists.map(() => undefined), raw: lists.map(() => undefined) };
+        f = { chunkId: item.chunkId, fusedScore: 0, ranks: lists.map(() => undefined), raw: lists.map(() => undefined) };
         byId.set(item.chunkId, f);
       }
-      f.score += weight / (k + idx + 1);
+      f.fusedScore += weight / (k + idx + 1);
       f.ranks[li] = idx + 1;
-      f.raw[li] = item.score;
+      f.raw[li] = item.raw;
     });
   });
-  return [...byId.values()].sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
+  return [...byId.values()].sort((a, b) => b.fusedScore - a.fusedScore || a.chunkId - b.chunkId);
 }

@@ -38,11 +38,11 @@ export async function retrieve(
   const candidates = opts.candidates ?? 50;
   const mode = searchMode(index, embedder);
 
-  const lists: RankedList[] = [{ items: index.keywordSearch(query, candidates) }];
+  const lists: RankedList[] = [{ items: index.keywordSearch(query, candidates).map((h) => ({ chunkId: h.chunkId, raw: h.bm25 })) }];
   let queryVector: Float32Array | null = null;
   if (mode === 'hybrid' && embedder) {
     queryVector = await embedder.embedQuery(query);
-    lists.push({ items: index.denseSearch(queryVector, candidates) });
+    lists.push({ items: index.denseSearch(queryVector, candidates).map((h) => ({ chunkId: h.chunkId, raw: h.cosine })) });
   }
 
   const fused = fuseRrf(lists);
@@ -57,7 +57,7 @@ export async function retrieve(
     const used = perArticleCount.get(article.id) ?? 0;
     if (used >= perArticle) continue;
     perArticleCount.set(article.id, used + 1);
-    const passage: Passage = { chunk, article, score: f.score };
+    const passage: Passage = { chunk, article, fusedScore: f.fusedScore };
     if (f.raw[0] !== undefined) passage.keywordScore = f.raw[0];
     if (f.raw[1] !== undefined) passage.denseScore = f.raw[1];
     passages.push(passage);

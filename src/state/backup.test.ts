@@ -16,7 +16,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const payload = (articleId: string) => ({ articleId, file: 'f.txt', kicker: null, title: `t ${articleId}`, byline: null, keySentence: 's。', score: 1 });
+const payload = (articleId: string) => ({ articleId, file: 'f.txt', kicker: null, title: `t ${articleId}`, byline: null, keySentence: 's。', probability: 1 });
 
 /** A state with users, subscriptions and delivery records in several statuses. */
 async function populate(state: State): Promise<void> {

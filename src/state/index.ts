@@ -110,8 +110,18 @@ const toPlanned = (r: PlannedRow): PlannedDelivery => ({
   topic: r.topic,
   status: r.status,
   attempts: r.attempts,
-  payload: JSON.parse(r.payload) as DeliveryPayload,
+  payload: payloadOf(r.payload),
 });
+
+/** A frozen payload; rows planned before the field was named `probability` carry it as `score`. */
+function payloadOf(json: string): DeliveryPayload {
+  const p = JSON.parse(json) as DeliveryPayload & { score?: number };
+  if (p.probability === undefined && p.score !== undefined) {
+    const { score, ...rest } = p;
+    return { ...rest, probability: score };
+  }
+  return p;
+}
 
 const nowIso = (): string => new Date().toISOString();
 

@@ -121,7 +121,7 @@ describe.each(BACKENDS)('State on %s', (backend) => {
       const r = await s.addSubscription({ userId: u, chatId: u, topic: '植树', limit: 5, currentArticleIds: [] });
       if (r.status === 'added') subs.push(r.subscription.id);
     }
-    const payload = { articleId: 'x', file: 'f', kicker: null, title: 't', byline: null, keySentence: 'k', score: 1 };
+    const payload = { articleId: 'x', file: 'f', kicker: null, title: 't', byline: null, keySentence: 'k', probability: 1 };
     const fresh1 = subs.flatMap((id) => ['a1', 'a2'].map((articleId) => ({ subscriptionId: id, articleId, payload })));
     // Two instances plan the same round at once: one row per (subscription, article).
     const added = await Promise.all([s.planDeliveries('p1', undefined, fresh1), other.planDeliveries('p2', undefined, fresh1)]);
@@ -168,6 +168,19 @@ describe.each(BACKENDS)('State on %s', (backend) => {
     expect(await s.releaseClaims('w1')).toBe(8);
     expect(await s.deliveries({ status: 'pending' })).toHaveLength(8);
     expect(await s.deliveries({ status: 'unknown' })).toHaveLength(2);
+  });
+
+  it('reads a row planned before the payload field was renamed (score → probability)', async () => {
+    const { s } = await fresh();
+    await s.upsertUser({ id: 1, chatId: 1 });
+    const r = await s.addSubscription({ userId: 1, chatId: 1, topic: '植树', limit: 5, currentArticleIds: [] });
+    if (r.status !== 'added') throw new Error('not added');
+    const payload = { articleId: 'x', file: 'f', kicker: null, title: 't', byline: null, keySentence: 'k', probability: 0.25 };
+    await s.planDeliveries('p1', undefined, [{ subscriptionId: r.subscription.id, articleId: 'x', payload }]);
+    await s.db.run('UPDATE deliveries SET payload = ?', [JSON.stringify({ ...payload, probability: undefined, score: 0.75 })]);
+    const [row] = await s.deliveries();
+    expect(row!.payload.probability).toBe(0.75);
+    expect(row!.payload).not.toHaveProperty('score');
   });
 
   it('shares one token bucket and one per-user rate limit between connections', async () => {

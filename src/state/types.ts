@@ -50,7 +50,8 @@ export interface DeliveryPayload {
   /** Paper, date, page, url (absent for pages without front matter and for rows planned before it existed). */
   meta?: ArticleMeta;
   keySentence: string;
-  score: number;
+  /** The topic match's probability (see TopicMatch), for ordering within a topic. */
+  probability: number;
 }
 
 /** A delivery row joined with its subscription, as a round works on it. */

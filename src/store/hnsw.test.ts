@@ -32,7 +32,7 @@ describe('VectorIndex', () => {
     for (let i = 0; i < vs.length; i += 17) {
       const [top] = vi.search(vs[i]!, 1);
       expect(top!.chunkId).toBe(i * 3);
-      expect(top!.score).toBeCloseTo(1, 5);
+      expect(top!.cosine).toBeCloseTo(1, 5);
     }
   });
 
@@ -43,9 +43,9 @@ describe('VectorIndex', () => {
     vi.add(3, [0, -2]);
     const hits = vi.search([2, 0], 3);
     expect(hits.map((h) => h.chunkId)).toEqual([1, 2, 3]);
-    expect(hits[0]!.score).toBeCloseTo(1, 6);
-    expect(hits[1]!.score).toBeCloseTo(Math.SQRT1_2, 6);
-    expect(hits[2]!.score).toBeCloseTo(0, 6);
+    expect(hits[0]!.cosine).toBeCloseTo(1, 6);
+    expect(hits[1]!.cosine).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(hits[2]!.cosine).toBeCloseTo(0, 6);
     expect(() => vi.add(4, [1, 2, 3])).toThrow(/dimensions/);
   });
 

@@ -6,7 +6,7 @@
  * Capacity grows by 1.5× as needed. Scores are cosine similarities (`1 - distance`).
  */
 import hnswlib from 'hnswlib-node';
-import type { ScoredChunk } from './types.js';
+import type { DenseHit } from './types.js';
 
 const { HierarchicalNSW } = hnswlib;
 type Native = InstanceType<typeof HierarchicalNSW>;
@@ -29,7 +29,7 @@ const SEED = 100;
  * @example
  * const vi = VectorIndex.create(384, { M: 16, efConstruction: 200, ef: 64 });
  * vi.add(chunk.id, vector);
- * vi.search(queryVector, 10); // → [{ chunkId, score }] with score = cosine similarity
+ * vi.search(queryVector, 10); // → [{ chunkId, cosine }]
  */
 export class VectorIndex {
   private constructor(
@@ -112,11 +112,11 @@ export class VectorIndex {
   }
 
   /** Nearest `k` chunks by cosine similarity, best first. */
-  search(vector: Float32Array | number[], k: number): ScoredChunk[] {
+  search(vector: Float32Array | number[], k: number): DenseHit[] {
     const n = Math.min(k, this.live.size);
     if (n <= 0) return [];
     const { neighbors, distances } = this.native.searchKnn(Array.from(vector), n);
-    return neighbors.map((chunkId, i) => ({ chunkId, score: 1 - (distances[i] ?? 1) }));
+    return neighbors.map((chunkId, i) => ({ chunkId, cosine: 1 - (distances[i] ?? 1) }));
   }
 
   /** Rebuilds the graph from the live points when deleted slots exceed 25% (or when `force`). Returns whether it did. */

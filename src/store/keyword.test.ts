@@ -43,14 +43,14 @@ describe('KeywordIndex over the seed pages', () => {
     const hits = kw.search('德胜街道 植树', 5);
     const titles = hits.map((h) => articleOf(chunks[h.chunkId]!).title);
     expect(titles[0]).toContain('德胜街道');
-    expect(hits[0]!.score).toBeGreaterThan(hits.at(-1)!.score);
+    expect(hits[0]!.bm25).toBeGreaterThan(hits.at(-1)!.bm25);
   });
 
   it('returns at most k results, best first, and nothing for k ≤ 0 or unknown words', () => {
     const kw = build();
     const hits = kw.search('工会', 4);
     expect(hits).toHaveLength(4);
-    for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.score).toBeGreaterThanOrEqual(hits[i]!.score);
+    for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.bm25).toBeGreaterThanOrEqual(hits[i]!.bm25);
     expect(kw.search('工会', 0)).toEqual([]);
     expect(kw.search('xyzzy plugh', 5)).toEqual([]);
   });
@@ -90,7 +90,7 @@ describe('KeywordIndex over the seed pages', () => {
     expect(back.size).toBe(kw.size);
     ['通州区去年新发展了多少工会会员', '德胜街道 植树', '女职工 普法'].forEach((q, i) => {
       expect(back.search(q, 10).map((h) => h.chunkId)).toEqual(want[i]!.map((h) => h.chunkId));
-      back.search(q, 10).forEach((h, j) => expect(h.score).toBeCloseTo(want[i]![j]!.score, 12));
+      back.search(q, 10).forEach((h, j) => expect(h.bm25).toBeCloseTo(want[i]![j]!.bm25, 12));
     });
     expect(back.df('工会')).toBe(kw.df('工会'));
     expect(back.has(chunks[3]!.id)).toBe(false);
@@ -131,7 +131,7 @@ describe('KeywordIndex over the seed pages', () => {
         const fast = index.search(q, 20);
         const ref = ms.search(q).slice(0, 20).map((r) => ({ chunkId: r.id as number, score: r.score }));
         expect(fast.length).toBe(ref.length);
-        fast.forEach((h, i) => expect(h.score).toBeCloseTo(ref[i]!.score, 9));
+        fast.forEach((h, i) => expect(h.bm25).toBeCloseTo(ref[i]!.score, 9));
         // Same chunks wherever scores are not tied.
         const distinct = ref.filter((r, i) => ref.filter((x, j) => j !== i && Math.abs(x.score - r.score) < 1e-9).length === 0);
         for (const r of distinct) expect(fast.findIndex((h) => h.chunkId === r.chunkId)).toBe(ref.indexOf(r));

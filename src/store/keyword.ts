@@ -21,7 +21,7 @@
 import fs from 'node:fs';
 import { queryTerms, tokenize } from '../text/tokenize.js';
 import { headlineOf, type Article, type Chunk } from '../types.js';
-import type { ScoredChunk } from './types.js';
+import type { KeywordHit } from './types.js';
 
 /** Weight of a headline match relative to a body match. */
 export const HEADLINE_BOOST = 1.5;
@@ -94,7 +94,7 @@ const COMPILED_CACHE_POSTINGS = 16_000_000;
  * @example
  * const kw = KeywordIndex.create();
  * kw.add(chunk, article);
- * kw.search('通州区去年新发展了多少工会会员', 5); // → [{ chunkId, score }, ...]
+ * kw.search('通州区去年新发展了多少工会会员', 5); // → [{ chunkId, bm25 }, ...]
  * kw.write('keyword.bin'); KeywordIndex.read('keyword.bin').search(...) // same results
  */
 export class KeywordIndex {
@@ -185,7 +185,7 @@ export class KeywordIndex {
   }
 
   /** Best `k` chunks for `query`, best first. */
-  search(query: string, k: number): ScoredChunk[] {
+  search(query: string, k: number): KeywordHit[] {
     if (k <= 0) return [];
     if (!this.buffers || this.buffers.scores.length < this.nextId) this.buffers = searchBuffers(Math.max(64, Math.ceil(this.nextId * 1.25)));
     const top = scorePostings(
@@ -193,7 +193,7 @@ export class KeywordIndex {
       this.buffers,
       k,
     );
-    return top.map(([id, score]) => ({ chunkId: this.docIds[id] as number, score }));
+    return top.map(([id, bm25]) => ({ chunkId: this.docIds[id] as number, bm25 }));
   }
 
   /** Distinct terms (after a merge: exact; before: base terms plus delta terms, an upper bound). */

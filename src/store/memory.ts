@@ -8,7 +8,7 @@ import { GEN_FILES, generationDir, saveGeneration, writeLinesSynced, type Genera
 import type { VectorIndex } from './hnsw.js';
 import type { KeywordIndex } from './keyword.js';
 import type { SentenceStore } from './sentences.js';
-import type { DenseStats, IndexManifest, ScoredChunk, SearchIndex } from './types.js';
+import type { DenseHit, DenseStats, IndexManifest, KeywordHit, SearchIndex } from './types.js';
 
 /** Bumped when the on-disk layout changes (files, their shapes). */
 export const FORMAT_VERSION = 3;
@@ -65,7 +65,7 @@ export class MemoryIndex implements LoadedIndex {
     return out;
   }
 
-  keywordSearch(query: string, k: number): ScoredChunk[] {
+  keywordSearch(query: string, k: number): KeywordHit[] {
     return this.keyword.search(query, k);
   }
 
@@ -78,7 +78,7 @@ export class MemoryIndex implements LoadedIndex {
   }
 
 
-  denseSearch(vector: Float32Array, k: number): ScoredChunk[] {
+  denseSearch(vector: Float32Array, k: number): DenseHit[] {
     return this.vectors ? this.vectors.search(vector, k) : [];
   }
 

@@ -1,9 +1,16 @@
 /** What a loaded index offers to search, answer, digest and the bot. */
 import type { Article, Chunk, SearchMode } from '../types.js';
 
-export interface ScoredChunk {
+/** A keyword hit: its BM25 score (unbounded, higher is better). */
+export interface KeywordHit {
   chunkId: number;
-  score: number;
+  bm25: number;
+}
+
+/** A dense hit: the cosine similarity of its vector to the query's (−1…1). */
+export interface DenseHit {
+  chunkId: number;
+  cosine: number;
 }
 
 export interface ManifestArticle {
@@ -78,13 +85,13 @@ export interface SearchIndex {
   /** Chunks of an article in reading order. */
   chunksOf(articleId: string): Chunk[];
   /** BM25 over chunks (Chinese-aware tokens), best first. */
-  keywordSearch(query: string, k: number): ScoredChunk[];
+  keywordSearch(query: string, k: number): KeywordHit[];
   /** Number of keyword documents (chunks) — for IDF. */
   keywordDocCount(): number;
   /** Keyword documents (chunks) containing this exact token (see src/text/tokenize.ts) — for IDF. */
   keywordDf(term: string): number;
   /** Cosine similarity over chunk vectors, best first; [] in keyword-only mode. */
-  denseSearch(vector: Float32Array, k: number): ScoredChunk[];
+  denseSearch(vector: Float32Array, k: number): DenseHit[];
   /**
    * The index-time vector of sentence [start, end) of an article (spans as `splitSentences` cuts
    * `Article.text`, or a chunk's text), or null when it has none (keyword-only index, unknown span).

@@ -83,7 +83,7 @@ function quote(article: Article, sentence: string, source: number): Quote {
 }
 
 function citation(article: Article, n: number): Citation {
-  return { n, articleId: article.id, file: article.file, title: article.title, kicker: article.kicker, byline: article.byline, kind: article.kind, score: 1 / n };
+  return { n, articleId: article.id, file: article.file, title: article.title, kicker: article.kicker, byline: article.byline, kind: article.kind, probability: 1 / n };
 }
 
 const [A1, A2, , A3] = ARTICLES as [Article, Article, Article, Article];

@@ -26,7 +26,7 @@ const answerArb: fc.Arbitrary<Answer> = fc
   )
   .map(([qs, cs]) => {
     const quotes: Quote[] = qs.map(([q, n]) => ({ text: q, source: n, articleId: `a${n}`, start: 0, end: q.length }));
-    const citations: Citation[] = cs.map(([title, kicker, byline], i) => ({ n: i + 1, articleId: `a${i + 1}`, file: `00${i}_x.txt`, title: title || '题', kicker, byline, kind: 'report', score: 1 }));
+    const citations: Citation[] = cs.map(([title, kicker, byline], i) => ({ n: i + 1, articleId: `a${i + 1}`, file: `00${i}_x.txt`, title: title || '题', kicker, byline, kind: 'report', probability: 1 }));
     return { question: '问', answered: true, mode: 'keyword', quotes, citations } as unknown as Answer;
   });
 

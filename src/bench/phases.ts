@@ -16,6 +16,7 @@ import { createLogger } from '../log.js';
 import { currentGeneration, GEN_FILES } from '../store/disk.js';
 import { VectorIndex, type HnswParams } from '../store/hnsw.js';
 import { headlineOf, KeywordIndex } from '../store/keyword.js';
+import { buildKeywordIndex, buildThreads, PARALLEL_FROM } from '../store/keyword-build.js';
 import { loadIndex } from '../store/load.js';
 import { tokenize } from '../text/tokenize.js';
 import type { Article, Chunk } from '../types.js';
@@ -124,8 +125,7 @@ export async function ingestPhase(input: PhaseInput): Promise<Record<string, unk
   const heapBefore = process.memoryUsage().heapUsed;
   t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const kw = KeywordIndex.create();
-  kw.addAll(chunks);
+  const kw = await buildKeywordIndex(chunks);
   const buildMs = performance.now() - t0;
   const buildCpu = process.cpuUsage(cpu0);
   // Writing it (merging the in-memory delta into the typed-array form the file holds).
@@ -169,6 +169,8 @@ export async function ingestPhase(input: PhaseInput): Promise<Record<string, unk
       build_ms: round(buildMs, 1),
       build_cpu_s: round((buildCpu.user + buildCpu.system) / 1e6, 2),
       build_per_s: Math.round(chunks.length / (buildMs / 1000)),
+      // Threads the build ran on (the tokenizer spread over worker threads; see keyword-build.ts).
+      build_threads: chunks.length >= PARALLEL_FROM ? buildThreads() : 1,
       write_ms: round(writeMs, 1),
       read_ms: round(readMs, 1),
       file_mb: fileMb,

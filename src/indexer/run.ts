@@ -30,6 +30,7 @@ import { currentGeneration, GEN_FILES, type SaveHooks } from '../store/disk.js';
 import { IndexError } from '../store/errors.js';
 import { VectorIndex, type HnswParams } from '../store/hnsw.js';
 import { headlineOf, KeywordIndex } from '../store/keyword.js';
+import { buildKeywordIndex, PARALLEL_FROM, type KeywordItem } from '../store/keyword-build.js';
 import { readGeneration, readManifest } from '../store/load.js';
 import { articleSentenceSpans, SentenceStore } from '../store/sentences.js';
 import { acquireLock } from '../store/lock.js';
@@ -202,6 +203,7 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
         log.warn({ dir, err: e }, `index: ${rebuildReason}; rebuilding from scratch`);
       }
     }
+    const fromEmpty = !loaded;
     if (!loaded) {
       if (rebuildReason && prev) log.info({ dir, reason: rebuildReason }, `index: full rebuild: ${rebuildReason}`);
       loaded = emptyIndex(dir, mode, embedder, hnswParams, spillDir);
@@ -318,6 +320,9 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
     // Vectors an interrupted run already computed (see journal.ts); this run's go there too.
     journal = embedder && totalChunks > 0 ? EmbedJournal.open(dir, embedder.modelId, embedder.dim) : null;
     let resumed = 0;
+    // A build from empty indexes all chunks' keywords at once at the end, the tokenizer on worker
+    // threads (same index as adding them one by one; see keyword-build.ts).
+    const deferKeyword: KeywordItem[] | null = fromEmpty && totalChunks >= PARALLEL_FROM ? [] : null;
     // Embed in slices of whole articles, adding each article once its vectors are in.
     for (let i = 0; i < work.length; ) {
       let j = i;
@@ -378,13 +383,15 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
       for (const w of slice) {
         const chunkVectors = vectorOf ? w.chunks.map((c) => vectorOf(passageText(w.article, c))) : null;
         const sentences = vectorOf ? { spans: w.spans, vectors: w.spans.map((sp) => vectorOf(w.article.text.slice(sp.start, sp.end))) } : undefined;
-        index.addArticle(w.article, w.chunks, chunkVectors, sentences);
+        index.addArticle(w.article, w.chunks, chunkVectors, sentences, { keyword: deferKeyword === null });
+        if (deferKeyword) for (const chunk of w.chunks) deferKeyword.push({ chunk, article: w.article });
         if (w.kind === 'added') added++;
         else changedCount++;
       }
       i = j;
     }
     previousVectors.clear();
+    if (deferKeyword) index.keyword = await buildKeywordIndex(deferKeyword);
 
     if (index.vectors) {
       if (hnswChanged) {

@@ -203,41 +203,12 @@ export class KeywordIndex {
 
   /** Writes the index to `file` (merging first; the caller fsyncs). */
   write(file: string): void {
-    this.merge();
-    const b = this.base;
-    const sections: [string, ArrayBufferView][] = [
-      ['docIds', this.docIds.subarray(0, this.nextId)],
-      ['lenText', this.lens[0].subarray(0, this.nextId)],
-      ['lenHeadline', this.lens[1].subarray(0, this.nextId)],
-      ['termStarts', b.termStarts],
-      ['termBlob', b.termBlob],
-      ['postStart0', b.postStart[0]],
-      ['ids0', b.ids[0]],
-      ['tfs0', b.tfs[0]],
-      ['postStart1', b.postStart[1]],
-      ['ids1', b.ids[1]],
-      ['tfs1', b.tfs[1]],
-    ];
-    const offsets: Record<string, [number, number]> = {};
-    let pos = 0;
-    for (const [name, v] of sections) {
-      offsets[name] = [pos, v.byteLength];
-      pos = align8(pos + v.byteLength);
-    }
-    const header = Buffer.from(
-      JSON.stringify({ documentCount: this.documentCount, nextId: this.nextId, avg: this.avg, terms: this.baseTerms, fields: FIELDS, sections: offsets }),
-      'utf8',
-    );
-    const pre = Buffer.alloc(align8(12 + header.length));
-    pre.write(MAGIC, 0, 'latin1');
-    pre.writeUInt32LE(KEYWORD_FORMAT, 4);
-    pre.writeUInt32LE(header.length, 8);
-    header.copy(pre, 12);
+    const { pre, sections } = this.encode();
     const fd = fs.openSync(file, 'w');
     try {
       fs.writeSync(fd, pre);
       let written = 0;
-      for (const [, v] of sections) {
+      for (const v of sections) {
         fs.writeSync(fd, new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
         written += v.byteLength;
         const pad = align8(written) - written;
@@ -247,6 +218,20 @@ export class KeywordIndex {
     } finally {
       fs.closeSync(fd);
     }
+  }
+
+  /** The file's bytes in one ArrayBuffer (merging first): what a build worker hands back (transferable). */
+  toArrayBuffer(): ArrayBuffer {
+    const { pre, sections } = this.encode();
+    const size = pre.length + sections.reduce((n, v) => n + align8(v.byteLength), 0);
+    const out = new Uint8Array(size);
+    out.set(pre, 0);
+    let pos = pre.length;
+    for (const v of sections) {
+      out.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), pos);
+      pos += align8(v.byteLength);
+    }
+    return out.buffer;
   }
 
   /** Reads what {@link write} wrote. */
@@ -265,8 +250,14 @@ export class KeywordIndex {
     } finally {
       fs.closeSync(fd);
     }
+    return KeywordIndex.fromArrayBuffer(all, file);
+  }
+
+  /** Reads the bytes {@link write} writes (or {@link toArrayBuffer} returns); `name` is for error messages. */
+  static fromArrayBuffer(all: ArrayBuffer, name = 'keyword index'): KeywordIndex {
+    const size = all.byteLength;
     const buf = Buffer.from(all);
-    if (buf.length < 12 || buf.toString('latin1', 0, 4) !== MAGIC) throw new Error(`${file} is not a keyword index`);
+    if (buf.length < 12 || buf.toString('latin1', 0, 4) !== MAGIC) throw new Error(`${name} is not a keyword index`);
     const version = buf.readUInt32LE(4);
     if (version !== KEYWORD_FORMAT) throw new Error(`keyword index format ${version}, expected ${KEYWORD_FORMAT}`);
     const hlen = buf.readUInt32LE(8);
@@ -309,6 +300,103 @@ export class KeywordIndex {
     kw.byChunk = null; // built on first has/add/remove (readers never need it)
     if (kw.docIds.length !== kw.nextId || kw.base.termStarts.length !== kw.baseTerms + 1) throw new Error('keyword index: section sizes disagree with the header');
     return kw;
+  }
+
+  /**
+   * One index holding `parts`' documents in order (part 0's first), as if they had been added to one
+   * index one by one: the same short ids, postings, field lengths and running-mean averages, so the
+   * same scores. What a build split over worker threads (see keyword-build.ts) joins with.
+   */
+  static concat(parts: readonly KeywordIndex[]): KeywordIndex {
+    const out = new KeywordIndex();
+    for (const p of parts) p.merge();
+    const terms = mergeTermTables(parts.map((p) => p.base));
+    const offsets: number[] = [];
+    let total = 0;
+    for (const p of parts) {
+      offsets.push(total);
+      total += p.nextId;
+    }
+    const fields = FIELD_IDS.map((f) => {
+      const cap = parts.reduce((n, p) => n + p.base.ids[f].length, 0);
+      const ids = new Int32Array(cap);
+      const tfs = new Uint16Array(cap);
+      const postStart = new Int32Array(terms.count + 1);
+      let pos = 0;
+      for (let t = 0; t < terms.count; t++) {
+        for (const [k, p] of parts.entries()) {
+          const bi = terms.from[k]?.[t] as number;
+          if (bi < 0) continue;
+          const b = p.base;
+          const off = offsets[k] as number;
+          for (let i = b.postStart[f][bi] as number, to = b.postStart[f][bi + 1] as number; i < to; i++) {
+            ids[pos] = (b.ids[f][i] as number) + off;
+            tfs[pos++] = b.tfs[f][i] as number;
+          }
+        }
+        postStart[t + 1] = pos;
+      }
+      return { ids, tfs, postStart };
+    });
+    out.base = {
+      termBlob: terms.blob,
+      termStarts: terms.starts,
+      postStart: [fields[0]!.postStart, fields[1]!.postStart],
+      ids: [fields[0]!.ids, fields[1]!.ids],
+      tfs: [fields[0]!.tfs, fields[1]!.tfs],
+    };
+    out.baseTerms = terms.count;
+    out.docIds = new Int32Array(total);
+    out.lens = [new Int32Array(total), new Int32Array(total)];
+    for (const [k, p] of parts.entries()) {
+      out.docIds.set(p.docIds.subarray(0, p.nextId), offsets[k]);
+      for (const f of FIELD_IDS) out.lens[f].set(p.lens[f].subarray(0, p.nextId), offsets[k]);
+    }
+    out.nextId = total;
+    out.documentCount = total;
+    // The running mean, replayed in document order: bit for bit what adding one by one computes.
+    for (const f of FIELD_IDS) {
+      let avg = 0;
+      for (let i = 0; i < total; i++) avg = (avg * i + (out.lens[f][i] as number)) / (i + 1);
+      out.avg[f] = avg;
+    }
+    out.byChunk = null;
+    return out;
+  }
+
+  /** The file header and sections (after merging the delta in). */
+  private encode(): { pre: Buffer; sections: ArrayBufferView[] } {
+    this.merge();
+    const b = this.base;
+    const sections: [string, ArrayBufferView][] = [
+      ['docIds', this.docIds.subarray(0, this.nextId)],
+      ['lenText', this.lens[0].subarray(0, this.nextId)],
+      ['lenHeadline', this.lens[1].subarray(0, this.nextId)],
+      ['termStarts', b.termStarts],
+      ['termBlob', b.termBlob],
+      ['postStart0', b.postStart[0]],
+      ['ids0', b.ids[0]],
+      ['tfs0', b.tfs[0]],
+      ['postStart1', b.postStart[1]],
+      ['ids1', b.ids[1]],
+      ['tfs1', b.tfs[1]],
+    ];
+    const offsets: Record<string, [number, number]> = {};
+    let pos = 0;
+    for (const [name, v] of sections) {
+      offsets[name] = [pos, v.byteLength];
+      pos = align8(pos + v.byteLength);
+    }
+    const header = Buffer.from(
+      JSON.stringify({ documentCount: this.documentCount, nextId: this.nextId, avg: this.avg, terms: this.baseTerms, fields: FIELDS, sections: offsets }),
+      'utf8',
+    );
+    const pre = Buffer.alloc(align8(12 + header.length));
+    pre.write(MAGIC, 0, 'latin1');
+    pre.writeUInt32LE(KEYWORD_FORMAT, 4);
+    pre.writeUInt32LE(header.length, 8);
+    header.copy(pre, 12);
+    return { pre, sections: sections.map(([, v]) => v) };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -524,6 +612,53 @@ export class KeywordIndex {
     }
     return { index: lo, found: lo < this.baseTerms && this.termAt(lo) === term };
   }
+}
+
+/**
+ * The sorted union of several bases' term tables: the union's blob and starts, and per base, for each
+ * union term, that base's own term index (−1 when it lacks the term).
+ */
+function mergeTermTables(bases: readonly Base[]): { count: number; blob: Buffer; starts: Int32Array; from: Int32Array[] } {
+  const lists = bases.map((b) => {
+    const n = b.termStarts.length - 1;
+    const out: string[] = new Array<string>(n);
+    for (let i = 0; i < n; i++) out[i] = b.termBlob.toString('utf8', b.termStarts[i], b.termStarts[i + 1]);
+    return out;
+  });
+  const union: number[][] = []; // per union term: [base k, index i] of its first holder
+  const from = bases.map(() => [] as number[]);
+  const cursor = bases.map(() => 0);
+  for (;;) {
+    let min: string | null = null;
+    for (const [k, list] of lists.entries()) {
+      const t = list[cursor[k] as number];
+      if (t !== undefined && (min === null || t < min)) min = t;
+    }
+    if (min === null) break;
+    let first: number[] | null = null;
+    for (const [k, list] of lists.entries()) {
+      const i = cursor[k] as number;
+      if (list[i] === min) {
+        from[k]!.push(i);
+        first ??= [k, i];
+        cursor[k] = i + 1;
+      } else from[k]!.push(-1);
+    }
+    union.push(first as number[]);
+  }
+  const starts = new Int32Array(union.length + 1);
+  let size = 0;
+  for (const [t, [k, i]] of union.entries()) {
+    const b = bases[k as number] as Base;
+    size += (b.termStarts[(i as number) + 1] as number) - (b.termStarts[i as number] as number);
+    starts[t + 1] = size;
+  }
+  const blob = Buffer.alloc(size);
+  for (const [t, [k, i]] of union.entries()) {
+    const b = bases[k as number] as Base;
+    b.termBlob.copy(blob, starts[t] as number, b.termStarts[i as number] as number, b.termStarts[(i as number) + 1] as number);
+  }
+  return { count: union.length, blob, starts, from: from.map((f) => Int32Array.from(f)) };
 }
 
 /** Distinct terms of a token list with their counts, in first-occurrence order. */

@@ -37,7 +37,7 @@ export class MemoryIndex implements LoadedIndex {
     public manifest: IndexManifest,
     readonly articles: Map<string, Article>,
     readonly chunks: Map<number, Chunk>,
-    readonly keyword: KeywordIndex,
+    public keyword: KeywordIndex,
     public vectors: VectorIndex | null,
     /** Hybrid: sentence vectors computed at index time (see sentences.ts). */
     public sentences: SentenceStore | null = null,
@@ -84,14 +84,21 @@ export class MemoryIndex implements LoadedIndex {
 
   /**
    * Adds an article and its (already numbered) chunks; vectors, when given, are in chunk order;
-   * sentence vectors (hybrid) one per span, in span order.
+   * sentence vectors (hybrid) one per span, in span order. `keyword: false` leaves the chunks out of the
+   * keyword index (a full build indexes them all at once at the end: see keyword-build.ts).
    */
-  addArticle(article: Article, chunks: Chunk[], vectors: Float32Array[] | null, sentences?: { spans: SentenceSpan[]; vectors: Float32Array[] }): void {
+  addArticle(
+    article: Article,
+    chunks: Chunk[],
+    vectors: Float32Array[] | null,
+    sentences?: { spans: SentenceSpan[]; vectors: Float32Array[] },
+    opts: { keyword?: boolean } = {},
+  ): void {
     if (this.articles.has(article.id)) throw new Error(`article ${article.id} is already in the index`);
     this.articles.set(article.id, article);
     for (const [i, c] of chunks.entries()) {
       this.chunks.set(c.id, c);
-      this.keyword.add(c, article);
+      if (opts.keyword !== false) this.keyword.add(c, article);
       const v = vectors?.[i];
       if (this.vectors) {
         if (!v) throw new Error(`no vector for chunk ${c.id} of ${article.id}`);

@@ -4,6 +4,7 @@
  * the listing threshold chosen on the training topics (best mean F1), reported on validation.
  */
 import { createHash } from 'node:crypto';
+import type { Embedder } from '../embed/types.js';
 import { matchesExpected } from '../eval/labeled.js';
 import type { EvalTopic } from '../eval/dataset.js';
 import { groupFraction } from '../eval/split.js';
@@ -24,10 +25,11 @@ interface TopicRows {
 const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
-export async function topicRows(index: SearchIndex, topics: EvalTopic[], m: LinearModel): Promise<TopicRows[]> {
+/** Candidate articles of each topic with their features; with `embedder` (hybrid index) as digests in hybrid mode see them. */
+export async function topicRows(index: SearchIndex, topics: EvalTopic[], m: LinearModel, embedder: Embedder | null = null): Promise<TopicRows[]> {
   const out: TopicRows[] = [];
   for (const t of topics) {
-    const scored = await scoreTopic(index, null, t.topic, {}, m);
+    const scored = await scoreTopic(index, embedder, t.topic, {}, m);
     out.push({
       topic: t,
       split: groupFraction(`topic:${t.id}:${t.topic}`, SPLIT_SEED) < VALIDATION_SHARE ? 'validation' : 'train',

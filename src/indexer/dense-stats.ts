@@ -27,7 +27,7 @@ const REMEASURE_GROWTH = 0.1;
 export function denseStatsStale(index: MemoryIndex, modelId: string): boolean {
   const s = index.manifest.dense;
   if (!s || s.modelId !== modelId || s.method !== 'headline-query-vs-sentences/1') return true;
-  const now = index.articles.size;
+  const now = index.articleCount;
   return Math.abs(now - s.articlesAtMeasure) > REMEASURE_GROWTH * Math.max(1, s.articlesAtMeasure);
 }
 
@@ -38,7 +38,7 @@ export function denseStatsStale(index: MemoryIndex, modelId: string): boolean {
 export async function measureDenseStats(index: MemoryIndex, embedder: Embedder): Promise<DenseStats | null> {
   const store = index.sentences;
   if (!store) return null;
-  const ids = [...index.articles.keys()].filter((id) => store.has(id));
+  const ids = index.articleIds().filter((id) => store.has(id));
   if (ids.length < 2) return null;
   const sample = ids
     .map((id) => ({ id, h: fnv1a(id) }))
@@ -49,7 +49,7 @@ export async function measureDenseStats(index: MemoryIndex, embedder: Embedder):
   const related: number[] = [];
   const unrelated: number[] = [];
   for (const [i, id] of sample.entries()) {
-    const article = index.articles.get(id);
+    const article = index.article(id);
     const own = vectors.get(id) ?? [];
     if (!article || own.length === 0) continue;
     const q = await embedder.embedQuery(headlineOf(article));
@@ -66,7 +66,7 @@ export async function measureDenseStats(index: MemoryIndex, embedder: Embedder):
   return {
     method: 'headline-query-vs-sentences/1',
     modelId: embedder.modelId,
-    articlesAtMeasure: index.articles.size,
+    articlesAtMeasure: index.articleCount,
     sampledArticles: related.length,
     related: distribution(related),
     unrelated: distribution(unrelated),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseSeedsDir } from '../ingest/index.js';
 import { createLogger } from '../log.js';
+import { docSegmentFiles } from '../store/docs.js';
 import { currentGeneration } from '../store/disk.js';
 import { IndexLockedError } from '../store/errors.js';
 import { loadIndex } from '../store/load.js';
@@ -131,7 +132,12 @@ describe('runIndexer: incremental', () => {
     const dense = index.denseSearch(await embedder.embedQuery(index.chunksOf(edited.id)[0]!.text), 1)[0]!;
     expect(index.chunks.get(dense.chunkId)!.articleId).toBe(edited.id);
     expect(index.chunks.size).toBe(s.chunks);
-    expect((index as MemoryIndex).vectors!.deleted).toBe(0); // the old chunks' slots were reused by the new ones
+    // The edit cost what it changed: the graph, the keyword base and the first docs segment are the
+    // previous generation's files (hard links), the new chunks sit beside the graph.
+    const inode = (m: MemoryIndex, f: string): number => fs.statSync(path.join(ws.indexDir, m.generation, f)).ino;
+    for (const f of ['vectors.hnsw', 'keyword.bin', 'docs-000001.ndjson']) expect(inode(index, f)).toBe(inode(old, f));
+    expect(index.manifest.hnsw?.extra?.sort()).toEqual(index.chunksOf(edited.id).map((c) => c.id).sort());
+    expect(index.vectors!.deleted).toBe(old.chunksOf(edited.id).length);
   });
 
   it('a new page is added, a deleted page removed', async () => {
@@ -182,10 +188,44 @@ describe('runIndexer: incremental', () => {
     expect(fixed).toMatchObject({ articles: total, skipped: [], embedded: 0, unchanged: total });
   });
 
+  it('edits saved as segments, deltas and extra vectors answer as a rebuild from scratch does', async () => {
+    await run();
+    // Three edits in three runs: a changed number, a removed page, a new page (another page's copy).
+    const p = path.join(ws.seedsDir, pageWith('2.36万人'));
+    fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace('2.36万人', '2.37万人'));
+    await run();
+    const gone = pageWith('德胜街道');
+    const copy = fs.readFileSync(path.join(ws.seedsDir, gone), 'utf8').replaceAll('德胜街道', '安贞街道');
+    fs.rmSync(path.join(ws.seedsDir, gone));
+    await run();
+    fs.writeFileSync(path.join(ws.seedsDir, 'zz-new.txt'), copy);
+    const last = await run();
+    const edited = loadIndex(ws.indexDir) as MemoryIndex;
+    expect(docSegmentFiles(path.join(ws.indexDir, edited.generation)).length).toBeGreaterThan(1);
+    expect(fs.existsSync(path.join(ws.indexDir, edited.generation, 'keyword-delta.bin'))).toBe(true);
+
+    const rebuilt = await run({ full: true });
+    const fresh = loadIndex(ws.indexDir) as MemoryIndex;
+    expect(fresh.manifest.hnsw?.extra).toEqual([]);
+    expect(rebuilt.chunks).toBe(last.chunks);
+    const text = (m: MemoryIndex, id: number): string => `${m.chunks.get(id)!.articleId}|${m.chunks.get(id)!.text}`;
+    expect([...edited.articles.values()].map((a) => a.id)).toEqual([...fresh.articles.values()].map((a) => a.id));
+    for (const q of ['通州区 2.37万人', '安贞街道 植树', '德胜街道', '工会会员', '平谷区总工会调解劳动争议']) {
+      const a = edited.keywordSearch(q, 10);
+      const b = fresh.keywordSearch(q, 10);
+      expect(a.map((h) => text(edited, h.chunkId))).toEqual(b.map((h) => text(fresh, h.chunkId)));
+      a.forEach((h, i) => expect(h.bm25).toBeCloseTo(b[i]!.bm25, 9));
+      const v = await embedder.embedQuery(q);
+      const da = edited.denseSearch(v, 5).map((h) => text(edited, h.chunkId));
+      const db = fresh.denseSearch(v, 5).map((h) => text(fresh, h.chunkId));
+      expect(da).toEqual(db);
+    }
+  });
+
   it('an unchanged corpus reads only the manifest (no O(total) work)', async () => {
     await run();
     const gen = currentGeneration(ws.indexDir)!;
-    for (const f of ['articles.json', 'chunks.json', 'keyword.bin', 'vectors.hnsw']) fs.rmSync(path.join(ws.indexDir, gen, f));
+    for (const f of [...docSegmentFiles(path.join(ws.indexDir, gen)), 'keyword.bin', 'vectors.hnsw']) fs.rmSync(path.join(ws.indexDir, gen, f));
     const s = await run();
     expect(s).toMatchObject({ written: false, unchanged: total, embedded: 0 });
   });
@@ -237,7 +277,7 @@ describe('runIndexer: incremental', () => {
     const s = await run({ config: testConfig(ws, { HNSW_M: "8", HNSW_EF_CONSTRUCTION: "150" }) });
     expect(s.written).toBe(true);
     expect(embedder.embeddedCount).toBe(before);
-    expect(loadIndex(ws.indexDir).manifest.hnsw).toEqual({ M: 8, efConstruction: 150 });
+    expect(loadIndex(ws.indexDir).manifest.hnsw).toMatchObject({ M: 8, efConstruction: 150, extra: [] });
   });
 
   it('removing most pages compacts the vector graph and keeps results right', async () => {

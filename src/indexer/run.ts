@@ -26,13 +26,14 @@ import type { Embedder } from '../embed/types.js';
 import type { IndexSummary } from '../engine.js';
 import { CHUNKER_VERSION, chunkArticle, estimateTokens, parsePage } from '../ingest/index.js';
 import type { Logger } from '../log.js';
-import { currentGeneration, GEN_FILES, type SaveHooks } from '../store/disk.js';
+import { currentGeneration, type SaveHooks } from '../store/disk.js';
+import { readAllDocs } from '../store/docs.js';
 import { IndexError } from '../store/errors.js';
 import { VectorIndex, type HnswParams } from '../store/hnsw.js';
 import { headlineOf, KeywordIndex } from '../store/keyword.js';
 import { buildKeywordIndex, PARALLEL_FROM, type KeywordItem } from '../store/keyword-build.js';
-import { readGeneration, readManifest } from '../store/load.js';
-import { articleSentenceSpans, SentenceStore } from '../store/sentences.js';
+import { openForUpdate, readManifest } from '../store/load.js';
+import { articleSentenceSpans, PASSAGE_NAMES, SentenceStore } from '../store/sentences.js';
 import { acquireLock } from '../store/lock.js';
 import { FORMAT_VERSION, MemoryIndex, saveIndex, type ManifestFile } from '../store/memory.js';
 import type { IndexManifest } from '../store/types.js';
@@ -197,7 +198,7 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
     let loaded: MemoryIndex | null = null;
     if (incremental && prev && prevGen) {
       try {
-        loaded = readGeneration(dir, prevGen, prev, hnswParams.ef, spillDir);
+        loaded = openForUpdate(dir, prevGen, prev, hnswParams.ef, spillDir);
       } catch (e) {
         rebuildReason = `previous index unreadable (${errText(e)})`;
         log.warn({ dir, err: e }, `index: ${rebuildReason}; rebuilding from scratch`);
@@ -250,20 +251,20 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
       } catch (e) {
         const error = errText(e);
         const old = files[file] ?? (prev?.files[file] as ManifestFile | undefined);
-        let kept = old?.articleIds.filter((id) => index.articles.has(id)) ?? [];
+        let kept = old?.articleIds.filter((id) => index.hasArticle(id)) ?? [];
         if (kept.length === 0 && old && old.articleIds.length > 0) {
           // Full rebuild: bring the page's last good articles over from the previous generation.
           const prevArticles = loadPrevious();
           for (const id of old.articleIds) {
             const a = prevArticles?.get(id);
-            if (a && !index.articles.has(id)) {
+            if (a && !index.hasArticle(id)) {
               todo.push({ article: a, kind: 'added' });
               kept.push(id);
             }
           }
         }
         kept = [...new Set(kept)];
-        unchanged += kept.filter((id) => index.articles.has(id)).length;
+        unchanged += kept.filter((id) => index.hasArticle(id)).length;
         files[file] = { hash, articleIds: kept, error };
         reportSkip(log, skipped, file, error, kept.length, false);
         continue;
@@ -278,7 +279,7 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
         }
         ids.push(article.id);
         const entry = index.manifest.articles[article.id];
-        if (entry && entry.hash === article.hash && index.articles.has(article.id)) {
+        if (entry && entry.hash === article.hash) {
           index.refreshArticle(article);
           unchanged++;
         } else if (entry) {
@@ -418,7 +419,7 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
     for (const a of Object.values(index.manifest.articles)) totalChunkCount += a.chunkIds.length;
     const summary: IndexRunResult = {
       mode,
-      articles: index.articles.size,
+      articles: index.articleCount,
       chunks: totalChunkCount,
       added,
       changed: changedCount,
@@ -446,10 +447,11 @@ export async function runIndexer(opts: RunIndexerOptions): Promise<IndexRunResul
 
 /** Records the passage and sentence vectors of `articleId` by the text they embed (before it is removed). */
 function rememberVectors(index: MemoryIndex, articleId: string, into: Map<string, Float32Array>): void {
-  const article = index.articles.get(articleId);
+  const article = index.article(articleId);
   if (!article || !index.vectors) return;
   for (const c of index.chunksOf(articleId)) {
-    if (index.vectors.has(c.id)) into.set(passageText(article, c), index.vectors.vector(c.id));
+    const v = index.chunkVector(c);
+    if (v) into.set(passageText(article, c), v);
   }
   const sentences = index.sentences;
   if (!sentences) return;
@@ -494,7 +496,8 @@ function emptyIndex(dir: string, mode: SearchMode, embedder: Embedder | null, hn
     articles: {},
   };
   const vectors = embedder ? VectorIndex.create(embedder.dim, hnsw) : null;
-  return new MemoryIndex(dir, '', manifest, new Map(), new Map(), KeywordIndex.create(), vectors, embedder ? SentenceStore.create(embedder.dim, spillDir) : null);
+  const stores = embedder ? [SentenceStore.create(embedder.dim, spillDir), SentenceStore.create(embedder.dim, spillDir, PASSAGE_NAMES)] : [null, null];
+  return new MemoryIndex(dir, '', manifest, new Map(), new Map(), KeywordIndex.create(), vectors, stores[0], stores[1]);
 }
 
 /**
@@ -512,14 +515,7 @@ export function chunkSizing(article: Article, embedder: Embedder | null): { coun
 function readPreviousArticles(dir: string, gen: string | null, log: Logger): Map<string, Article> | null {
   if (!gen) return null;
   try {
-    const file = path.join(dir, gen, GEN_FILES.articles);
-    const out = new Map<string, Article>();
-    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-      if (!line.startsWith('{')) continue;
-      const a = JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as Article;
-      out.set(a.id, a);
-    }
-    return out;
+    return readAllDocs(path.join(dir, gen), readManifest(dir, gen)).articles;
   } catch (e) {
     log.warn({ err: e }, 'index: could not read the previous articles');
     return null;

@@ -57,7 +57,21 @@ describe('saveGeneration', () => {
 });
 
 describe('atomic index writes under a crash', () => {
-  const steps: SaveStep[] = ['write:articles.json', 'write:keyword.bin', 'write:vectors.hnsw', 'write:sentvec-000001.f32', 'write:sentences.ndjson', 'write:manifest.json', 'sync', 'switch'];
+  // The edit's save: docs, keyword, graph and vector segments of the previous generation are hard-linked
+  // (docs-000001, keyword.bin, vectors.hnsw, sentvec-000001, passvec-000001); the rest is new.
+  const steps: SaveStep[] = [
+    'write:docs-000001.ndjson',
+    'write:docs-000002.ndjson',
+    'write:keyword.bin',
+    'write:keyword-delta.bin',
+    'write:vectors.hnsw',
+    'write:sentvec-000002.f32',
+    'write:sentences.ndjson',
+    'write:passvec-000002.f32',
+    'write:manifest.json',
+    'sync',
+    'switch',
+  ];
 
   it.each(steps)('a save that dies at %s leaves the previous generation live and loadable', async (step) => {
     const config = testConfig(ws);

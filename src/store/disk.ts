@@ -6,7 +6,8 @@
  *   CURRENT                      one line: the live generation, e.g. `gen-20240501T080000123Z-3f9a1c`
  *   .lock                        writer lock (see lock.ts)
  *   gen-20240501T080000123Z-3f9a1c/
- *     manifest.json  articles.json  chunks.json  keyword.bin  [vectors.hnsw  sentences.ndjson  sentvec-*.f32]
+ *     manifest.json  docs-*.ndjson  keyword.bin  [keyword-delta.bin]
+ *     [vectors.hnsw  sentences.ndjson  sentvec-*.f32  passages.ndjson  passvec-*.f32]
  *   gen-<previous>/              kept one save longer, then deleted
  * ```
  *
@@ -15,6 +16,10 @@
  * folder. A crash before the rename leaves `CURRENT` on the previous, complete generation; a crash
  * after it leaves the new one. Stray generations and temp files are removed by the next save.
  * Readers only ever follow `CURRENT`, so they never see a half-written generation.
+ *
+ * Files a save did not change are hard links to the previous generation's (segments, the keyword
+ * base, the HNSW graph; see memory.ts): deleting a generation deletes its names, not data another
+ * generation still links.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,9 +32,9 @@ const GEN_RE = /^gen-[0-9A-Za-z-]+$/u;
 /** File names inside a generation directory. */
 export const GEN_FILES = {
   manifest: 'manifest.json',
-  articles: 'articles.json',
-  chunks: 'chunks.json',
   keyword: 'keyword.bin',
+  /** Keyword changes since keyword.bin was written (see keyword.ts `writeDelta`). */
+  keywordDelta: 'keyword-delta.bin',
   vectors: 'vectors.hnsw',
 } as const;
 
@@ -161,15 +166,24 @@ export function writeLinesSynced(file: string, pieces: Iterable<string>): void {
   }
 }
 
-/** Lines of a (possibly very large) UTF-8 file, decoded one by one so no single string gets huge. */
-export function* readLines(file: string): Generator<string> {
-  const buf = fs.readFileSync(file);
+/** Lines of a (possibly very large) UTF-8 file (or its bytes), decoded one by one so no single string gets huge. */
+export function* readLines(file: string | Buffer): Generator<string> {
+  const buf = typeof file === 'string' ? fs.readFileSync(file) : file;
   let start = 0;
   while (start < buf.length) {
     let end = buf.indexOf(0x0a, start);
     if (end === -1) end = buf.length;
     if (end > start) yield buf.toString('utf8', start, end);
     start = end + 1;
+  }
+}
+
+/** Hard-links `from` as `to` (an unchanged file into a new generation); copies when linking fails. */
+export function linkOrCopy(from: string, to: string): void {
+  try {
+    fs.linkSync(from, to);
+  } catch {
+    fs.copyFileSync(from, to);
   }
 }
 

@@ -4,6 +4,13 @@
  * Removal marks points deleted (slots are reused by later additions: `allowReplaceDeleted`);
  * when more than 25% of the slots are deleted the graph is rebuilt from the stored live points.
  * Capacity grows by 1.5× as needed. Scores are cosine similarities (`1 - distance`).
+ *
+ * Edits cost what they change: a save may keep the previous generation's graph file as it is (hard
+ * link) and list the chunks added since as *extra* vectors (stored with the passage vectors, see
+ * sentences.ts), which a search compares exactly beside the graph's approximate search; chunks
+ * removed since are marked deleted in memory when the file is read. A writer opened with
+ * {@link VectorIndex.forUpdate} reads the graph only when a save folds the extras into it (more than
+ * {@link FOLD_EXTRA_RATIO} of the points, or 1,000) or rebuilds it.
  */
 import hnswlib from 'hnswlib-node';
 import type { DenseHit } from './types.js';
@@ -23,6 +30,9 @@ export interface HnswParams {
 /** Deleted share of slots above which {@link VectorIndex.maybeRebuild} rebuilds the graph. */
 export const REBUILD_DELETED_RATIO = 0.25;
 const MIN_CAPACITY = 64;
+/** Extra (not yet in the graph) share of live points above which a save folds them into the graph. */
+export const FOLD_EXTRA_RATIO = 0.02;
+const FOLD_EXTRA_MIN = 1000;
 const SEED = 100;
 
 /**
@@ -32,8 +42,15 @@ const SEED = 100;
  * vi.search(queryVector, 10); // → [{ chunkId, cosine }]
  */
 export class VectorIndex {
+  /** Vectors of live chunks that are not in the graph (normalized), by chunk id. */
+  private readonly extra = new Map<number, Float32Array>();
+  /** Lazy writer: the graph file not read yet, and its slot count. */
+  private pending: { file: string; points: number } | null = null;
+  /** The graph file the graph in memory (or pending) came from; null once it was changed. */
+  private graphFile: string | null = null;
+
   private constructor(
-    private native: Native,
+    private native: Native | null,
     readonly dim: number,
     private currentParams: HnswParams,
     private readonly live: Set<number>,
@@ -52,16 +69,113 @@ export class VectorIndex {
    * Reads a file written by {@link write}. `liveIds` are the chunk ids that should be in it
    * (from the chunk table); the file's deleted markers come back with it.
    */
-  static read(file: string, dim: number, params: HnswParams, liveIds: Iterable<number>): VectorIndex {
+  static read(file: string, dim: number, params: HnswParams, liveIds: Iterable<number>, extra: ReadonlyMap<number, Float32Array> = new Map()): VectorIndex {
     const native = new HierarchicalNSW('cosine', dim);
     native.readIndexSync(file, true);
     native.setEf(params.ef);
     const live = new Set(liveIds);
     const stored = new Set(native.getIdsList());
     for (const id of live) {
-      if (!stored.has(id)) throw new Error(`vector for chunk ${id} is missing from ${file}`);
+      if (!stored.has(id) && !extra.has(id)) throw new Error(`vector for chunk ${id} is missing from ${file}`);
     }
-    return new VectorIndex(native, dim, params, live);
+    // Chunks removed since the file was written (a later save kept the file): deleted here, in memory.
+    for (const id of stored) {
+      if (live.has(id) && !extra.has(id)) continue;
+      try {
+        native.markDelete(id);
+      } catch {
+        // already deleted in the file
+      }
+    }
+    const vi = new VectorIndex(native, dim, params, live);
+    for (const [id, v] of extra) if (live.has(id)) vi.extra.set(id, normalized(v));
+    vi.graphFile = file;
+    return vi;
+  }
+
+  /**
+   * A writer's index over the graph in `file` (not read yet; `points` slots) plus `extra` vectors:
+   * adding and removing chunks never reads the graph (see the module comment).
+   */
+  static forUpdate(file: string, points: number, dim: number, params: HnswParams, liveIds: Iterable<number>, extra: ReadonlyMap<number, Float32Array>): VectorIndex {
+    const vi = new VectorIndex(null, dim, params, new Set(liveIds));
+    for (const [id, v] of extra) if (vi.live.has(id)) vi.extra.set(id, normalized(v));
+    vi.pending = { file, points };
+    vi.graphFile = file;
+    return vi;
+  }
+
+  /** After a save wrote (or linked) the graph as `file`. */
+  committed(file: string): void {
+    this.graphFile = file;
+    if (this.pending) this.pending.file = file;
+  }
+
+  /** Chunk ids whose vectors are not in the graph (a save lists them in the manifest). */
+  get extraIds(): number[] {
+    return [...this.extra.keys()];
+  }
+
+  /** Slots of the graph (live, deleted and reused). */
+  get points(): number {
+    return this.pending ? this.pending.points : (this.native as Native).getCurrentCount();
+  }
+
+  /**
+   * The graph file a save can hard-link instead of writing the graph: the graph is that file's, few
+   * extras, few deletions. Null when the save must write it.
+   */
+  linkableFile(): string | null {
+    if (!this.graphFile) return null;
+    if (this.extra.size > Math.max(FOLD_EXTRA_MIN, FOLD_EXTRA_RATIO * this.live.size)) return null;
+    return this.needsRebuild() ? null : this.graphFile;
+  }
+
+  private graph(): Native {
+    if (this.pending) {
+      const { file } = this.pending;
+      this.pending = null;
+      const native = new HierarchicalNSW('cosine', this.dim);
+      native.readIndexSync(file, true);
+      native.setEf(this.currentParams.ef);
+      for (const id of native.getIdsList()) {
+        if (this.live.has(id) && !this.extra.has(id)) continue;
+        try {
+          native.markDelete(id);
+        } catch {
+          // already deleted in the file
+        }
+      }
+      this.native = native;
+    }
+    return this.native as Native;
+  }
+
+  /** Puts the extra vectors into the graph. */
+  private fold(): void {
+    if (this.extra.size === 0) return;
+    const native = this.graph();
+    for (const [id, v] of this.extra) {
+      this.extra.delete(id);
+      this.live.delete(id);
+      this.insert(native, id, v);
+    }
+    this.graphFile = null;
+  }
+
+  private insert(native: Native, id: number, vector: Float32Array | number[]): void {
+    const deleted = native.getCurrentCount() - (this.live.size - this.extra.size);
+    if (deleted === 0 && native.getCurrentCount() >= native.getMaxElements()) {
+      native.resizeIndex(Math.max(MIN_CAPACITY, Math.ceil(native.getMaxElements() * 1.5)));
+    }
+    native.addPoint(Array.from(vector), id, deleted > 0);
+    this.live.add(id);
+  }
+
+  private needsRebuild(): boolean {
+    const slots = this.points;
+    const deleted = slots - (this.live.size - this.extra.size);
+    return slots > 0 && deleted / slots > REBUILD_DELETED_RATIO;
   }
 
   /** Live (searchable) points. */
@@ -71,11 +185,11 @@ export class VectorIndex {
 
   /** Slots held by deleted points, not yet reused. */
   get deleted(): number {
-    return this.native.getCurrentCount() - this.live.size;
+    return this.points - (this.live.size - this.extra.size);
   }
 
   get capacity(): number {
-    return this.native.getMaxElements();
+    return this.graph().getMaxElements();
   }
 
   has(id: number): boolean {
@@ -88,52 +202,81 @@ export class VectorIndex {
    */
   add(id: number, vector: Float32Array | number[]): void {
     if (vector.length !== this.dim) throw new Error(`vector has ${vector.length} dimensions, index has ${this.dim}`);
-    const point = Array.from(vector);
-    if (this.live.has(id)) {
-      this.native.addPoint(point, id, false); // in-place update
+    if (this.pending || this.extra.has(id)) {
+      // A lazy writer keeps additions beside the graph (see the module comment).
+      this.extra.set(id, normalized(vector));
+      this.live.add(id);
       return;
     }
-    if (this.deleted === 0 && this.native.getCurrentCount() >= this.capacity) {
-      this.native.resizeIndex(Math.max(MIN_CAPACITY, Math.ceil(this.capacity * 1.5)));
+    const native = this.graph();
+    if (this.live.has(id)) {
+      native.addPoint(Array.from(vector), id, false); // in-place update
+      this.graphFile = null;
+      return;
     }
-    this.native.addPoint(point, id, this.deleted > 0);
-    this.live.add(id);
+    this.insert(native, id, vector);
+    this.graphFile = null;
   }
 
   /** Marks chunk `id` deleted (no-op when absent). */
   remove(id: number): void {
     if (!this.live.delete(id)) return;
-    this.native.markDelete(id);
+    if (this.extra.delete(id)) return;
+    // Deleted in the file's graph: marked now if it is in memory, else when it is read.
+    if (this.native && !this.pending) this.native.markDelete(id);
   }
 
   /** The stored (L2-normalized) vector of chunk `id`. */
   vector(id: number): Float32Array {
-    return Float32Array.from(this.native.getPoint(id));
+    const v = this.extra.get(id);
+    if (v) return Float32Array.from(v);
+    return Float32Array.from(this.graph().getPoint(id));
   }
 
-  /** Nearest `k` chunks by cosine similarity, best first. */
+  /** Nearest `k` chunks by cosine similarity, best first: the graph's, and the extras compared exactly. */
   search(vector: Float32Array | number[], k: number): DenseHit[] {
-    const n = Math.min(k, this.live.size);
-    if (n <= 0) return [];
-    const { neighbors, distances } = this.native.searchKnn(Array.from(vector), n);
-    return neighbors.map((chunkId, i) => ({ chunkId, cosine: 1 - (distances[i] ?? 1) }));
+    const inGraph = this.live.size - this.extra.size;
+    const out: DenseHit[] = [];
+    const n = Math.min(k, inGraph);
+    if (n > 0) {
+      const { neighbors, distances } = this.graph().searchKnn(Array.from(vector), n);
+      neighbors.forEach((chunkId, i) => out.push({ chunkId, cosine: 1 - (distances[i] ?? 1) }));
+    }
+    if (this.extra.size === 0 || k <= 0) return out;
+    const q = normalized(vector);
+    for (const [chunkId, v] of this.extra) {
+      let dot = 0;
+      for (let i = 0; i < this.dim; i++) dot += (q[i] as number) * (v[i] as number);
+      out.push({ chunkId, cosine: dot });
+    }
+    return out.sort((a, b) => b.cosine - a.cosine || a.chunkId - b.chunkId).slice(0, k);
   }
 
   /** Rebuilds the graph from the live points when deleted slots exceed 25% (or when `force`). Returns whether it did. */
   maybeRebuild(force = false, params: HnswParams = this.params): boolean {
-    const slots = this.native.getCurrentCount();
-    if (!force && (slots === 0 || this.deleted / slots <= REBUILD_DELETED_RATIO)) return false;
+    if (!force && !this.needsRebuild()) return false;
+    this.fold();
+    const native = this.graph();
     const next = fresh(this.dim, params, Math.max(MIN_CAPACITY, Math.ceil(this.live.size * 1.25)));
-    for (const id of [...this.live].sort((a, b) => a - b)) next.addPoint(this.native.getPoint(id), id);
+    for (const id of [...this.live].sort((a, b) => a - b)) next.addPoint(native.getPoint(id), id);
     this.native = next;
     this.currentParams = params;
+    this.graphFile = null;
     return true;
   }
 
-  /** Writes the index to `file` (synchronously; the caller fsyncs). */
+  /** Writes the graph, extras folded in, to `file` (synchronously; the caller fsyncs). */
   write(file: string): void {
-    this.native.writeIndexSync(file);
+    this.fold();
+    this.graph().writeIndexSync(file);
   }
+}
+
+function normalized(v: Float32Array | number[]): Float32Array {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) n += (v[i] as number) * (v[i] as number);
+  const s = n > 0 ? 1 / Math.sqrt(n) : 0;
+  return Float32Array.from(v, (x) => x * s);
 }
 
 function fresh(dim: number, params: HnswParams, capacity: number): Native {

@@ -116,6 +116,11 @@ export class KeywordIndex {
   private compiledEntries = 0;
   private buffers: SearchBuffers | null = null;
   private lastHeadline: { text: string; terms: [string, number][] } | null = null;
+  /** The file the base postings are (or, not loaded yet, will be read) from; null once a merge changed them. */
+  private baseFile: string | null = null;
+  private baseLoaded = true;
+  /** Documents in the base (short ids below this); later ones are in the delta. */
+  private baseNextId = 0;
 
   private constructor() {}
 
@@ -198,6 +203,7 @@ export class KeywordIndex {
 
   /** Distinct terms (after a merge: exact; before: base terms plus delta terms, an upper bound). */
   get termCount(): number {
+    this.loadBase();
     return this.baseTerms + this.delta[0].size + this.delta[1].size;
   }
 
@@ -250,7 +256,80 @@ export class KeywordIndex {
     } finally {
       fs.closeSync(fd);
     }
-    return KeywordIndex.fromArrayBuffer(all, file);
+    const kw = KeywordIndex.fromArrayBuffer(all, file);
+    kw.baseFile = file;
+    return kw;
+  }
+
+  /**
+   * A reader's index: the base file and, when there is one, the delta file a later save wrote beside
+   * it (documents added since, removals, statistics: see {@link writeDelta}).
+   */
+  static readWithDelta(baseFile: string, deltaFile: string | null): KeywordIndex {
+    const kw = KeywordIndex.read(baseFile);
+    if (deltaFile) kw.applyDelta(KeywordIndex.read(deltaFile));
+    return kw;
+  }
+
+  /**
+   * A writer's index: like {@link readWithDelta}, but the base postings are read only if needed (a
+   * search, or a save that merges); adding and removing chunks never needs them.
+   */
+  static readForUpdate(baseFile: string, deltaFile: string | null): KeywordIndex {
+    const kw = deltaFile ? KeywordIndex.read(deltaFile) : KeywordIndex.readSections(baseFile, ['docIds', 'lenText', 'lenHeadline']);
+    const out = new KeywordIndex();
+    out.baseLoaded = false;
+    out.baseFile = baseFile;
+    if (deltaFile) out.applyDelta(kw);
+    else {
+      out.docIds = kw.docIds;
+      out.lens = kw.lens;
+      out.nextId = kw.nextId;
+      out.baseNextId = kw.nextId;
+      out.documentCount = kw.documentCount;
+      out.avg = kw.avg;
+    }
+    out.byChunk = null;
+    return out;
+  }
+
+  /**
+   * Whether the next save can write a delta beside the base file instead of a merged index: the base
+   * is still that file's, and the delta is small (at most a tenth of the documents, or 1,000).
+   */
+  get canWriteDelta(): boolean {
+    if (this.baseFile === null) return false;
+    const changed = this.nextId - this.baseNextId + this.deadInBase();
+    return changed <= Math.max(1000, 0.1 * this.baseNextId);
+  }
+
+  /** After a save wrote (or linked) this index's base as `file`: later deltas are against it. */
+  committed(file: string): void {
+    this.baseFile = file;
+  }
+
+  /** The base file (see {@link canWriteDelta}). */
+  get baseFilePath(): string | null {
+    return this.baseFile;
+  }
+
+  /**
+   * Writes what changed since the base file: every document's id and field lengths, the statistics,
+   * and the postings of documents added since, in the keyword.bin layout (the caller fsyncs).
+   */
+  writeDelta(file: string): void {
+    if (this.baseFile === null) throw new Error('keyword index: no base file to write a delta against');
+    const delta = new KeywordIndex();
+    delta.docIds = this.docIds.subarray(0, this.nextId);
+    delta.lens = [this.lens[0].subarray(0, this.nextId), this.lens[1].subarray(0, this.nextId)];
+    delta.nextId = this.nextId;
+    delta.documentCount = this.documentCount;
+    delta.avg = this.avg;
+    delta.delta = this.delta;
+    delta.deltaHeader = { baseNextId: this.baseNextId };
+    // The delta's own "merge" sorts its terms into the base layout; ids stay as they are (no renumbering).
+    delta.freezeDeltaOnly();
+    delta.write(file);
   }
 
   /** Reads the bytes {@link write} writes (or {@link toArrayBuffer} returns); `name` is for error messages. */
@@ -267,6 +346,7 @@ export class KeywordIndex {
       avg: [number, number];
       terms: number;
       sections: Record<string, [number, number]>;
+      delta?: { baseNextId: number };
     };
     const start = align8(12 + hlen);
     const sec = (name: string): [number, number] => {
@@ -298,6 +378,8 @@ export class KeywordIndex {
     kw.documentCount = h.documentCount;
     kw.avg = h.avg;
     kw.byChunk = null; // built on first has/add/remove (readers never need it)
+    kw.baseNextId = h.nextId;
+    kw.deltaHeader = h.delta ?? null;
     if (kw.docIds.length !== kw.nextId || kw.base.termStarts.length !== kw.baseTerms + 1) throw new Error('keyword index: section sizes disagree with the header');
     return kw;
   }
@@ -364,9 +446,124 @@ export class KeywordIndex {
     return out;
   }
 
+  /** Set on an index that is a delta file's content (see {@link writeDelta}). */
+  private deltaHeader: { baseNextId: number } | null = null;
+
+  /** Turns this index's delta maps into its base, ids unchanged (a delta file's postings). */
+  private freezeDeltaOnly(): void {
+    const terms = [...new Set([...this.delta[0].keys(), ...this.delta[1].keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const bytes = terms.map((t) => Buffer.from(t, 'utf8'));
+    const termStarts = new Int32Array(terms.length + 1);
+    bytes.forEach((b, i) => {
+      termStarts[i + 1] = (termStarts[i] as number) + b.length;
+    });
+    const fields = FIELD_IDS.map((f) => {
+      const postStart = new Int32Array(terms.length + 1);
+      let n = 0;
+      for (const d of this.delta[f].values()) n += d.length / 2;
+      const ids = new Int32Array(n);
+      const tfs = new Uint16Array(n);
+      let p = 0;
+      terms.forEach((t, i) => {
+        const d = this.delta[f].get(t) ?? [];
+        for (let k = 0; k < d.length; k += 2) {
+          ids[p] = d[k] as number;
+          tfs[p++] = d[k + 1] as number;
+        }
+        postStart[i + 1] = p;
+      });
+      return { postStart, ids, tfs };
+    });
+    this.base = {
+      termBlob: Buffer.concat(bytes),
+      termStarts,
+      postStart: [fields[0]!.postStart, fields[1]!.postStart],
+      ids: [fields[0]!.ids, fields[1]!.ids],
+      tfs: [fields[0]!.tfs, fields[1]!.tfs],
+    };
+    this.baseTerms = terms.length;
+    this.delta = [new Map(), new Map()];
+    this.baseFile = null;
+  }
+
+  /** Takes a delta file's content (read as an index) onto this base. */
+  private applyDelta(d: KeywordIndex): void {
+    if (!d.deltaHeader) throw new Error('keyword index: the delta file is not a delta');
+    this.docIds = d.docIds;
+    this.lens = d.lens;
+    this.nextId = d.nextId;
+    this.baseNextId = d.deltaHeader.baseNextId;
+    this.documentCount = d.documentCount;
+    this.avg = d.avg;
+    this.delta = [new Map(), new Map()];
+    for (const f of FIELD_IDS) {
+      for (let t = 0; t < d.baseTerms; t++) {
+        const list: number[] = [];
+        for (let k = d.base.postStart[f][t] as number, to = d.base.postStart[f][t + 1] as number; k < to; k++) list.push(d.base.ids[f][k] as number, d.base.tfs[f][k] as number);
+        if (list.length) this.delta[f].set(d.termAt(t), list);
+      }
+    }
+    let dead = 0;
+    for (let i = 0; i < this.nextId; i++) if ((this.docIds[i] as number) < 0) dead++;
+    this.dead = dead;
+    this.byChunk = null;
+    this.version++;
+  }
+
+  /** Removed documents among the base's (what a delta file carries as −1 ids). */
+  private deadInBase(): number {
+    let dead = 0;
+    for (let i = 0; i < this.baseNextId; i++) if ((this.docIds[i] as number) < 0) dead++;
+    return dead;
+  }
+
+  /** Reads the base postings of a writer's index (see {@link readForUpdate}) on first need. */
+  private loadBase(): void {
+    if (this.baseLoaded) return;
+    this.baseLoaded = true;
+    const full = KeywordIndex.read(this.baseFile as string);
+    if (full.nextId !== this.baseNextId) throw new Error(`keyword index: ${this.baseFile} holds ${full.nextId} documents, the delta expects ${this.baseNextId}`);
+    this.base = full.base;
+    this.baseTerms = full.baseTerms;
+    this.version++;
+  }
+
+  /** Only the header and the named sections of a keyword file (positioned reads), as an index without postings. */
+  private static readSections(file: string, names: string[]): KeywordIndex {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const pre = Buffer.alloc(12);
+      fs.readSync(fd, pre, 0, 12, 0);
+      if (pre.toString('latin1', 0, 4) !== MAGIC) throw new Error(`${file} is not a keyword index`);
+      if (pre.readUInt32LE(4) !== KEYWORD_FORMAT) throw new Error(`keyword index format ${pre.readUInt32LE(4)}, expected ${KEYWORD_FORMAT}`);
+      const hlen = pre.readUInt32LE(8);
+      const hb = Buffer.alloc(hlen);
+      fs.readSync(fd, hb, 0, hlen, 12);
+      const h = JSON.parse(hb.toString('utf8')) as { documentCount: number; nextId: number; avg: [number, number]; sections: Record<string, [number, number]> };
+      const start = align8(12 + hlen);
+      const section = (name: string): Int32Array => {
+        const [o, n] = h.sections[name] ?? [0, -1];
+        if (n < 0) throw new Error(`keyword index: section ${name} is missing`);
+        const out = new Int32Array(n / 4);
+        if (fs.readSync(fd, new Uint8Array(out.buffer), 0, n, start + o) !== n) throw new Error(`keyword index: section ${name} is truncated`);
+        return out;
+      };
+      const kw = new KeywordIndex();
+      const [docIds, lenText, lenHeadline] = names.map(section) as [Int32Array, Int32Array, Int32Array];
+      kw.docIds = docIds;
+      kw.lens = [lenText, lenHeadline];
+      kw.nextId = h.nextId;
+      kw.documentCount = h.documentCount;
+      kw.avg = h.avg;
+      return kw;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
   /** The file header and sections (after merging the delta in). */
   private encode(): { pre: Buffer; sections: ArrayBufferView[] } {
-    this.merge();
+    if (!this.deltaHeader) this.merge();
     const b = this.base;
     const sections: [string, ArrayBufferView][] = [
       ['docIds', this.docIds.subarray(0, this.nextId)],
@@ -388,7 +585,15 @@ export class KeywordIndex {
       pos = align8(pos + v.byteLength);
     }
     const header = Buffer.from(
-      JSON.stringify({ documentCount: this.documentCount, nextId: this.nextId, avg: this.avg, terms: this.baseTerms, fields: FIELDS, sections: offsets }),
+      JSON.stringify({
+        documentCount: this.documentCount,
+        nextId: this.nextId,
+        avg: this.avg,
+        terms: this.baseTerms,
+        fields: FIELDS,
+        sections: offsets,
+        ...(this.deltaHeader ? { delta: this.deltaHeader } : {}),
+      }),
       'utf8',
     );
     const pre = Buffer.alloc(align8(12 + header.length));
@@ -441,6 +646,7 @@ export class KeywordIndex {
    * almost every question.
    */
   private compiled(term: string): { df: number; fields: CompiledPosting[] } {
+    this.loadBase();
     if (this.compiledVersion !== this.version) {
       this.compiledTerms.clear();
       this.compiledEntries = 0;
@@ -498,6 +704,7 @@ export class KeywordIndex {
    * renumbered in order (ties keep going to the earlier-added chunk).
    */
   private merge(): void {
+    this.loadBase();
     if (this.delta[0].size === 0 && this.delta[1].size === 0 && this.dead === 0 && this.docIds.length === this.nextId) return;
     // Renumbering: live short ids in order → 0..n-1.
     const remap = new Int32Array(this.nextId).fill(-1);
@@ -595,6 +802,8 @@ export class KeywordIndex {
     this.docIds = docIds;
     this.lens = lens;
     this.nextId = live;
+    this.baseNextId = live;
+    this.baseFile = null;
     this.dead = 0;
     this.byChunk = null;
     this.lastHeadline = null;

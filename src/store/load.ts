@@ -5,13 +5,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CHUNKER_VERSION } from '../ingest/index.js';
-import type { Article, Chunk } from '../types.js';
-import { currentGeneration, GEN_FILES, generationDir, isErrno, readLines } from './disk.js';
+import type { Chunk } from '../types.js';
+import { currentGeneration, GEN_FILES, generationDir, isErrno } from './disk.js';
+import { readAllDocs } from './docs.js';
 import { IndexCorruptError, IndexMismatchError, IndexNotFoundError } from './errors.js';
 import { VectorIndex } from './hnsw.js';
 import { KeywordIndex } from './keyword.js';
-import { SentenceStore } from './sentences.js';
-import { FORMAT_VERSION, MemoryIndex, type LoadedIndex, type StoredChunk } from './memory.js';
+import { PASSAGE_NAMES, SentenceStore } from './sentences.js';
+import { FORMAT_VERSION, MemoryIndex, type LoadedIndex } from './memory.js';
 import type { IndexManifest } from './types.js';
 
 export interface LoadOptions {
@@ -21,7 +22,7 @@ export interface LoadOptions {
    * Omit (or null) to accept any model.
    */
   modelId?: string | null;
-  /** Query-time HNSW beam width (HNSW_EF). Default 64. */
+  /** Query-time HNSW beam width (HNSW_EF). Default 128 (config.ts HNSW_EF). */
   ef?: number;
 }
 
@@ -91,39 +92,92 @@ export function checkCompatible(manifest: IndexManifest, dir: string, expect: Lo
 }
 
 /**
- * Reads every file of generation `gen` (already checked) into a {@link MemoryIndex}. `spillDir`: the
- * writer's scratch folder for new sentence vectors (see sentences.ts); readers pass none.
+ * Reads every file of generation `gen` (already checked) into a {@link MemoryIndex}: what a reader
+ * (the bot) loads.
  */
-export function readGeneration(dir: string, gen: string, manifest: IndexManifest, ef = DEFAULT_EF, spillDir: string | null = null): MemoryIndex {
+export function readGeneration(dir: string, gen: string, manifest: IndexManifest, ef = DEFAULT_EF): MemoryIndex {
   const genDir = generationDir(dir, gen);
   const file = (name: string): string => path.join(genDir, name);
   try {
-    const articles = new Map<string, Article>();
-    for (const a of readJsonArray<Article>(file(GEN_FILES.articles))) articles.set(a.id, a);
-    const chunks = new Map<number, Chunk>();
-    for (const c of readJsonArray<StoredChunk>(file(GEN_FILES.chunks))) {
-      const article = articles.get(c.articleId);
-      if (!article) throw new Error(`chunk ${c.id} belongs to unknown article ${c.articleId}`);
-      chunks.set(c.id, { ...c, text: article.text.slice(c.start, c.end) });
-    }
-    const keyword = KeywordIndex.read(file(GEN_FILES.keyword));
+    const { articles, chunks } = readAllDocs(genDir, manifest);
+    const keyword = KeywordIndex.readWithDelta(file(GEN_FILES.keyword), keywordDeltaFile(genDir));
     let vectors: VectorIndex | null = null;
     let sentences: SentenceStore | null = null;
+    let passages: SentenceStore | null = null;
     if (manifest.mode === 'hybrid') {
-      if (!manifest.model || !manifest.hnsw) throw new Error('hybrid manifest without model/hnsw settings');
-      vectors = VectorIndex.read(file(GEN_FILES.vectors), manifest.model.dim, { ...manifest.hnsw, ef }, chunks.keys());
-      sentences = spillDir ? SentenceStore.readForUpdate(genDir, manifest.model.dim, spillDir) : SentenceStore.read(genDir, manifest.model.dim);
+      const { model, hnsw } = hybridSettings(manifest);
+      sentences = SentenceStore.read(genDir, model.dim);
+      passages = SentenceStore.read(genDir, model.dim, PASSAGE_NAMES);
+      const extra = extraVectors(manifest, passages, (id) => chunks.get(id));
+      vectors = VectorIndex.read(file(GEN_FILES.vectors), model.dim, { ...hnsw, ef }, chunks.keys(), extra);
     }
-    return new MemoryIndex(dir, gen, manifest, articles, chunks, keyword, vectors, sentences);
+    return new MemoryIndex(dir, gen, manifest, articles, chunks, keyword, vectors, sentences, passages);
   } catch (e) {
     throw new IndexCorruptError(`${gen}: ${e instanceof Error ? e.message : String(e)}`, dir, { cause: e });
   }
 }
 
-/** Elements of a file written as a JSON array with one element per line. */
-function* readJsonArray<T>(file: string): Generator<T> {
-  for (const line of readLines(file)) {
-    if (line === '[' || line === ']') continue;
-    yield JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as T;
+/**
+ * Generation `gen` opened for update (the indexer's): only the manifest and small tables are read;
+ * articles, keyword postings and the HNSW graph stay in their files until needed, and a save
+ * hard-links what did not change (see memory.ts). `spillDir`: where new sentence and passage
+ * vectors are spilled while the run embeds.
+ */
+export function openForUpdate(dir: string, gen: string, manifest: IndexManifest, ef: number, spillDir: string | null): MemoryIndex {
+  const genDir = generationDir(dir, gen);
+  const file = (name: string): string => path.join(genDir, name);
+  try {
+    const keyword = KeywordIndex.readForUpdate(file(GEN_FILES.keyword), keywordDeltaFile(genDir));
+    let vectors: VectorIndex | null = null;
+    let sentences: SentenceStore | null = null;
+    let passages: SentenceStore | null = null;
+    if (manifest.mode === 'hybrid') {
+      const { model, hnsw } = hybridSettings(manifest);
+      sentences = SentenceStore.readForUpdate(genDir, model.dim, spillDir);
+      passages = SentenceStore.readForUpdate(genDir, model.dim, spillDir, PASSAGE_NAMES);
+      const live: number[] = [];
+      const chunkSpan = new Map<number, { articleId: string; start: number; end: number }>();
+      const extraIds = new Set(hnsw.extra ?? []);
+      for (const [articleId, a] of Object.entries(manifest.articles)) {
+        for (const id of a.chunkIds) {
+          live.push(id);
+          if (extraIds.has(id)) chunkSpan.set(id, { articleId, start: -1, end: -1 });
+        }
+      }
+      const index = MemoryIndex.forUpdate(genDir, new MemoryIndex(dir, gen, manifest, new Map(), new Map(), keyword, null, sentences, passages));
+      // Extra vectors (chunks not in the graph) by their chunk's span: their articles are read for it.
+      const extra = extraVectors(manifest, passages, (id) => {
+        const at = chunkSpan.get(id);
+        return at ? index.chunksOf(at.articleId).find((c) => c.id === id) : undefined;
+      });
+      index.vectors = VectorIndex.forUpdate(file(GEN_FILES.vectors), hnsw.points ?? 0, model.dim, { ...hnsw, ef }, live, extra);
+      return index;
+    }
+    return MemoryIndex.forUpdate(genDir, new MemoryIndex(dir, gen, manifest, new Map(), new Map(), keyword, vectors, sentences, passages));
+  } catch (e) {
+    throw new IndexCorruptError(`${gen}: ${e instanceof Error ? e.message : String(e)}`, dir, { cause: e });
   }
+}
+
+function hybridSettings(manifest: IndexManifest): { model: NonNullable<IndexManifest['model']>; hnsw: NonNullable<IndexManifest['hnsw']> } {
+  if (!manifest.model || !manifest.hnsw) throw new Error('hybrid manifest without model/hnsw settings');
+  return { model: manifest.model, hnsw: manifest.hnsw };
+}
+
+function keywordDeltaFile(genDir: string): string | null {
+  const f = path.join(genDir, GEN_FILES.keywordDelta);
+  return fs.existsSync(f) ? f : null;
+}
+
+/** The vectors of the chunks the manifest lists as not in the HNSW graph, from the passage store. */
+function extraVectors(manifest: IndexManifest, passages: SentenceStore, chunkOf: (id: number) => Pick<Chunk, 'articleId' | 'start' | 'end'> | undefined): Map<number, Float32Array> {
+  const out = new Map<number, Float32Array>();
+  for (const id of manifest.hnsw?.extra ?? []) {
+    const c = chunkOf(id);
+    if (!c) continue; // removed since
+    const v = passages.vector(c.articleId, c.start, c.end);
+    if (!v) throw new Error(`the passage vector of chunk ${id} is missing`);
+    out.set(id, v);
+  }
+  return out;
 }

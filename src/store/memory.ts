@@ -2,19 +2,25 @@
  * The index in memory: articles, chunks, keyword index and (hybrid) vectors, plus its manifest.
  * `loadIndex` hands it out read-only (as {@link SearchIndex}); the indexer mutates it and saves it
  * as a new generation with {@link saveIndex}.
+ *
+ * The indexer opens the previous generation *for update* (`openForUpdate` in load.ts): then only the
+ * manifest is read, articles come from their docs segment one by one when needed (see docs.ts), the
+ * keyword index and the HNSW graph leave their files unread (keyword.ts, hnsw.ts), and a save
+ * hard-links every unchanged file and writes only what changed.
  */
+import path from 'node:path';
 import type { Article, Chunk, SearchMode, SentenceSpan } from '../types.js';
-import { GEN_FILES, generationDir, saveGeneration, writeLinesSynced, type GenerationFile, type SaveHooks } from './disk.js';
+import { GEN_FILES, generationDir, linkOrCopy, saveGeneration, writeFileSynced, type GenerationFile, type SaveHooks } from './disk.js';
+import { docGenerationFiles, readDoc, storedChunk, withText, type DocLine } from './docs.js';
 import type { VectorIndex } from './hnsw.js';
 import type { KeywordIndex } from './keyword.js';
 import type { SentenceStore } from './sentences.js';
 import type { DenseHit, DenseStats, IndexManifest, KeywordHit, SearchIndex } from './types.js';
 
 /** Bumped when the on-disk layout changes (files, their shapes). */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
-/** A chunk as stored in chunks.json: its text is `article.text.slice(start, end)`, so it is not repeated. */
-export type StoredChunk = Omit<Chunk, 'text'>;
+export type { StoredChunk } from './docs.js';
 
 /** A file entry of the manifest, extended with the parse error of a page that could not be read. */
 export interface ManifestFile {
@@ -31,6 +37,11 @@ export interface LoadedIndex extends SearchIndex {
 }
 
 export class MemoryIndex implements LoadedIndex {
+  /** Opened for update: the generation folder articles not in memory are read from. */
+  private sourceDir: string | null = null;
+  /** Articles added, changed or refreshed since loading: a save writes their lines. */
+  private readonly fresh = new Set<string>();
+
   constructor(
     readonly dir: string,
     public generation: string,
@@ -41,7 +52,15 @@ export class MemoryIndex implements LoadedIndex {
     public vectors: VectorIndex | null,
     /** Hybrid: sentence vectors computed at index time (see sentences.ts). */
     public sentences: SentenceStore | null = null,
+    /** Hybrid: chunk passage vectors by chunk span (see sentences.ts `PASSAGE_NAMES`). */
+    public passages: SentenceStore | null = null,
   ) {}
+
+  /** An index over generation `genDir` whose articles are read from there on demand (the indexer's). */
+  static forUpdate(genDir: string, index: MemoryIndex): MemoryIndex {
+    index.sourceDir = genDir;
+    return index;
+  }
 
   get denseStats(): DenseStats | null {
     return this.manifest.dense ?? null;
@@ -55,14 +74,45 @@ export class MemoryIndex implements LoadedIndex {
     return this.manifest.mode;
   }
 
+  /** Articles in the index (loaded or not). */
+  get articleCount(): number {
+    return Object.keys(this.manifest.articles).length;
+  }
+
+  articleIds(): string[] {
+    return Object.keys(this.manifest.articles);
+  }
+
+  hasArticle(id: string): boolean {
+    return this.manifest.articles[id] !== undefined;
+  }
+
+  /** An article of the index (read from its segment if it is not in memory yet). */
+  article(id: string): Article | undefined {
+    const a = this.articles.get(id);
+    if (a || !this.sourceDir) return a;
+    const at = this.manifest.articles[id]?.at;
+    if (!at) return undefined;
+    const [article, stored] = readDoc(this.sourceDir, at);
+    this.articles.set(id, article);
+    for (const c of withText(article, stored)) this.chunks.set(c.id, c);
+    return article;
+  }
+
   chunksOf(articleId: string): Chunk[] {
     const ids = this.manifest.articles[articleId]?.chunkIds ?? [];
+    if (ids.length > 0 && !this.chunks.has(ids[0] as number)) this.article(articleId);
     const out: Chunk[] = [];
     for (const id of ids) {
       const c = this.chunks.get(id);
       if (c) out.push(c);
     }
     return out;
+  }
+
+  /** The stored passage vector of a chunk (hybrid), or null. */
+  chunkVector(chunk: Pick<Chunk, 'articleId' | 'start' | 'end' | 'id'>): Float32Array | null {
+    return this.passages?.vector(chunk.articleId, chunk.start, chunk.end) ?? null;
   }
 
   keywordSearch(query: string, k: number): KeywordHit[] {
@@ -76,7 +126,6 @@ export class MemoryIndex implements LoadedIndex {
   keywordDf(term: string): number {
     return this.keyword.df(term);
   }
-
 
   denseSearch(vector: Float32Array, k: number): DenseHit[] {
     return this.vectors ? this.vectors.search(vector, k) : [];
@@ -94,7 +143,7 @@ export class MemoryIndex implements LoadedIndex {
     sentences?: { spans: SentenceSpan[]; vectors: Float32Array[] },
     opts: { keyword?: boolean } = {},
   ): void {
-    if (this.articles.has(article.id)) throw new Error(`article ${article.id} is already in the index`);
+    if (this.hasArticle(article.id)) throw new Error(`article ${article.id} is already in the index`);
     this.articles.set(article.id, article);
     for (const [i, c] of chunks.entries()) {
       this.chunks.set(c.id, c);
@@ -105,18 +154,28 @@ export class MemoryIndex implements LoadedIndex {
         this.vectors.add(c.id, v);
       }
     }
+    if (this.passages && vectors) {
+      this.passages.add(
+        article.id,
+        chunks.map((c) => ({ start: c.start, end: c.end })),
+        vectors,
+      );
+    }
     if (this.sentences) {
       if (!sentences) throw new Error(`no sentence vectors for ${article.id}`);
       this.sentences.add(article.id, sentences.spans, sentences.vectors);
     }
     this.manifest.articles[article.id] = { file: article.file, hash: article.hash, chunkIds: chunks.map((c) => c.id) };
+    this.fresh.add(article.id);
   }
 
   /** Removes an article with its chunks and vectors; returns how many chunks went. */
   removeArticle(articleId: string): number {
     const entry = this.manifest.articles[articleId];
     this.articles.delete(articleId);
+    this.fresh.delete(articleId);
     this.sentences?.remove(articleId);
+    this.passages?.remove(articleId);
     if (!entry) return 0;
     for (const id of entry.chunkIds) {
       this.chunks.delete(id);
@@ -132,9 +191,40 @@ export class MemoryIndex implements LoadedIndex {
    * e.g. a new `position`; chunks and vectors stay.
    */
   refreshArticle(article: Article): void {
+    this.article(article.id); // its chunks, into memory
     this.articles.set(article.id, article);
     const entry = this.manifest.articles[article.id];
     if (entry) entry.file = article.file;
+    this.fresh.add(article.id);
+  }
+
+  /** Lines of the articles added, changed or refreshed since loading (or all, without a source). */
+  freshLines(): DocLine[] {
+    const ids = this.sourceDir ? [...this.fresh] : this.articleIds();
+    return ids.map((id) => this.docLine(id));
+  }
+
+  /** Every article's line, in (file, position) order. */
+  allLines(): DocLine[] {
+    const lines = this.articleIds().map((id) => this.docLine(id));
+    return lines.sort((a, b) => (a[0].file === b[0].file ? a[0].position - b[0].position : a[0].file < b[0].file ? -1 : 1));
+  }
+
+  private docLine(id: string): DocLine {
+    const article = this.article(id);
+    if (!article) throw new Error(`article ${id} is in the manifest but not readable`);
+    return [article, this.chunksOf(id).map(storedChunk)];
+  }
+
+  /** The generation folder this index was read from, when opened for update. */
+  get source(): string | null {
+    return this.sourceDir;
+  }
+
+  /** After a save into `genDir`: later reads and saves refer to it. */
+  committed(genDir: string): void {
+    if (this.sourceDir) this.sourceDir = genDir;
+    this.fresh.clear();
   }
 }
 
@@ -145,24 +235,31 @@ export class MemoryIndex implements LoadedIndex {
 export async function saveIndex(index: MemoryIndex, hooks: SaveHooks = {}, onFile?: (done: number, total: number) => void): Promise<string> {
   const now = new Date().toISOString();
   index.manifest.updatedAt = now;
-  const chunks: StoredChunk[] = [];
-  for (const c of index.chunks.values()) {
-    chunks.push({ id: c.id, articleId: c.articleId, ordinal: c.ordinal, start: c.start, end: c.end, tokens: c.tokens });
-  }
-  chunks.sort((a, b) => a.id - b.id);
-  const articles = [...index.articles.values()].sort((a, b) => (a.file === b.file ? a.position - b.position : a.file < b.file ? -1 : 1));
-
-  const files: GenerationFile[] = [
-    { name: GEN_FILES.articles, write: (f) => writeLinesSynced(f, jsonArrayLines(articles)) },
-    { name: GEN_FILES.chunks, write: (f) => writeLinesSynced(f, jsonArrayLines(chunks)) },
-    { name: GEN_FILES.keyword, write: (f) => index.keyword.write(f) },
-  ];
+  const source = index.source;
+  const files: GenerationFile[] = [...docGenerationFiles(index.manifest, source, index.freshLines(), () => index.allLines())];
+  files.push(...keywordFiles(index.keyword));
   const vectors = index.vectors;
-  if (vectors) files.push({ name: GEN_FILES.vectors, write: (f) => vectors.write(f) });
-  const sentences = index.sentences;
-  if (sentences) files.push(...sentences.generationFiles());
-  // The manifest goes last: a generation folder with a manifest is complete.
-  files.push({ name: GEN_FILES.manifest, write: `${JSON.stringify(index.manifest)}\n` });
+  if (vectors) {
+    const link = vectors.linkableFile();
+    const hnsw = index.manifest.hnsw;
+    if (link) {
+      files.push({ name: GEN_FILES.vectors, write: (f) => linkOrCopy(link, f) });
+      if (hnsw) Object.assign(hnsw, { points: vectors.points, extra: vectors.extraIds });
+    } else {
+      files.push({
+        name: GEN_FILES.vectors,
+        write: (f) => {
+          vectors.write(f);
+          if (hnsw) Object.assign(hnsw, { points: vectors.points, extra: [] });
+        },
+      });
+    }
+  }
+  if (index.sentences) files.push(...index.sentences.generationFiles());
+  if (index.passages) files.push(...index.passages.generationFiles());
+  // The manifest goes last (a generation folder with a manifest is complete), serialized once the
+  // other files have set what it records of them.
+  files.push({ name: GEN_FILES.manifest, write: (f) => writeManifest(f, index.manifest) });
 
   let done = 0;
   const step = hooks.onStep;
@@ -174,13 +271,27 @@ export async function saveIndex(index: MemoryIndex, hooks: SaveHooks = {}, onFil
     },
   });
   index.generation = gen;
-  sentences?.committed(generationDir(index.dir, gen));
+  const genDir = generationDir(index.dir, gen);
+  index.sentences?.committed(genDir);
+  index.passages?.committed(genDir);
+  index.keyword.committed(path.join(genDir, GEN_FILES.keyword));
+  index.vectors?.committed(path.join(genDir, GEN_FILES.vectors));
+  index.committed(genDir);
   return gen;
 }
 
-/** `[\n<item>,\n<item>\n]\n`: a JSON array written one element per line. */
-function* jsonArrayLines(items: readonly unknown[]): Generator<string> {
-  yield '[\n';
-  for (let i = 0; i < items.length; i++) yield `${JSON.stringify(items[i])}${i + 1 < items.length ? ',' : ''}\n`;
-  yield ']\n';
+/** keyword.bin — hard-linked when a delta beside it suffices (keyword-delta.bin), else merged and written. */
+function keywordFiles(keyword: KeywordIndex): GenerationFile[] {
+  const base = keyword.baseFilePath;
+  if (base && keyword.canWriteDelta) {
+    return [
+      { name: GEN_FILES.keyword, write: (f) => linkOrCopy(base, f) },
+      { name: GEN_FILES.keywordDelta, write: (f) => keyword.writeDelta(f) },
+    ];
+  }
+  return [{ name: GEN_FILES.keyword, write: (f) => keyword.write(f) }];
+}
+
+function writeManifest(file: string, manifest: IndexManifest): void {
+  writeFileSynced(file, `${JSON.stringify(manifest)}\n`);
 }

@@ -17,17 +17,30 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { splitSentences } from '../text/sentences.js';
 import type { Article, Chunk, SentenceSpan } from '../types.js';
-import { isErrno, readLines, writeLinesSynced, type GenerationFile } from './disk.js';
+import { isErrno, linkOrCopy, readLines, writeLinesSynced, type GenerationFile } from './disk.js';
 
 export const SENTENCE_TABLE = 'sentences.ndjson';
-const SEGMENT_RE = /^sentvec-(\d{6})\.f32$/u;
+const SEGMENT_RE = /^(?:sentvec|passvec)-(\d{6})\.f32$/u;
+
+/** A store's file names: its table, and the prefix of its segment files. */
+export interface StoreNames {
+  table: string;
+  segment: string;
+}
+/** Sentence vectors (what the answer path reads). */
+export const SENTENCE_NAMES: StoreNames = { table: SENTENCE_TABLE, segment: 'sentvec' };
+/**
+ * Chunk passage vectors, keyed by the chunk's span of its article: what an edited article's unchanged
+ * chunks take their vectors from, and where chunks not yet in the HNSW graph are read (see hnsw.ts).
+ */
+export const PASSAGE_NAMES: StoreNames = { table: 'passages.ndjson', segment: 'passvec' };
 /** Garbage share of rows above which a save compacts the live rows into one segment. */
 export const COMPACT_GARBAGE_RATIO = 0.5;
 /** Segments a generation may have (one is added per save) before a save compacts them into one. */
 export const MAX_SEGMENTS = 16;
 
-export function segmentName(id: number): string {
-  return `sentvec-${String(id).padStart(6, '0')}.f32`;
+export function segmentName(id: number, names: StoreNames = SENTENCE_NAMES): string {
+  return `${names.segment}-${String(id).padStart(6, '0')}.f32`;
 }
 
 /**
@@ -167,16 +180,17 @@ export class SentenceStore {
     readonly dim: number,
     /** Where the open segment's rows are spilled (see {@link RowBuffer}); null: kept in memory. */
     private readonly spillDir: string | null = null,
+    readonly names: StoreNames = SENTENCE_NAMES,
   ) {}
 
-  static create(dim: number, spillDir: string | null = null): SentenceStore {
-    return new SentenceStore(dim, spillDir);
+  static create(dim: number, spillDir: string | null = null, names: StoreNames = SENTENCE_NAMES): SentenceStore {
+    return new SentenceStore(dim, spillDir, names);
   }
 
   /** A store over `genDir` whose later additions spill into `spillDir` (the indexer's copy). */
-  static readForUpdate(genDir: string, dim: number, spillDir: string | null): SentenceStore {
-    const read = SentenceStore.read(genDir, dim);
-    const store = new SentenceStore(dim, spillDir);
+  static readForUpdate(genDir: string, dim: number, spillDir: string | null, names: StoreNames = SENTENCE_NAMES): SentenceStore {
+    const read = SentenceStore.read(genDir, dim, names);
+    const store = new SentenceStore(dim, spillDir, names);
     for (const [k, v] of read.segments) store.segments.set(k, v);
     for (const [k, v] of read.byArticle) store.byArticle.set(k, v);
     store.liveRows = read.liveRows;
@@ -185,24 +199,25 @@ export class SentenceStore {
 
   private newSegment(): Segment {
     const id = Math.max(0, ...this.segments.keys()) + 1;
-    const spill = this.spillDir ? path.join(this.spillDir, `${segmentName(id)}.${process.pid}-${Date.now().toString(36)}`) : null;
+    const spill = this.spillDir ? path.join(this.spillDir, `${segmentName(id, this.names)}.${process.pid}-${Date.now().toString(36)}`) : null;
     return { id, rows: 0, file: null, pending: new RowBuffer(this.dim, spill) };
   }
 
   /** Reads the table of generation folder `genDir`; segment files are opened, not read. */
-  static read(genDir: string, dim: number): SentenceStore {
-    const store = new SentenceStore(dim);
+  static read(genDir: string, dim: number, names: StoreNames = SENTENCE_NAMES): SentenceStore {
+    const store = new SentenceStore(dim, null, names);
     store.readerFds = new Map();
-    const it = readLines(path.join(genDir, SENTENCE_TABLE))[Symbol.iterator]();
+    const table = names.table;
+    const it = readLines(path.join(genDir, table))[Symbol.iterator]();
     const first = it.next();
-    if (first.done) throw new Error(`${SENTENCE_TABLE} is empty`);
+    if (first.done) throw new Error(`${table} is empty`);
     const h = JSON.parse(first.value) as TableHeader;
-    if (h.format !== SENTENCE_FORMAT) throw new Error(`${SENTENCE_TABLE} format ${String(h.format)}, expected ${SENTENCE_FORMAT}`);
-    if (h.dim !== dim) throw new Error(`${SENTENCE_TABLE} has ${h.dim}-d vectors, the index ${dim}-d`);
+    if (h.format !== SENTENCE_FORMAT) throw new Error(`${table} format ${String(h.format)}, expected ${SENTENCE_FORMAT}`);
+    if (h.dim !== dim) throw new Error(`${table} has ${h.dim}-d vectors, the index ${dim}-d`);
     for (const s of h.segments) {
-      const file = path.join(genDir, segmentName(s.id));
+      const file = path.join(genDir, segmentName(s.id, names));
       const bytes = fs.statSync(file).size;
-      if (bytes !== s.rows * dim * 4) throw new Error(`${segmentName(s.id)} has ${bytes} bytes, expected ${s.rows * dim * 4}`);
+      if (bytes !== s.rows * dim * 4) throw new Error(`${segmentName(s.id, names)} has ${bytes} bytes, expected ${s.rows * dim * 4}`);
       store.segments.set(s.id, { id: s.id, rows: s.rows, file, pending: null });
       // Opened now and held: a writer may delete this generation (two saves later) while a reader
       // still answers from it; open descriptors keep the files readable (POSIX).
@@ -212,7 +227,7 @@ export class SentenceStore {
     for (let r = it.next(); !r.done; r = it.next()) {
       const [id, segment, row, spans] = JSON.parse(r.value) as TableLine;
       const seg = store.segments.get(segment);
-      if (!seg || row + spans.length / 2 > seg.rows) throw new Error(`${SENTENCE_TABLE}: rows of ${id} are outside segment ${segment}`);
+      if (!seg || row + spans.length / 2 > seg.rows) throw new Error(`${table}: rows of ${id} are outside segment ${segment}`);
       store.byArticle.set(id, { spans: Int32Array.from(spans), segment, row });
       store.liveRows += spans.length / 2;
     }
@@ -308,7 +323,7 @@ export class SentenceStore {
     const out = new Float32Array(this.dim);
     const bytes = this.dim * 4;
     const n = fs.readSync(fd, new Uint8Array(out.buffer), 0, bytes, row * bytes);
-    if (n !== bytes) throw new Error(`short read in ${segmentName(segment)} at row ${row}`);
+    if (n !== bytes) throw new Error(`short read in ${segmentName(segment, this.names)} at row ${row}`);
     return out;
   }
 
@@ -334,16 +349,16 @@ export class SentenceStore {
       kept.push({ id: seg.id, rows: seg.rows });
       if (seg.pending) {
         const rows = seg.pending;
-        files.push({ name: segmentName(seg.id), write: (f) => rows.writeTo(f) });
+        files.push({ name: segmentName(seg.id, this.names), write: (f) => rows.writeTo(f) });
       } else {
         const from = seg.file as string;
-        files.push({ name: segmentName(seg.id), write: (f) => linkOrCopy(from, f) });
+        files.push({ name: segmentName(seg.id, this.names), write: (f) => linkOrCopy(from, f) });
       }
     }
     const header: TableHeader = { format: SENTENCE_FORMAT, dim: this.dim, segments: kept };
     const entries = [...this.byArticle.entries()];
     files.push({
-      name: SENTENCE_TABLE,
+      name: this.names.table,
       write: (f) =>
         writeLinesSynced(
           f,
@@ -367,7 +382,7 @@ export class SentenceStore {
         this.segments.delete(id);
         continue;
       }
-      seg.file = path.join(genDir, segmentName(id));
+      seg.file = path.join(genDir, segmentName(id, this.names));
       seg.pending = null;
     }
     this.open = null;
@@ -452,13 +467,5 @@ function writeRows(file: string, rows: readonly Float32Array[], dim: number): vo
     }
   } finally {
     fs.closeSync(fd);
-  }
-}
-
-function linkOrCopy(from: string, to: string): void {
-  try {
-    fs.linkSync(from, to);
-  } catch {
-    fs.copyFileSync(from, to);
   }
 }

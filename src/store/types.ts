@@ -17,6 +17,13 @@ export interface ManifestArticle {
   file: string;
   hash: string;
   chunkIds: number[];
+  /** Where its line is: [docs segment, byte offset, byte length] (see docs.ts). */
+  at?: [number, number, number];
+}
+
+/** The docs segments of a generation, with their line counts (live or not). */
+export interface DocSegments {
+  segments: { id: number; lines: number }[];
 }
 
 export interface IndexManifest {
@@ -29,7 +36,13 @@ export interface IndexManifest {
   model: { id: string; dim: number; maxTokens: number } | null;
   /** Why the model was not used (keyword-only mode), for /status and logs. */
   modelError: string | null;
-  hnsw: { M: number; efConstruction: number } | null;
+  /**
+   * `points`: slots of the graph file; `extra`: live chunks whose vectors are not in the graph (read
+   * from the passage vectors and compared exactly; see hnsw.ts).
+   */
+  hnsw: { M: number; efConstruction: number; points?: number; extra?: number[] } | null;
+  /** Where articles and chunks are stored (see docs.ts). */
+  docs?: DocSegments;
   /** Hybrid: how this index's model spreads cosine similarities (see {@link DenseStats}); null in keyword-only mode. */
   dense: DenseStats | null;
   createdAt: string;

@@ -109,4 +109,38 @@ describe('VectorIndex', () => {
     // A chunk the table expects but the file lacks is an error, not a silent miss.
     expect(() => VectorIndex.read(file, 24, params, [...live, 5000])).toThrow(/chunk 5000/);
   });
+
+  it('a graph file kept as it is, with extra vectors beside it and deletions in memory, searches them all', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baowen-hnsw-'));
+    tmpDirs.push(dir);
+    const vs = vectors(300, 16, 7);
+    const vi = VectorIndex.create(16, params);
+    vs.slice(0, 250).forEach((v, i) => vi.add(i, v));
+    const file = path.join(dir, 'vectors.hnsw');
+    vi.write(file);
+    // A writer: removes 10, adds 50, never reads the graph; the file stays linkable.
+    const live = [...Array.from({ length: 240 }, (_, i) => i + 10), ...Array.from({ length: 50 }, (_, i) => 250 + i)];
+    const extra = new Map(vs.slice(250).map((v, i) => [250 + i, v] as [number, Float32Array]));
+    const upd = VectorIndex.forUpdate(file, vi.points, 16, params, Array.from({ length: 250 }, (_, i) => i), new Map());
+    for (let i = 0; i < 10; i++) upd.remove(i);
+    for (const [id, v] of extra) upd.add(id, v);
+    expect(upd.linkableFile()).toBe(file);
+    expect(upd.extraIds.sort((a, b) => a - b)).toEqual([...extra.keys()]);
+    // A reader of that state finds extras exactly and never a removed chunk.
+    const reader = VectorIndex.read(file, 16, params, live, extra);
+    for (const id of [0, 5, 9]) expect(reader.search(vs[id]!, 5).map((h) => h.chunkId)).not.toContain(id);
+    for (const id of [250, 277, 299]) {
+      const [top] = reader.search(vs[id]!, 3);
+      expect(top!.chunkId).toBe(id);
+      expect(top!.cosine).toBeCloseTo(1, 5);
+    }
+    expect(reader.search(vs[100]!, 1)[0]!.chunkId).toBe(100);
+    // Writing folds the extras into the graph.
+    upd.write(path.join(dir, 'folded.hnsw'));
+    const folded = VectorIndex.read(path.join(dir, 'folded.hnsw'), 16, params, live);
+    expect(folded.extraIds).toEqual([]);
+    expect(folded.search(vs[277]!, 1)[0]!.chunkId).toBe(277);
+    expect(folded.size).toBe(290);
+  });
 });
+

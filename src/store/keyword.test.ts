@@ -105,6 +105,35 @@ describe('KeywordIndex over the seed pages', () => {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 
+  it('an update saved as a delta beside the unread base file searches like the index kept in memory', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baowen-kw-'));
+    const base = path.join(dir, 'keyword.bin');
+    const first = KeywordIndex.create();
+    for (const c of chunks.slice(0, -6)) first.add(c, articleOf(c));
+    first.write(base);
+    // The same edits twice: on an index kept in memory, and on one opened for update (no postings read).
+    const memory = KeywordIndex.read(base);
+    const update = KeywordIndex.readForUpdate(base, null);
+    for (const kw of [memory, update]) {
+      for (const c of chunks.slice(0, 3)) kw.remove(c.id);
+      for (const c of chunks.slice(-6)) kw.add(c, articleOf(c));
+    }
+    expect(update.canWriteDelta).toBe(true);
+    update.writeDelta(path.join(dir, 'delta.bin'));
+    const back = KeywordIndex.readWithDelta(base, path.join(dir, 'delta.bin'));
+    const queries = ['通州区去年新发展了多少工会会员', '德胜街道 植树', '女职工 普法', '工会'];
+    for (const q of queries) expect(back.search(q, 10)).toEqual(memory.search(q, 10));
+    expect(back.size).toBe(memory.size);
+    expect(back.has(chunks[0]!.id)).toBe(false);
+    // A second update on top of the delta, then a full write (the base read only now): same again.
+    const again = KeywordIndex.readForUpdate(base, path.join(dir, 'delta.bin'));
+    again.remove(chunks.at(-1)!.id);
+    memory.remove(chunks.at(-1)!.id);
+    again.write(path.join(dir, 'merged.bin'));
+    for (const q of queries) expect(KeywordIndex.read(path.join(dir, 'merged.bin')).search(q, 10)).toEqual(memory.search(q, 10));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses a file that is not a keyword index, or of another format version', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baowen-kw-'));
     const file = path.join(dir, 'keyword.bin');

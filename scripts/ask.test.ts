@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempWorkspace } from '../src/indexer/testing.js';
+import { tempWorkspace } from '../test/indexing.js';
 import { runScript } from '../test/helpers.js';
 
 let ws: ReturnType<typeof tempWorkspace>;

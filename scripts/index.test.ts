@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSeedsDir } from '../src/ingest/index.js';
-import { SEEDS_DIR, tempWorkspace } from '../src/indexer/testing.js';
+import { SEEDS_DIR, tempWorkspace } from '../test/indexing.js';
 import { runScript } from '../test/helpers.js';
 
 let ws: ReturnType<typeof tempWorkspace>;

@@ -7,7 +7,7 @@ import { createBot, startPolling, type BotContext, type Polling } from '../src/b
 import { loadConfig, type Config } from '../src/config.js';
 import type { Embedder } from '../src/embed/types.js';
 import { createEngine, type Engine } from '../src/engine.js';
-import { tempWorkspace, testConfig } from '../src/indexer/testing.js';
+import { tempWorkspace, testConfig } from './indexing.js';
 import { runIndexer } from '../src/indexer/run.js';
 import { createLogger } from '../src/log.js';
 import { loadIndex } from '../src/store/load.js';

@@ -5,14 +5,37 @@
  * measured without the cost of embedding the question).
  */
 import type { Embedder } from '../embed/types.js';
-import { embedderFrom } from '../indexer/testing.js';
+import { estimateTokens } from '../ingest/index.js';
 import { fnv1a, Rng } from './random.js';
 import { LowRankSpace } from './vectors.js';
 
-export interface LowRankEmbedder extends Embedder {
-  /** Passages embedded so far. */
+/** An embedder that counts the passages it embedded. */
+export interface CountedEmbedder extends Embedder {
+  /** Passages embedded so far (all calls). */
   embeddedCount: number;
 }
+
+export type LowRankEmbedder = CountedEmbedder;
+
+/** Wraps a synchronous text → vector function as an Embedder that counts what it embedded. */
+export function embedderFrom(embed: (text: string) => Float32Array, opts: { modelId: string; dim: number; maxTokens: number }): CountedEmbedder {
+  const e: CountedEmbedder = {
+    ...opts,
+    embeddedCount: 0,
+    countTokens: estimateTokens,
+    async embedPassages(texts, onProgress) {
+      const out = texts.map(embed);
+      e.embeddedCount += texts.length;
+      onProgress?.(texts.length, texts.length);
+      return out;
+    },
+    async embedQuery(text) {
+      return embed(text);
+    },
+  };
+  return e;
+}
+
 
 /**
  * Text → vector: the text's character bigrams are hashed onto `rank` latent factors (texts that

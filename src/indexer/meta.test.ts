@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../log.js';
 import { loadIndex } from '../store/load.js';
 import { runIndexer } from './run.js';
-import { fakeEmbedder, tempWorkspace, testConfig } from './testing.js';
+import { fakeEmbedder, tempWorkspace, testConfig } from '../../test/indexing.js';
 
 const log = createLogger('silent');
 let ws: ReturnType<typeof tempWorkspace>;

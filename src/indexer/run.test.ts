@@ -11,7 +11,7 @@ import { tryLock } from '../store/lock.js';
 import type { MemoryIndex } from '../store/memory.js';
 import { splitSentences } from '../text/sentences.js';
 import { passageText, runIndexer, type RunIndexerOptions } from './run.js';
-import { fakeEmbedder, SEEDS_DIR, tempWorkspace, testConfig, type FakeEmbedder } from './testing.js';
+import { fakeEmbedder, SEEDS_DIR, tempWorkspace, testConfig, type FakeEmbedder } from '../../test/indexing.js';
 
 const log = createLogger('silent');
 let ws: ReturnType<typeof tempWorkspace>;

@@ -8,7 +8,7 @@ import { answerQuestion } from '../answer/compose.js';
 import { loadIndex } from '../store/load.js';
 import type { SearchIndex } from '../store/types.js';
 import { runIndexer } from './run.js';
-import { tempWorkspace, testConfig } from './testing.js';
+import { tempWorkspace, testConfig } from '../../test/indexing.js';
 
 const log = createLogger('silent');
 let ws: ReturnType<typeof tempWorkspace>;

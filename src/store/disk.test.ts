@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../log.js';
 import { runIndexer } from '../indexer/run.js';
-import { fakeEmbedder, tempWorkspace, testConfig } from '../indexer/testing.js';
+import { fakeEmbedder, tempWorkspace, testConfig } from '../../test/indexing.js';
 import { CURRENT_FILE, currentGeneration, saveGeneration, type SaveStep } from './disk.js';
 import { loadIndex } from './load.js';
 import { LOCK_FILE } from './lock.js';
@@ -121,7 +121,7 @@ describe('atomic index writes under a crash', () => {
     fs.writeFileSync(
       child,
       `import { runIndexer } from ${JSON.stringify(path.join(ROOT, 'src/indexer/run.ts'))};
-import { fakeEmbedder, testConfig } from ${JSON.stringify(path.join(ROOT, 'src/indexer/testing.ts'))};
+import { fakeEmbedder, testConfig } from ${JSON.stringify(path.join(ROOT, 'test/indexing.ts'))};
 import { createLogger } from ${JSON.stringify(path.join(ROOT, 'src/log.ts'))};
 await runIndexer({
   config: testConfig({ seedsDir: ${JSON.stringify(ws.seedsDir)}, indexDir: ${JSON.stringify(ws.indexDir)} }),

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chunkArticle, estimateTokens, parseSeedsDir } from '../ingest/index.js';
-import { SEEDS_DIR } from '../indexer/testing.js';
+import { SEEDS_DIR } from '../../test/indexing.js';
 import type { Article } from '../types.js';
 import { KeywordIndex } from './keyword.js';
 import { buildKeywordIndex, type KeywordItem } from './keyword-build.js';

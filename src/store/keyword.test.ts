@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { queryTerms, tokenize } from '../text/tokenize.js';
 import { headlineOf } from '../types.js';
 import { chunkArticle, estimateTokens, parseSeedsDir } from '../ingest/index.js';
-import { SEEDS_DIR } from '../indexer/testing.js';
+import { SEEDS_DIR } from '../../test/indexing.js';
 import type { Article, Chunk } from '../types.js';
 import { KeywordIndex, topK } from './keyword.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../log.js';
 import { runIndexer } from '../indexer/run.js';
-import { fakeEmbedder, tempWorkspace, testConfig } from '../indexer/testing.js';
+import { fakeEmbedder, tempWorkspace, testConfig } from '../../test/indexing.js';
 import { currentGeneration, GEN_FILES } from './disk.js';
 import { IndexCorruptError, IndexMismatchError, IndexNotFoundError } from './errors.js';
 import { loadIndex } from './load.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../log.js';
 import { runIndexer } from '../indexer/run.js';
-import { fakeEmbedder, tempWorkspace, testConfig } from '../indexer/testing.js';
+import { fakeEmbedder, tempWorkspace, testConfig } from '../../test/indexing.js';
 import { currentGeneration } from './disk.js';
 import { loadIndex } from './load.js';
 import type { MemoryIndex } from './memory.js';

@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempWorkspace } from '../../src/indexer/testing.js';
+import { tempWorkspace } from '../indexing.js';
 import { BotApiEmulator } from '../emulator/bot-api.js';
 import { mainEnv, startMainProcess, type MainProcess } from '../helpers.js';
 

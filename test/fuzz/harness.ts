@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Rng } from '../../src/bench/random.js';
-import { tempWorkspace } from '../../src/indexer/testing.js';
+import { tempWorkspace } from '../indexing.js';
 import { mainEnv, startMainProcess } from '../helpers.js';
 import { BotApiEmulator, type RecordedCall } from '../emulator/bot-api.js';
 

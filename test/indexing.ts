@@ -1,22 +1,18 @@
 /**
  * Test helpers for the store and the indexer: a deterministic fake embedder and throwaway
- * copies of the seed pages. Not used by the app.
+ * copies of the seed pages. Not used by the app (src/ never imports test/).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type Config } from '../config.js';
-import type { Embedder } from '../embed/types.js';
-import { estimateTokens } from '../ingest/index.js';
-import { fnv1a } from '../text/hash.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { embedderFrom, type CountedEmbedder } from '../src/bench/embedder.js';
+import { fnv1a } from '../src/text/hash.js';
 
-export const SEEDS_DIR = fileURLToPath(new URL('../../seeds/', import.meta.url));
+export const SEEDS_DIR = fileURLToPath(new URL('../seeds/', import.meta.url));
 
-export interface FakeEmbedder extends Embedder {
-  /** Passages embedded so far (all calls). */
-  embeddedCount: number;
-}
+export type FakeEmbedder = CountedEmbedder;
 
 /**
  * A fast, deterministic embedder: each character bigram (and character) of the text is hashed
@@ -43,26 +39,6 @@ export function fakeEmbedder(opts: { modelId?: string; dim?: number; maxTokens?:
   };
   return embedderFrom(embed, { modelId: opts.modelId ?? 'test/fake-embedder', dim, maxTokens: opts.maxTokens ?? 256 });
 }
-
-/** Wraps a synchronous text → vector function as an Embedder that counts what it embedded. */
-export function embedderFrom(embed: (text: string) => Float32Array, opts: { modelId: string; dim: number; maxTokens: number }): FakeEmbedder {
-  const e: FakeEmbedder = {
-    ...opts,
-    embeddedCount: 0,
-    countTokens: estimateTokens,
-    async embedPassages(texts, onProgress) {
-      const out = texts.map(embed);
-      e.embeddedCount += texts.length;
-      onProgress?.(texts.length, texts.length);
-      return out;
-    },
-    async embedQuery(text) {
-      return embed(text);
-    },
-  };
-  return e;
-}
-
 
 /** A fresh temp folder with `seeds/` (a copy of the seed pages) and an `index/` path. */
 export function tempWorkspace(prefix = 'baowen-test-'): { root: string; seedsDir: string; indexDir: string; cleanup(): void } {

@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chunkArticle, estimateTokens, parsePage, splitSentences } from '../ingest/index.js';
 import { headlineOf, type Article } from '../types.js';
+import { headlineSizing } from '../indexer/run.js';
 import { fnv1a, Rng } from './random.js';
 
 /** Chunk ceiling the corpus is sized for (the keyword-only ceiling and e5-small's maxTokens). */
@@ -260,12 +261,9 @@ function group(sentences: string[], rng: Rng): string[] {
 
 /** Chunks the indexer will make of this item (hybrid sizing: headline prefix counted). */
 function countChunks(item: Item): number {
-  const prefix = `${headlineOf(item)}\n`;
   const text = item.paragraphs.join('\n');
   const article = { id: 'x', text } as Article;
-  const usePrefix = estimateTokens(prefix) <= SIZING_MAX_TOKENS / 4;
-  const countTokens = usePrefix ? (t: string): number => estimateTokens(prefix + t) : estimateTokens;
-  return chunkArticle(article, { countTokens, maxTokens: SIZING_MAX_TOKENS, firstId: 0 }).length;
+  return chunkArticle(article, { ...headlineSizing(item, estimateTokens, SIZING_MAX_TOKENS), firstId: 0 }).length;
 }
 
 function renderPage(banner: string | null, items: Item[]): string {

@@ -10,7 +10,7 @@ import { answerQuestion } from '../answer/compose.js';
 import { loadConfig, type Config } from '../config.js';
 import { loadEmbedder } from '../embed/load.js';
 import type { Embedder } from '../embed/types.js';
-import { runIndexer, KEYWORD_MAX_TOKENS, type IndexProgress } from '../indexer/run.js';
+import { headlineSizing, runIndexer, KEYWORD_MAX_TOKENS, type IndexProgress } from '../indexer/run.js';
 import { chunkArticle, estimateTokens, parsePage } from '../ingest/index.js';
 import { createLogger } from '../log.js';
 import { currentGeneration, GEN_FILES } from '../store/disk.js';
@@ -97,9 +97,7 @@ export async function ingestPhase(input: PhaseInput): Promise<Record<string, unk
   t0 = performance.now();
   const chunks: { chunk: Chunk; article: Article }[] = [];
   for (const a of articles) {
-    const prefix = `${headlineOf(a)}\n`;
-    const countTokens = estimateTokens(prefix) <= SIZING_MAX_TOKENS / 4 ? (t: string): number => estimateTokens(prefix + t) : estimateTokens;
-    for (const c of chunkArticle(a, { countTokens, maxTokens: SIZING_MAX_TOKENS, firstId: chunks.length })) chunks.push({ chunk: c, article: a });
+    for (const c of chunkArticle(a, { ...headlineSizing(a, estimateTokens, SIZING_MAX_TOKENS), firstId: chunks.length })) chunks.push({ chunk: c, article: a });
   }
   const chunkMs = performance.now() - t0;
   const chunkChars = chunks.reduce((n, c) => n + c.chunk.text.length, 0);

@@ -3,21 +3,20 @@
  * questions and vectors, so two runs (or two machines) measure the same work.
  */
 
-/** A seeded PRNG (mulberry32) with the few draws the bench needs. */
+import { mulberry32 } from '../random.js';
+
+/** The project's seeded PRNG (src/random.ts mulberry32) with the few draws the bench needs. */
 export class Rng {
-  private state: number;
+  private readonly source: () => number;
   private spare: number | null = null;
 
   constructor(seed: number) {
-    this.state = seed >>> 0 || 0x9e3779b9;
+    this.source = mulberry32(seed >>> 0 || 0x9e3779b9);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.source();
   }
 
   /** Integer in [lo, hi] (inclusive). */

@@ -1,25 +1,7 @@
-/** Page files of the seeds folder and their content hashes (the cheap first step of every run). */
+/** Content hashes of page files (the cheap first step of every run); the folder is listed by ingest's `listPages`. */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 
-/** Page file names (`*.txt`) in `dir`, sorted. Throws a clear error when the folder is missing. */
-export function listPages(dir: string): string[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new Error(`Seeds folder ${dir} not found: put the page files (*.txt) there or set SEEDS_DIR`, { cause: e });
-    }
-    throw e;
-  }
-  return entries
-    .filter((e) => e.isFile() && /\.txt$/iu.test(e.name))
-    .map((e) => e.name)
-    .sort();
-}
+export { listPages } from '../ingest/index.js';
 
 /** sha256 hex of a page file's bytes. */
 export function hashBytes(bytes: Buffer): string {

@@ -571,11 +571,25 @@ function emptyIndex(dir: string, mode: SearchMode, embedder: Embedder | null, hn
  * Token counting and ceiling for an article's chunks. With a model: its tokenizer, with the
  * headline prefix counted (dropped when the headline alone would take over a quarter of the budget).
  */
-export function chunkSizing(article: Article, embedder: Embedder | null): { countTokens: (t: string) => number; maxTokens: number } {
+export function chunkSizing(article: Pick<Article, 'kicker' | 'title'>, embedder: Embedder | null): ChunkSizing {
   if (!embedder) return { countTokens: estimateTokens, maxTokens: KEYWORD_MAX_TOKENS };
+  return headlineSizing(article, (t) => embedder.countTokens(t), embedder.maxTokens);
+}
+
+export interface ChunkSizing {
+  countTokens: (t: string) => number;
+  maxTokens: number;
+}
+
+/**
+ * Sizing for passages embedded with their headline (see {@link passageText}): tokens counted with the
+ * headline prefix, unless the headline alone would take over a quarter of `maxTokens`. The one rule
+ * the indexer and the bench's corpus sizing share.
+ */
+export function headlineSizing(article: Pick<Article, 'kicker' | 'title'>, countTokens: (t: string) => number, maxTokens: number): ChunkSizing {
   const prefix = `${headlineOf(article)}\n`;
-  if (embedder.countTokens(prefix) > embedder.maxTokens / 4) return { countTokens: (t) => embedder.countTokens(t), maxTokens: embedder.maxTokens };
-  return { countTokens: (t) => embedder.countTokens(prefix + t), maxTokens: embedder.maxTokens };
+  if (countTokens(prefix) > maxTokens / 4) return { countTokens, maxTokens };
+  return { countTokens: (t) => countTokens(prefix + t), maxTokens };
 }
 
 /** The previous generation's articles (for a failing page during a full rebuild); null when unreadable. */

@@ -25,5 +25,5 @@ export {
   type ChunkOptions,
 } from './chunk.js';
 export { estimateTokens, SPECIAL_TOKENS } from './tokens.js';
-export { parseSeedsDir, type PageResult } from './seeds.js';
+export { listPages, parseSeedsDir, type PageResult } from './seeds.js';
 export { splitSentences } from '../text/sentences.js';

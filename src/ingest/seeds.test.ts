@@ -33,6 +33,6 @@ describe('parseSeedsDir', () => {
   });
 
   it('throws when the directory itself is missing', async () => {
-    await expect(parseSeedsDir(path.join(tmp, 'nope'))).rejects.toThrow(/ENOENT/u);
+    await expect(parseSeedsDir(path.join(tmp, 'nope'))).rejects.toThrow(/Seeds folder .* not found/u);
   });
 });

@@ -11,10 +11,8 @@ export interface TermStats {
   df(term: string): number;
 }
 
-/** BM25's IDF, always positive: ln(1 + (N - df + 0.5) / (df + 0.5)). */
-export function idfOf(docCount: number, df: number): number {
-  return Math.log(1 + (docCount - df + 0.5) / (df + 0.5));
-}
+/** BM25's IDF, as the keyword index scores with it (one formula, defined there). */
+export { idfOf } from '../store/keyword.js';
 
 /** Stats from the index's keyword side; cached per loaded index. */
 export function termStatsOf(index: SearchIndex): TermStats {

@@ -41,6 +41,11 @@ const FIELD_IDS = [0, 1] as const;
 /** MiniSearch's BM25+ parameters (its defaults, which we use). */
 export const BM25 = { k: 1.2, b: 0.7, d: 0.5 } as const;
 
+/** BM25's IDF, always positive: ln(1 + (N − df + 0.5) / (df + 0.5)); the one formula (search/stats.ts re-exports it). */
+export function idfOf(docCount: number, df: number): number {
+  return Math.log(1 + (docCount - df + 0.5) / (df + 0.5));
+}
+
 /** One posting's BM25+ contribution: term frequency `tf` in a field of length `len`. */
 export function bm25Weight(tf: number, len: number, avgLen: number, idf: number, boost: number): number {
   const { k, b, d } = BM25;
@@ -683,7 +688,7 @@ export class KeywordIndex {
       const n = ids.length;
       if (f === 0) out.df = n;
       if (n === 0) continue;
-      const idf = Math.log(1 + (this.documentCount - n + 0.5) / (n + 0.5));
+      const idf = idfOf(this.documentCount, n);
       const avg = this.avg[f] || 1;
       const lens = this.lens[f];
       const weights = new Float64Array(n);

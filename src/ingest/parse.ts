@@ -97,159 +97,163 @@ export function fileStem(file: string): string {
  */
 export function parsePage(file: string, content: string): ParsePageResult {
   if (!content.trim()) throw new PageParseError(file, 'empty page');
-  let pageMeta: ArticleMeta | undefined;
-  let urls: { line: number; url: string }[];
-  try {
-    const fm = splitFrontMatter(content);
-    pageMeta = fm.meta;
-    ({ body: content, urls } = extractUrlLines(fm.body));
-  } catch (e) {
-    if (e instanceof FrontMatterError) throw new PageParseError(file, e.message);
-    throw e;
-  }
-  const { blocks, warnings: repairWarnings } = repairPage(splitBlocks(content));
+  const { pageMeta, body, urls } = readFrontMatter(file, content);
+  const { blocks, warnings: repairWarnings } = repairPage(splitBlocks(body));
   const warnings = repairWarnings.map((w) => `${file}: ${w}`);
-  const warn = (line: number, msg: string): void => {
-    warnings.push(`${file}: line ${line}: ${msg}`);
-  };
+  const warn: Warn = (line, msg) => void warnings.push(`${file}: line ${line}: ${msg}`);
 
-  const drafts: Draft[] = [];
-  let cur: Draft | undefined;
-  const open = (heading: PageBlock): Draft => {
-    const d: Draft = {
-      headings: [heading],
-      paragraphs: [],
-      hasByline: false,
-      reporters: [],
-      correspondents: [],
-      credits: [],
-      closed: false,
-    };
-    drafts.push(d);
-    return d;
-  };
-
-  for (const b of blocks) {
-    switch (b.role) {
-      case 'banner':
-        break;
-      case 'heading':
-        if (cur && cur.paragraphs.length === 0 && cur.credits.length === 0) cur.headings.push(b);
-        else cur = open(b);
-        break;
-      case 'byline': {
-        if (!cur) {
-          warn(b.line, 'byline before any headline, dropped');
-          break;
-        }
-        if (cur.hasByline || cur.paragraphs.length > 0) warn(b.line, 'second byline inside one article');
-        else {
-          cur.hasByline = true;
-          const names = parseByline(b.text);
-          if (names) {
-            cur.reporters.push(...names.reporters);
-            cur.correspondents.push(...names.correspondents);
-            if (names.unassigned.length) warn(b.line, `byline names without a role: ${names.unassigned.join(' ')}`);
-          }
-        }
-        cur.paragraphs.push(b.text);
-        break;
-      }
-      case 'credit':
-        if (!cur) {
-          warn(b.line, `photo credit before any headline, dropped: ${b.text}`);
-          break;
-        }
-        cur.credits.push(b.text);
-        if (creditKind(b.text) === 'photo-report') cur.closed = true;
-        break;
-      case 'text':
-        if (!cur) {
-          warn(b.line, `text before any headline, dropped: ${b.text.slice(0, 20)}…`);
-          break;
-        }
-        if (cur.closed) warn(b.line, 'text after a photo credit; kept in the same article');
-        cur.paragraphs.push(b.text);
-        break;
-    }
-  }
-
-  // An article's own `url:` line: the last one between its headline and the next article's.
-  const ownUrl = new Map<Draft, string>();
-  for (const u of urls) {
-    const owner = [...drafts].reverse().find((d) => (d.headings[0] as PageBlock).line < u.line);
-    if (owner) ownUrl.set(owner, u.url);
-    else warn(u.line, `url line before any headline, ignored: ${u.url}`);
-  }
-
+  const drafts = groupDrafts(blocks, warn);
+  const ownUrl = ownUrls(drafts, urls, warn);
   const articles: Article[] = [];
-  const stem = fileStem(file);
-  const seen = new Map<string, number>();
+  const ids = articleIds(fileStem(file));
   for (const d of drafts) {
     const headLine = d.headings[0] as PageBlock;
     if (d.paragraphs.length === 0) {
       warn(headLine.line, `headline without body, skipped: ${d.headings.map((h) => h.text).join(' / ')}`);
       continue;
     }
-    const lines = d.headings.map((h) => cleanHeading(h.text));
-    if (lines.length > 3) warn(headLine.line, `headline block of ${lines.length} lines`);
-    const { kicker, title } = splitHeadline(lines);
-
-    const kind: ArticleKind = d.hasByline || d.credits.length === 0 ? 'report' : 'photo';
-    let reporters = d.reporters;
-    let correspondents = d.correspondents;
-    const photographers: string[] = [];
-    let photoSuffix = '摄影报道';
-    for (const credit of d.credits) {
-      const names = parseCreditLine(credit);
-      photographers.push(...names.reporters, ...names.correspondents);
-      if (kind === 'photo') {
-        reporters = [...reporters, ...names.reporters];
-        correspondents = [...correspondents, ...names.correspondents];
-        if (creditKind(credit) === 'photo') photoSuffix = '摄';
-      }
-    }
-    if (kind === 'report' && !d.hasByline) warn(headLine.line, `article without byline or photo credit: ${title}`);
-
-    const fields = {
-      file,
-      position: articles.length,
-      kicker,
-      title,
-      reporters: unique(reporters),
-      correspondents: unique(correspondents),
-      photographers: unique(photographers),
-      kind,
-      paragraphs: d.paragraphs,
-    };
-    const byline = formatByline(fields, kind, photoSuffix);
-
-    const base = `${stem}-${sha('sha1', `${kicker ?? ''}|${title}`).slice(0, 8)}`;
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    const id = n === 1 ? base : `${base}-${n}`;
-
-    const text = d.paragraphs.join('\n');
     const meta = compact({ ...pageMeta, url: ownUrl.get(d) ?? pageMeta?.url });
-    const content = {
-      id,
-      file,
-      position: fields.position,
-      kicker,
-      title,
-      byline,
-      reporters: fields.reporters,
-      correspondents: fields.correspondents,
-      photographers: fields.photographers,
-      kind,
-      paragraphs: fields.paragraphs,
-      text,
-      // Only when present, so the hashes of pages without metadata stay what they were.
-      ...(meta ? { meta } : {}),
-    };
-    articles.push({ ...content, hash: sha('sha256', JSON.stringify(content)) });
+    articles.push(toArticle(file, articles.length, d, meta, ids, warn));
   }
 
   if (articles.length === 0) throw new PageParseError(file, 'no article found (no headline followed by body text)');
   return { articles, warnings };
+}
+
+type Warn = (line: number, msg: string) => void;
+
+/** The page's front matter and its `url:` lines, taken out of the body. */
+function readFrontMatter(file: string, content: string): { pageMeta: ArticleMeta | undefined; body: string; urls: { line: number; url: string }[] } {
+  try {
+    const fm = splitFrontMatter(content);
+    const { body, urls } = extractUrlLines(fm.body);
+    return { pageMeta: fm.meta, body, urls };
+  } catch (e) {
+    if (e instanceof FrontMatterError) throw new PageParseError(file, e.message);
+    throw e;
+  }
+}
+
+function newDraft(heading: PageBlock): Draft {
+  return { headings: [heading], paragraphs: [], hasByline: false, reporters: [], correspondents: [], credits: [], closed: false };
+}
+
+/** Groups the page's blocks into article drafts: a run of heading lines opens one. */
+function groupDrafts(blocks: readonly PageBlock[], warn: Warn): Draft[] {
+  const drafts: Draft[] = [];
+  let cur: Draft | undefined;
+  for (const b of blocks) {
+    if (b.role === 'banner') continue;
+    if (b.role === 'heading') {
+      if (cur && cur.paragraphs.length === 0 && cur.credits.length === 0) cur.headings.push(b);
+      else drafts.push((cur = newDraft(b)));
+    } else if (!cur) {
+      if (b.role === 'byline') warn(b.line, 'byline before any headline, dropped');
+      else if (b.role === 'credit') warn(b.line, `photo credit before any headline, dropped: ${b.text}`);
+      else warn(b.line, `text before any headline, dropped: ${b.text.slice(0, 20)}…`);
+    } else if (b.role === 'byline') {
+      addByline(cur, b, warn);
+    } else if (b.role === 'credit') {
+      cur.credits.push(b.text);
+      if (creditKind(b.text) === 'photo-report') cur.closed = true;
+    } else {
+      if (cur.closed) warn(b.line, 'text after a photo credit; kept in the same article');
+      cur.paragraphs.push(b.text);
+    }
+  }
+  return drafts;
+}
+
+/** A byline paragraph: its names are the article's (the first byline only), its text is body text. */
+function addByline(cur: Draft, b: PageBlock, warn: Warn): void {
+  if (cur.hasByline || cur.paragraphs.length > 0) warn(b.line, 'second byline inside one article');
+  else {
+    cur.hasByline = true;
+    const names = parseByline(b.text);
+    if (names) {
+      cur.reporters.push(...names.reporters);
+      cur.correspondents.push(...names.correspondents);
+      if (names.unassigned.length) warn(b.line, `byline names without a role: ${names.unassigned.join(' ')}`);
+    }
+  }
+  cur.paragraphs.push(b.text);
+}
+
+/** An article's own `url:` line: the last one between its headline and the next article's. */
+function ownUrls(drafts: readonly Draft[], urls: readonly { line: number; url: string }[], warn: Warn): Map<Draft, string> {
+  const ownUrl = new Map<Draft, string>();
+  for (const u of urls) {
+    const owner = [...drafts].reverse().find((d) => (d.headings[0] as PageBlock).line < u.line);
+    if (owner) ownUrl.set(owner, u.url);
+    else warn(u.line, `url line before any headline, ignored: ${u.url}`);
+  }
+  return ownUrl;
+}
+
+/** Stable ids `<stem>-<sha1(headline)>`, numbered `-2`, `-3`… when one page repeats a headline. */
+function articleIds(stem: string): (kicker: string | null, title: string) => string {
+  const seen = new Map<string, number>();
+  return (kicker, title) => {
+    const base = `${stem}-${sha('sha1', `${kicker ?? ''}|${title}`).slice(0, 8)}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}-${n}`;
+  };
+}
+
+/** Who is named, and how: a report's byline names plus the photographers of its credits; a photo item's credits name its authors. */
+function namesOf(d: Draft, kind: ArticleKind): { reporters: string[]; correspondents: string[]; photographers: string[]; photoSuffix: string } {
+  let reporters = d.reporters;
+  let correspondents = d.correspondents;
+  const photographers: string[] = [];
+  let photoSuffix = '摄影报道';
+  for (const credit of d.credits) {
+    const names = parseCreditLine(credit);
+    photographers.push(...names.reporters, ...names.correspondents);
+    if (kind === 'photo') {
+      reporters = [...reporters, ...names.reporters];
+      correspondents = [...correspondents, ...names.correspondents];
+      if (creditKind(credit) === 'photo') photoSuffix = '摄';
+    }
+  }
+  return { reporters: unique(reporters), correspondents: unique(correspondents), photographers: unique(photographers), photoSuffix };
+}
+
+function toArticle(
+  file: string,
+  position: number,
+  d: Draft,
+  meta: ArticleMeta | undefined,
+  idOf: (kicker: string | null, title: string) => string,
+  warn: Warn,
+): Article {
+  const headLine = d.headings[0] as PageBlock;
+  const lines = d.headings.map((h) => cleanHeading(h.text));
+  if (lines.length > 3) warn(headLine.line, `headline block of ${lines.length} lines`);
+  const { kicker, title } = splitHeadline(lines);
+
+  const kind: ArticleKind = d.hasByline || d.credits.length === 0 ? 'report' : 'photo';
+  const { reporters, correspondents, photographers, photoSuffix } = namesOf(d, kind);
+  if (kind === 'report' && !d.hasByline) warn(headLine.line, `article without byline or photo credit: ${title}`);
+  const byline = formatByline({ reporters, correspondents, photographers }, kind, photoSuffix);
+  const id = idOf(kicker, title);
+
+  // The key order is part of the hash: keep it.
+  const content = {
+    id,
+    file,
+    position,
+    kicker,
+    title,
+    byline,
+    reporters,
+    correspondents,
+    photographers,
+    kind,
+    paragraphs: d.paragraphs,
+    text: d.paragraphs.join('\n'),
+    // Only when present, so the hashes of pages without metadata stay what they were.
+    ...(meta ? { meta } : {}),
+  };
+  return { ...content, hash: sha('sha256', JSON.stringify(content)) };
 }

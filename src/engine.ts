@@ -85,131 +85,159 @@ export interface EngineOptions {
  * when a new generation appears on disk — written by `npm run index` in another process or by `reindex()`.
  */
 export async function createEngine(config: Config, log: Logger, opts: EngineOptions = {}): Promise<Engine> {
-  let embedderLoad: EmbedderLoad | undefined = opts.embedder;
-  let embedderPromise: Promise<EmbedderLoad> | undefined;
-  const getEmbedder = async (): Promise<EmbedderLoad> => {
-    if (embedderLoad) return embedderLoad;
-    embedderPromise ??= loadEmbedder(config, log);
-    embedderLoad = await embedderPromise;
-    return embedderLoad;
-  };
-
-  let indexing: Promise<IndexSummary> | null = null;
-  const runIndex = (full = false): Promise<IndexSummary> => {
-    // One indexer at a time in this process; the store's lock file guards against other processes.
-    indexing ??= (async () => {
-      const load = await getEmbedder();
-      return runIndexer({
-        config,
-        log,
-        embedder: load.ok ? load.embedder : null,
-        modelError: load.ok ? null : load.reason,
-        full,
-      });
-    })().finally(() => {
-      indexing = null;
-    });
-    return indexing;
-  };
-
+  const getEmbedder = lazyEmbedder(config, log, opts.embedder);
+  const indexer = serialIndexer(config, log, getEmbedder);
   if (currentGeneration(config.indexDir) === null) {
     if (!opts.buildIfMissing) throw new IndexNotFoundError(config.indexDir);
     log.info({ seeds: config.seedsDir }, 'no index yet: building it from the seed pages');
-    await runIndex();
+    await indexer.run();
   }
+  const live = new LiveIndex(config, log, getEmbedder);
+  await live.load();
+  const timer = pollEvery(opts.pollMs ?? config.INDEX_POLL_MS, () =>
+    live.reloadIfChanged().catch((e: unknown) => log.error({ err: e }, 'index reload failed; keeping the loaded index')),
+  );
+  const answerOpts = config.ANSWER_THRESHOLD !== undefined ? { threshold: config.ANSWER_THRESHOLD } : {};
+  const topicOpts = config.TOPIC_THRESHOLD !== undefined ? { threshold: config.TOPIC_THRESHOLD } : {};
 
-  let index!: SearchIndex;
-  let generation: string | null = null;
-  let queryEmbedder: Embedder | null = null;
-  let modelError: string | null = null;
-  let warnedKeyword = false;
+  return {
+    index: () => live.index,
+    ask: (question) => answerQuestion(live.index, live.queryEmbedder, question, answerOpts),
+    explain: (question) => explainQuestion(live.index, live.queryEmbedder, question),
+    async matchTopic(topic) {
+      const scored = await matchArticles(live.index, live.queryEmbedder, topic, topicOpts);
+      return scored.map((s) => ({ article: s.article, probability: s.probability, keySentence: s.keySentence }));
+    },
+    status: () => live.status(),
+    async reindex() {
+      const summary = await indexer.run();
+      await live.reloadIfChanged();
+      return summary;
+    },
+    onIndexChange(listener) {
+      live.listeners.add(listener);
+      return () => live.listeners.delete(listener);
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      live.listeners.clear();
+      await indexer.running()?.catch(() => undefined);
+    },
+  };
+}
 
-  const load = async (): Promise<void> => {
+/** The embedder, loaded once when first needed (or the one given). */
+function lazyEmbedder(config: Config, log: Logger, given: EmbedderLoad | undefined): () => Promise<EmbedderLoad> {
+  let loaded = given;
+  let loading: Promise<EmbedderLoad> | undefined;
+  return async () => {
+    if (loaded) return loaded;
+    loading ??= loadEmbedder(config, log);
+    loaded = await loading;
+    return loaded;
+  };
+}
+
+/** One indexer at a time in this process; the store's lock file guards against other processes. */
+function serialIndexer(
+  config: Config,
+  log: Logger,
+  getEmbedder: () => Promise<EmbedderLoad>,
+): { run(full?: boolean): Promise<IndexSummary>; running(): Promise<IndexSummary> | null } {
+  let indexing: Promise<IndexSummary> | null = null;
+  const start = async (full: boolean): Promise<IndexSummary> => {
+    const load = await getEmbedder();
+    return runIndexer({ config, log, embedder: load.ok ? load.embedder : null, modelError: load.ok ? null : load.reason, full });
+  };
+  return {
+    run(full = false) {
+      indexing ??= start(full).finally(() => {
+        indexing = null;
+      });
+      return indexing;
+    },
+    running: () => indexing,
+  };
+}
+
+/** Calls `tick` every `ms` (never two at once; 0 = never); the timer does not keep the process alive. */
+function pollEvery(ms: number, tick: () => Promise<unknown>): ReturnType<typeof setInterval> | null {
+  if (ms <= 0) return null;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void tick().finally(() => {
+      busy = false;
+    });
+  }, ms);
+  timer.unref();
+  return timer;
+}
+
+/** The index generation currently loaded, with the query embedder that fits it. */
+class LiveIndex {
+  index!: SearchIndex;
+  generation: string | null = null;
+  queryEmbedder: Embedder | null = null;
+  modelError: string | null = null;
+  readonly listeners = new Set<(index: SearchIndex) => void>();
+  private warnedKeyword = false;
+
+  constructor(
+    private readonly config: Config,
+    private readonly log: Logger,
+    private readonly getEmbedder: () => Promise<EmbedderLoad>,
+  ) {}
+
+  async load(): Promise<void> {
+    const { config, log } = this;
     const next = loadIndex(config.indexDir, { modelId: config.EMBED_MODEL, ef: config.HNSW_EF });
-    const gen = next.generation;
     let emb: Embedder | null = null;
     let err: string | null = next.manifest.modelError;
     if (next.mode === 'hybrid') {
-      const l = await getEmbedder();
+      const l = await this.getEmbedder();
       if (l.ok) emb = l.embedder;
       else err = `index has vectors but the model could not be loaded (${l.reason}); answering keyword-only`;
     }
-    index = next;
-    generation = gen;
-    queryEmbedder = emb;
-    modelError = err;
+    this.index = next;
+    this.generation = next.generation;
+    this.queryEmbedder = emb;
+    this.modelError = err;
     const mode = emb ? 'hybrid' : 'keyword';
-    if (mode === 'keyword' && !warnedKeyword) {
-      warnedKeyword = true;
-      log.warn({ model: config.EMBED_MODEL, reason: modelError }, 'KEYWORD-ONLY MODE: answers use BM25 only; English questions cannot be answered');
+    if (mode === 'keyword' && !this.warnedKeyword) {
+      this.warnedKeyword = true;
+      log.warn({ model: config.EMBED_MODEL, reason: err }, 'KEYWORD-ONLY MODE: answers use BM25 only; English questions cannot be answered');
     }
-    log.info({ generation: gen, mode, articles: next.articles.size, chunks: next.chunks.size }, 'index loaded');
-  };
-  await load();
+    log.info({ generation: next.generation, mode, articles: next.articles.size, chunks: next.chunks.size }, 'index loaded');
+  }
 
-  const listeners = new Set<(index: SearchIndex) => void>();
-  const reloadIfChanged = async (): Promise<boolean> => {
-    const gen = currentGeneration(config.indexDir);
-    if (gen === null || gen === generation) return false;
-    await load();
-    for (const l of listeners) {
+  /** Loads a new generation when there is one and tells the listeners; false when nothing changed. */
+  async reloadIfChanged(): Promise<boolean> {
+    const gen = currentGeneration(this.config.indexDir);
+    if (gen === null || gen === this.generation) return false;
+    await this.load();
+    for (const l of this.listeners) {
       try {
-        l(index);
+        l(this.index);
       } catch (e) {
-        log.error({ err: e }, 'index-change listener failed');
+        this.log.error({ err: e }, 'index-change listener failed');
       }
     }
     return true;
-  };
+  }
 
-  const pollMs = opts.pollMs ?? config.INDEX_POLL_MS;
-  let polling = false;
-  const timer =
-    pollMs > 0
-      ? setInterval(() => {
-          if (polling) return;
-          polling = true;
-          reloadIfChanged()
-            .catch((e: unknown) => log.error({ err: e }, 'index reload failed; keeping the loaded index'))
-            .finally(() => {
-              polling = false;
-            });
-        }, pollMs)
-      : null;
-  timer?.unref();
-
-  return {
-    index: () => index,
-    ask: (question) =>
-      answerQuestion(index, queryEmbedder, question, config.ANSWER_THRESHOLD !== undefined ? { threshold: config.ANSWER_THRESHOLD } : {}),
-    explain: (question) => explainQuestion(index, queryEmbedder, question),
-    async matchTopic(topic) {
-      const scored = await matchArticles(index, queryEmbedder, topic, config.TOPIC_THRESHOLD !== undefined ? { threshold: config.TOPIC_THRESHOLD } : {});
-      return scored.map((s) => ({ article: s.article, probability: s.probability, keySentence: s.keySentence }));
-    },
-    status: () => ({
-      mode: queryEmbedder ? 'hybrid' : 'keyword',
-      model: config.EMBED_MODEL,
-      modelError,
+  status(): EngineStatus {
+    const { index } = this;
+    return {
+      mode: this.queryEmbedder ? 'hybrid' : 'keyword',
+      model: this.config.EMBED_MODEL,
+      modelError: this.modelError,
       pages: Object.keys(index.manifest.files).length,
       articles: index.articles.size,
       chunks: index.chunks.size,
       indexedAt: index.manifest.updatedAt,
-      generation,
-    }),
-    async reindex() {
-      const summary = await runIndex();
-      await reloadIfChanged();
-      return summary;
-    },
-    onIndexChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async close() {
-      if (timer) clearInterval(timer);
-      listeners.clear();
-      await indexing?.catch(() => undefined);
-    },
-  };
+      generation: this.generation,
+    };
+  }
 }

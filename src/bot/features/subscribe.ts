@@ -78,100 +78,121 @@ const short = (s: string, n: number): string => {
   return cps.length > n ? `${cps.slice(0, n - 1).join('')}…` : s;
 };
 
-export function createSubscribeFeature<C extends Context & I18nFlavor>(deps: SubscribeDeps): Composer<C> {
+type Ctx = Context & I18nFlavor;
+
+const HTML = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
+const say = (ctx: Ctx, key: string, vars?: Record<string, string | number>): string => escapeHtml(ctx.t(key, vars));
+const argOf = (ctx: { match?: unknown }): string => (typeof ctx.match === 'string' ? ctx.match : '');
+
+async function ensureUser(state: State, ctx: Ctx) {
+  const from = ctx.from!;
+  return (await state.getUser(from.id)) ?? (await state.upsertUser({ id: from.id, chatId: from.id, languageCode: from.language_code }));
+}
+
+/** The list of a user's topics, with a ❌ button each. */
+function listView(ctx: Ctx, subs: Subscription[], titleKey: 'subs-title' | 'unsub-choose') {
+  const kb = InlineKeyboard.from(subs.map((s) => [InlineKeyboard.text(`❌ ${short(s.topic, 30)}`, encodeUnsub(s.id))]));
+  const lines = [`<b>${say(ctx, titleKey, { count: subs.length })}</b>`, ...subs.map((s) => `• ${escapeHtml(s.topic)}`), '', say(ctx, 'subs-hint')];
+  return { text: lines.join('\n'), keyboard: kb };
+}
+
+/** All of the subscription commands, one Composer each. */
+export function createSubscribeFeature<C extends Ctx>(deps: SubscribeDeps): Composer<C> {
+  return new Composer<C>(
+    subscribeCommand<C>(deps),
+    subscriptionsCommand<C>(deps),
+    unsubscribeCommand<C>(deps),
+    unsubscribeButton<C>(deps),
+    digestCommand<C>(deps),
+    digestTimeCommand<C>(deps),
+  );
+}
+
+/** Subscribes to a topic and replies with the best current matches. */
+async function subscribe(deps: SubscribeDeps, ctx: Ctx, raw: string): Promise<void> {
   const { config, log, engine, state } = deps;
-  const composer = new Composer<C>();
-  const html = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
-  const say = (ctx: C, key: string, vars?: Record<string, string | number>) => escapeHtml(ctx.t(key, vars));
-
-  const ensureUser = async (ctx: C) => {
-    const from = ctx.from!;
-    return (await state.getUser(from.id)) ?? (await state.upsertUser({ id: from.id, chatId: from.id, languageCode: from.language_code }));
-  };
-
-  const listView = (ctx: C, subs: Subscription[], titleKey: 'subs-title' | 'unsub-choose') => {
-    const kb = InlineKeyboard.from(subs.map((s) => [InlineKeyboard.text(`❌ ${short(s.topic, 30)}`, encodeUnsub(s.id))]));
-    const lines = [
-      `<b>${say(ctx, titleKey, { count: subs.length })}</b>`,
-      ...subs.map((s) => `• ${escapeHtml(s.topic)}`),
-      '',
-      say(ctx, 'subs-hint'),
-    ];
-    return { text: lines.join('\n'), keyboard: kb };
-  };
-
-  /** `/subscribe 话题`, and a `?start=sub_…` link (same reply). */
-  const subscribe = async (ctx: C, raw: string): Promise<void> => {
-    if (!ctx.from || !ctx.chat) return;
-    const topic = cleanTopic(raw);
-    if (!topic) return void (await ctx.reply(say(ctx, 'sub-usage'), html));
-    if (Array.from(topic).length > MAX_TOPIC_CHARS) {
-      return void (await ctx.reply(say(ctx, 'sub-too-long', { max: MAX_TOPIC_CHARS }), html));
-    }
-    const user = await ensureUser(ctx);
-    let matches: TopicMatch[] = [];
-    let current: string[] = [];
-    try {
-      current = [...engine.index().articles.keys()];
-      matches = await engine.matchTopic(topic);
-    } catch (e) {
-      log.warn({ err: e, topic }, 'subscribe: no matches for preview');
-    }
-    const res = await state.addSubscription({
-      userId: ctx.from.id,
-      chatId: ctx.chat.id,
-      topic,
-      limit: config.DIGEST_MAX_TOPICS,
-      currentArticleIds: [...current, ...matches.map((m) => m.article.id)],
-    });
-    if (res.status === 'limit') return void (await ctx.reply(say(ctx, 'sub-limit', { limit: res.limit }), html));
-    if (res.status === 'exists') {
-      return void (await ctx.reply(say(ctx, 'sub-exists', { topic: res.subscription.topic }), html));
-    }
-    log.info({ userId: ctx.from.id, topic }, 'subscribed');
-    const off = user.digestTime === 'off';
-    const parts = [say(ctx, off ? 'sub-added-off' : 'sub-added', { topic, time: user.digestTime ?? config.DIGEST_TIME })];
-    if (matches.length) {
-      parts.push(`<b>${say(ctx, 'sub-preview-title')}</b>`);
-      for (const m of matches.slice(0, PREVIEW_MATCHES)) parts.push(formatItem(ctx.t, toPayload(m)));
-    } else {
-      parts.push(say(ctx, 'sub-preview-none'));
-    }
-    await ctx.reply(parts.join('\n\n'), html);
-  };
-
-  composer.command('subscribe', (ctx) => subscribe(ctx, typeof ctx.match === 'string' ? ctx.match : ''));
-  composer.command('start', async (ctx, next) => {
-    const link = decodeStartPayload(typeof ctx.match === 'string' ? ctx.match : '');
-    if (link?.kind !== 'sub') return next();
-    await subscribe(ctx, link.text);
+  if (!ctx.from || !ctx.chat) return;
+  const topic = cleanTopic(raw);
+  if (!topic) return void (await ctx.reply(say(ctx, 'sub-usage'), HTML));
+  if (Array.from(topic).length > MAX_TOPIC_CHARS) return void (await ctx.reply(say(ctx, 'sub-too-long', { max: MAX_TOPIC_CHARS }), HTML));
+  const user = await ensureUser(state, ctx);
+  let matches: TopicMatch[] = [];
+  let current: string[] = [];
+  try {
+    current = [...engine.index().articles.keys()];
+    matches = await engine.matchTopic(topic);
+  } catch (e) {
+    log.warn({ err: e, topic }, 'subscribe: no matches for preview');
+  }
+  const res = await state.addSubscription({
+    userId: ctx.from.id,
+    chatId: ctx.chat.id,
+    topic,
+    limit: config.DIGEST_MAX_TOPICS,
+    currentArticleIds: [...current, ...matches.map((m) => m.article.id)],
   });
+  if (res.status === 'limit') return void (await ctx.reply(say(ctx, 'sub-limit', { limit: res.limit }), HTML));
+  if (res.status === 'exists') return void (await ctx.reply(say(ctx, 'sub-exists', { topic: res.subscription.topic }), HTML));
+  log.info({ userId: ctx.from.id, topic }, 'subscribed');
+  const off = user.digestTime === 'off';
+  const parts = [say(ctx, off ? 'sub-added-off' : 'sub-added', { topic, time: user.digestTime ?? config.DIGEST_TIME })];
+  if (matches.length) {
+    parts.push(`<b>${say(ctx, 'sub-preview-title')}</b>`);
+    for (const m of matches.slice(0, PREVIEW_MATCHES)) parts.push(formatItem(ctx.t, toPayload(m)));
+  } else {
+    parts.push(say(ctx, 'sub-preview-none'));
+  }
+  await ctx.reply(parts.join('\n\n'), HTML);
+}
 
+/** `/subscribe 话题`, and a `?start=sub_…` link (same reply). */
+function subscribeCommand<C extends Ctx>(deps: SubscribeDeps): Composer<C> {
+  const composer = new Composer<C>();
+  composer.command('subscribe', (ctx) => subscribe(deps, ctx, argOf(ctx)));
+  composer.command('start', async (ctx, next) => {
+    const link = decodeStartPayload(argOf(ctx));
+    if (link?.kind !== 'sub') return next();
+    await subscribe(deps, ctx, link.text);
+  });
+  return composer;
+}
+
+/** `/subscriptions`: the list, with ❌ buttons. */
+function subscriptionsCommand<C extends Ctx>({ state }: SubscribeDeps): Composer<C> {
+  const composer = new Composer<C>();
   composer.command('subscriptions', async (ctx) => {
     if (!ctx.from || !ctx.chat) return;
     const subs = await state.listSubscriptions({ chatId: ctx.chat.id, userId: ctx.from.id });
-    if (!subs.length) return void (await ctx.reply(say(ctx, 'subs-empty'), html));
+    if (!subs.length) return void (await ctx.reply(say(ctx, 'subs-empty'), HTML));
     const v = listView(ctx, subs, 'subs-title');
-    await ctx.reply(v.text, { ...html, reply_markup: v.keyboard });
+    await ctx.reply(v.text, { ...HTML, reply_markup: v.keyboard });
   });
+  return composer;
+}
 
+/** `/unsubscribe 话题` removes that topic; bare `/unsubscribe` shows the list to choose from. */
+function unsubscribeCommand<C extends Ctx>({ state }: SubscribeDeps): Composer<C> {
+  const composer = new Composer<C>();
   composer.command('unsubscribe', async (ctx) => {
     if (!ctx.from || !ctx.chat) return;
-    const topic = cleanTopic(typeof ctx.match === 'string' ? ctx.match : '');
+    const topic = cleanTopic(argOf(ctx));
+    const subs = await state.listSubscriptions({ chatId: ctx.chat.id, userId: ctx.from.id });
     if (topic) {
-      const own = (await state.listSubscriptions({ chatId: ctx.chat.id, userId: ctx.from.id })).find(
-        (s) => s.topicNorm === normalizeTopic(topic),
-      );
+      const own = subs.find((s) => s.topicNorm === normalizeTopic(topic));
       const removed = own ? await state.removeSubscription(ctx.chat.id, own.id) : undefined;
       const key = removed ? 'unsub-done' : 'unsub-not-found';
-      return void (await ctx.reply(say(ctx, key, { topic: removed?.topic ?? topic }), html));
+      return void (await ctx.reply(say(ctx, key, { topic: removed?.topic ?? topic }), HTML));
     }
-    const subs = await state.listSubscriptions({ chatId: ctx.chat.id, userId: ctx.from.id });
-    if (!subs.length) return void (await ctx.reply(say(ctx, 'subs-empty'), html));
+    if (!subs.length) return void (await ctx.reply(say(ctx, 'subs-empty'), HTML));
     const v = listView(ctx, subs, 'unsub-choose');
-    await ctx.reply(v.text, { ...html, reply_markup: v.keyboard });
+    await ctx.reply(v.text, { ...HTML, reply_markup: v.keyboard });
   });
+  return composer;
+}
 
+/** A ❌ button: removes the topic (the asker's own only) and updates the list in place. */
+function unsubscribeButton<C extends Ctx>({ state, log }: SubscribeDeps): Composer<C> {
+  const composer = new Composer<C>();
   composer.callbackQuery(UNSUB_RE, async (ctx) => {
     const id = decodeUnsub(ctx.callbackQuery.data);
     const chatId = ctx.chat?.id;
@@ -184,56 +205,54 @@ export function createSubscribeFeature<C extends Context & I18nFlavor>(deps: Sub
     await ctx.answerCallbackQuery({ text: ctx.t('unsub-done-toast', { topic: short(sub.topic, 40) }) });
     const subs = await state.listSubscriptions({ chatId, userId: ctx.from.id });
     try {
-      if (!subs.length) await ctx.editMessageText(say(ctx, 'subs-empty'), html);
+      if (!subs.length) await ctx.editMessageText(say(ctx, 'subs-empty'), HTML);
       else {
         const v = listView(ctx, subs, 'subs-title');
-        await ctx.editMessageText(v.text, { ...html, reply_markup: v.keyboard });
+        await ctx.editMessageText(v.text, { ...HTML, reply_markup: v.keyboard });
       }
     } catch (e) {
       log.debug({ err: e }, 'unsubscribe: could not edit the list message');
     }
   });
+  return composer;
+}
 
+/** `/digest`: one delivery round for this user now (the digest itself is the reply). */
+function digestCommand<C extends Ctx>(deps: SubscribeDeps): Composer<C> {
+  const { config, log, engine, state } = deps;
+  const composer = new Composer<C>();
   composer.command('digest', async (ctx) => {
     if (!ctx.from || !ctx.chat) return;
-    await ensureUser(ctx);
+    await ensureUser(state, ctx);
     const subs = await state.listSubscriptions({ userId: ctx.from.id });
-    if (!subs.length) return void (await ctx.reply(say(ctx, 'digest-no-subs'), html));
+    if (!subs.length) return void (await ctx.reply(say(ctx, 'digest-no-subs'), HTML));
     await ctx.replyWithChatAction('typing').catch(() => undefined);
-    const report = await runDeliveryRound({
-      engine,
-      state,
-      api: ctx.api,
-      log,
-      config,
-      userIds: [ctx.from.id],
-      reason: 'command',
-    });
-    if (report.sent.length) return; // the digest itself is the reply
-    if (report.failed.length) return void (await ctx.reply(say(ctx, 'digest-failed'), html));
-    await ctx.reply(say(ctx, 'digest-nothing-new', { topics: subs.map((s) => s.topic).join('、') }), html);
+    const report = await runDeliveryRound({ engine, state, api: ctx.api, log, config, userIds: [ctx.from.id], reason: 'command' });
+    if (report.sent.length) return;
+    if (report.failed.length) return void (await ctx.reply(say(ctx, 'digest-failed'), HTML));
+    await ctx.reply(say(ctx, 'digest-nothing-new', { topics: subs.map((s) => s.topic).join('、') }), HTML);
   });
+  return composer;
+}
 
+/** `/digest_time 08:00|off|default`, or bare to see the current time. */
+function digestTimeCommand<C extends Ctx>({ config, state }: SubscribeDeps): Composer<C> {
+  const composer = new Composer<C>();
   composer.command('digest_time', async (ctx) => {
     if (!ctx.from) return;
-    const user = await ensureUser(ctx);
-    const arg = typeof ctx.match === 'string' ? ctx.match.trim() : '';
+    const user = await ensureUser(state, ctx);
+    const arg = argOf(ctx).trim();
     const tz = config.DIGEST_TZ;
     if (!arg) {
       const key = user.digestTime === 'off' ? 'digest-time-current-off' : 'digest-time-current';
-      return void (await ctx.reply(say(ctx, key, { time: user.digestTime ?? config.DIGEST_TIME, tz }), html));
+      return void (await ctx.reply(say(ctx, key, { time: user.digestTime ?? config.DIGEST_TIME, tz }), HTML));
     }
     const parsed = parseDigestTime(arg);
-    if (parsed === undefined) {
-      return void (await ctx.reply(say(ctx, 'digest-time-invalid', { input: short(arg, 40) }), html));
-    }
+    if (parsed === undefined) return void (await ctx.reply(say(ctx, 'digest-time-invalid', { input: short(arg, 40) }), HTML));
     await state.setDigestTime(ctx.from.id, parsed);
-    if (parsed === 'off') return void (await ctx.reply(say(ctx, 'digest-time-off'), html));
-    if (parsed === null) {
-      return void (await ctx.reply(say(ctx, 'digest-time-default', { time: config.DIGEST_TIME, tz }), html));
-    }
-    await ctx.reply(say(ctx, 'digest-time-set', { time: parsed, tz }), html);
+    if (parsed === 'off') return void (await ctx.reply(say(ctx, 'digest-time-off'), HTML));
+    if (parsed === null) return void (await ctx.reply(say(ctx, 'digest-time-default', { time: config.DIGEST_TIME, tz }), HTML));
+    await ctx.reply(say(ctx, 'digest-time-set', { time: parsed, tz }), HTML);
   });
-
   return composer;
 }

@@ -178,8 +178,13 @@ describe('other renderers', () => {
     expect(parsed.text).toContain('Model: m<1>');
   });
   it('refusal and welcome are valid and escaped', () => {
-    const r = renderRefusal(zh, { examples: ['<x>&y'], englishNeedsModel: true });
+    const r = renderRefusal(zh, { examples: ['<x>&y'], reason: 'needs-model' });
     expect(parseTelegramHtml(r).text).toContain('• <x>&y');
+    expect(parseTelegramHtml(r).text).toContain('请用中文提问');
+    // Only the engine's reason brings the note: a Chinese refusal (or an English one with the model) has none.
+    for (const reason of ['weak-evidence', 'no-match', 'empty', undefined] as const) {
+      expect(parseTelegramHtml(renderRefusal(zh, { examples: [], reason })).text).not.toContain('请用中文提问');
+    }
     expect(parseTelegramHtml(renderWelcome(en, { examples: ['a&b'], bot: 'b_bot' })).text).toContain('@b_bot');
   });
   it('source line: [n] headline — 《paper》date page · byline, headline linked; no file name without metadata', () => {

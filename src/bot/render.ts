@@ -157,12 +157,15 @@ export function renderAnswer(answer: Answer, tr: Translate, limit = MAX_MESSAGE)
   return packBlocks(blocks, limit);
 }
 
-/** A refusal: what happened, what the reports cover (examples), how to rephrase; plus the English note in keyword mode. */
-export function renderRefusal(tr: Translate, opts: { examples: readonly string[]; englishNeedsModel: boolean }): string {
+/**
+ * A refusal: what happened, what the reports cover (examples), how to rephrase; plus, when the
+ * engine refused for want of a model (`Answer.refusal` = `needs-model`: English, keyword-only), the note saying so.
+ */
+export function renderRefusal(tr: Translate, opts: { examples: readonly string[]; reason: Answer['refusal'] }): string {
   const parts = [escapeHtml(tr('refusal-intro'))];
   if (opts.examples.length) parts.push(`${escapeHtml(tr('refusal-examples'))}\n${opts.examples.map((e) => `• ${escapeHtml(e)}`).join('\n')}`);
   parts.push(escapeHtml(tr('refusal-rephrase')));
-  if (opts.englishNeedsModel) parts.push(`<i>${escapeHtml(tr('refusal-english-keyword'))}</i>`);
+  if (opts.reason === 'needs-model') parts.push(`<i>${escapeHtml(tr('refusal-english-keyword'))}</i>`);
   return clip(parts.join('\n\n'), MAX_MESSAGE);
 }
 

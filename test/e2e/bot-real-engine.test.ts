@@ -56,6 +56,16 @@ describe('bot end to end (real engine on a temp index, emulator)', () => {
     expect(bold.some((b) => b.includes('吸纳工会会员14708人'))).toBe(true);
   });
 
+  it('renders the engine’s reason for a refusal: an English question in keyword-only mode is told to ask in Chinese', async () => {
+    const u = newUser();
+    const english = await engine.ask('How many union members did Tongzhou recruit?');
+    expect(english.refusal).toBe('needs-model');
+    expect(textOf((await say(u, u, 'How many union members did Tongzhou recruit?')).reply)).toContain('请用中文提问');
+    const chinese = textOf((await say(u, u, '北京今天天气怎么样，出门需要带伞吗？')).reply);
+    expect(chinese).toContain('没有找到能回答这个问题的原句');
+    expect(chinese).not.toContain('请用中文提问');
+  });
+
   it('every quote the engine returns is exactly its article text at [start, end) (what 原文 relies on)', async () => {
     for (const q of ['顺义区去年吸纳了多少工会会员？', '通州区去年新发展了多少工会会员？', '植树']) {
       const answer = await engine.ask(q);

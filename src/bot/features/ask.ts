@@ -22,9 +22,6 @@ import { renderAnswer, renderRefusal } from '../render.js';
 
 export const MAX_QUESTION_CHARS = 1000;
 
-/** Latin letters and no Chinese: an English question. */
-export const looksEnglish = (q: string): boolean => /[A-Za-z]{2,}/u.test(q) && !/\p{Script=Han}/u.test(q);
-
 export function createAskFeature(deps: BotDeps, cache: AnswerCache, recent: RecentAnswers = new RecentAnswers(deps.state)): Composer<BotContext> {
   const { engine, config } = deps;
   const feature = new Composer<BotContext>();
@@ -55,10 +52,7 @@ export function createAskFeature(deps: BotDeps, cache: AnswerCache, recent: Rece
       deps.questions?.record({ userId, chatType: ctx.chat!.type, answer: result, answerKey }).catch((err: unknown) => deps.log.warn({ err }, 'question log: not recorded'));
     if (!answered) {
       await logIt(randomBytes(6).toString('base64url'));
-      const html = renderRefusal(ctx.t, {
-        examples: exampleQuestions(() => engine.index(), ctx.t),
-        englishNeedsModel: engine.status().mode === 'keyword' && looksEnglish(question),
-      });
+      const html = renderRefusal(ctx.t, { examples: exampleQuestions(() => engine.index(), ctx.t), reason: result.refusal });
       return void (await ctx.reply(html, { parse_mode: 'HTML', reply_parameters }));
     }
     const more = result.more?.quotes.length ? result.more : undefined;

@@ -99,6 +99,9 @@ export const ConfigSchema = z.object({
 
 export type RawConfig = z.infer<typeof ConfigSchema>;
 
+/** Every setting's default (what an empty environment gives): modules that take a partial config fall back to these. */
+export const DEFAULTS: Readonly<RawConfig> = Object.freeze(ConfigSchema.parse({}));
+
 export interface Config extends RawConfig {
   /** Absolute paths resolved against the working directory. */
   seedsDir: string;

@@ -31,7 +31,7 @@
 import crypto from 'node:crypto';
 import { GrammyError } from 'grammy';
 import type { Engine, TopicMatch } from '../engine.js';
-import type { Config } from '../config.js';
+import { DEFAULTS, type Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Lang } from '../types.js';
 import type { NewDelivery, PlannedDelivery, State, Subscription, UserRecord } from '../state/index.js';
@@ -92,8 +92,6 @@ export interface DeliveryReport {
   requeued: number;
 }
 
-/** How long a worker's claims survive without renewal (DIGEST_WORKER_TTL_MS overrides). */
-const WORKER_TTL_MS = 60_000;
 /** Chats claimed per transaction. */
 const CLAIM_CHATS = 10;
 
@@ -122,28 +120,11 @@ async function roundLocked(opts: DeliveryRoundOptions): Promise<DeliveryReport> 
   const clock = opts.clock ?? realClock;
   const runId = `${new Date(clock.now()).toISOString().replace(/[-:.]/gu, '')}-${crypto.randomBytes(4).toString('hex')}`;
   const report: DeliveryReport = { runId, reason, sent: [], skipped: 0, failed: [], interrupted: 0, requeued: 0 };
-  const ttl = opts.config.DIGEST_WORKER_TTL_MS ?? WORKER_TTL_MS;
   const lease = workerLease(runId);
-
-  await state.acquireLease(lease, runId, ttl, { now: clock.now() });
-  let renewedAt = clock.now();
-  const renew = async (extraMs = 0): Promise<void> => {
-    if (!extraMs && clock.now() - renewedAt < ttl / 6) return;
-    renewedAt = clock.now();
-    await state.acquireLease(lease, runId, ttl + extraMs, { now: clock.now() });
-  };
-  const recover = async (): Promise<number> => {
-    const r = await state.recoverAbandoned({ now: clock.now() });
-    report.interrupted += r.unknown;
-    report.requeued += r.requeued;
-    if (r.unknown) log.warn({ runId, rows: r.unknown }, 'digest: rows of a dead worker were mid-send; marked unknown, not resent');
-    if (r.requeued) log.info({ runId, rows: r.requeued }, 'digest: rows a dead worker had claimed are pending again');
-    return r.requeued;
-  };
-
+  const worker = await startWorker(opts, clock, report, lease);
   try {
     await state.startRun(runId, reason);
-    await recover();
+    await worker.recover();
 
     const users = await state.subscribers(opts.userIds);
     const fresh = opts.plan === false ? [] : await findFresh(opts, users);
@@ -151,43 +132,7 @@ async function roundLocked(opts: DeliveryRoundOptions): Promise<DeliveryReport> 
     await state.planDeliveries(runId, opts.userIds ? users.map((u) => u.id) : undefined, fresh);
     await opts.afterPlan?.();
 
-    const translate = opts.translate ?? digestTranslator();
-    const bucket = opts.bucket ?? sharedDbBucket(state, opts.config.BROADCAST_PER_SECOND, clock);
-    const userById = new Map(users.map((u) => [u.id, u]));
-    const chattingUsers = new Set<number>();
-    const claimFilter = opts.userIds ? { userIds: users.map((u) => u.id) } : {};
-
-    for (let idle = 0; idle < 50 && !opts.signal?.aborted; ) {
-      const claimed = await state.claimChats(runId, { maxChats: CLAIM_CHATS, ...claimFilter });
-      if (!claimed.length) {
-        idle++;
-        // Rows still pending: another worker's claim transaction had their chats locked. Look again.
-        if ((await state.countPending(claimFilter.userIds)) > 0) {
-          await clock.sleep(50);
-          continue;
-        }
-        // Out of work: give dead workers' claims back to the pool once, then look again.
-        if (!(await recover())) break;
-        continue;
-      }
-      idle = 0;
-      const byChat = new Map<number, PlannedDelivery[]>();
-      for (const p of claimed) byChat.set(p.chatId, [...(byChat.get(p.chatId) ?? []), p]);
-      for (const [chatId, rows] of byChat) {
-        if (opts.signal?.aborted) break;
-        await renew();
-        const userId = rows[0]!.userId;
-        chattingUsers.add(userId);
-        let user = userById.get(userId);
-        if (!user) {
-          user = (await state.subscribers([userId]))[0];
-          if (user) userById.set(userId, user);
-        }
-        const lang = user ? userLang(user, opts.config.DEFAULT_LANG) : opts.config.DEFAULT_LANG;
-        await sendChat(opts, { clock, bucket, renew, report, lang, translate }, chatId, userId, rows);
-        await opts.onChatDone?.(chatId);
-      }
-    }
+    const chattingUsers = await sendClaimed(opts, clock, report, worker, users);
     report.skipped = users.filter((u) => !chattingUsers.has(u.id)).length;
     await state.finishRun(runId, {
       sent: report.sent.length,
@@ -207,6 +152,81 @@ async function roundLocked(opts: DeliveryRoundOptions): Promise<DeliveryReport> 
     await state.releaseClaims(runId).catch(() => undefined);
     await state.releaseLease(lease, runId).catch(() => undefined);
   }
+}
+
+interface Worker {
+  /** Renews this worker's lease when a sixth of its TTL has passed (or now, for `extraMs` more). */
+  renew: (extraMs?: number) => Promise<void>;
+  /** Takes dead workers' rows back (claimed → pending, sending → unknown); the number requeued. */
+  recover: () => Promise<number>;
+}
+
+/** Takes this round's worker lease; the round's id is its owner. */
+async function startWorker(opts: DeliveryRoundOptions, clock: Clock, report: DeliveryReport, lease: string): Promise<Worker> {
+  const { state, log } = opts;
+  const { runId } = report;
+  const ttl = opts.config.DIGEST_WORKER_TTL_MS ?? DEFAULTS.DIGEST_WORKER_TTL_MS;
+  await state.acquireLease(lease, runId, ttl, { now: clock.now() });
+  let renewedAt = clock.now();
+  return {
+    async renew(extraMs = 0) {
+      if (!extraMs && clock.now() - renewedAt < ttl / 6) return;
+      renewedAt = clock.now();
+      await state.acquireLease(lease, runId, ttl + extraMs, { now: clock.now() });
+    },
+    async recover() {
+      const r = await state.recoverAbandoned({ now: clock.now() });
+      report.interrupted += r.unknown;
+      report.requeued += r.requeued;
+      if (r.unknown) log.warn({ runId, rows: r.unknown }, 'digest: rows of a dead worker were mid-send; marked unknown, not resent');
+      if (r.requeued) log.info({ runId, rows: r.requeued }, 'digest: rows a dead worker had claimed are pending again');
+      return r.requeued;
+    },
+  };
+}
+
+/** Claims chats and sends each its digest until no work is left (or aborted); the users who were sent to. */
+async function sendClaimed(opts: DeliveryRoundOptions, clock: Clock, report: DeliveryReport, worker: Worker, users: readonly UserRecord[]): Promise<Set<number>> {
+  const { state } = opts;
+  const translate = opts.translate ?? digestTranslator();
+  const bucket = opts.bucket ?? sharedDbBucket(state, opts.config.BROADCAST_PER_SECOND, clock);
+  const send: SendContext = { clock, bucket, renew: worker.renew, report, lang: opts.config.DEFAULT_LANG, translate };
+  const userById = new Map(users.map((u) => [u.id, u]));
+  const chattingUsers = new Set<number>();
+  const claimFilter = opts.userIds ? { userIds: users.map((u) => u.id) } : {};
+
+  for (let idle = 0; idle < 50 && !opts.signal?.aborted; ) {
+    const claimed = await state.claimChats(report.runId, { maxChats: CLAIM_CHATS, ...claimFilter });
+    if (!claimed.length) {
+      idle++;
+      // Rows still pending: another worker's claim transaction had their chats locked. Look again.
+      if ((await state.countPending(claimFilter.userIds)) > 0) {
+        await clock.sleep(50);
+        continue;
+      }
+      // Out of work: give dead workers' claims back to the pool once, then look again.
+      if (!(await worker.recover())) break;
+      continue;
+    }
+    idle = 0;
+    const byChat = new Map<number, PlannedDelivery[]>();
+    for (const p of claimed) byChat.set(p.chatId, [...(byChat.get(p.chatId) ?? []), p]);
+    for (const [chatId, rows] of byChat) {
+      if (opts.signal?.aborted) break;
+      await worker.renew();
+      const userId = rows[0]!.userId;
+      chattingUsers.add(userId);
+      let user = userById.get(userId);
+      if (!user) {
+        user = (await state.subscribers([userId]))[0];
+        if (user) userById.set(userId, user);
+      }
+      const lang = user ? userLang(user, opts.config.DEFAULT_LANG) : opts.config.DEFAULT_LANG;
+      await sendChat(opts, { ...send, lang }, chatId, userId, rows);
+      await opts.onChatDone?.(chatId);
+    }
+  }
+  return chattingUsers;
 }
 
 interface SendContext {

@@ -30,53 +30,18 @@ function fatal(e: unknown): never {
 }
 
 async function main(): Promise<void> {
-  loadDotEnv();
-  let config: Config;
-  try {
-    config = loadConfig();
-    requireBotToken(config);
-  } catch (e) {
-    fatal(e);
-  }
-  registerSecret(config.BOT_TOKEN);
-  registerSecret(config.WEBHOOK_SECRET);
+  const config = startupConfig();
   const log: Logger = createLogger(config.LOG_LEVEL);
-
-  let engine: Engine;
-  try {
-    engine = await createEngine(config, log, { buildIfMissing: true });
-  } catch (e) {
-    fatal(e);
-  }
-  let state: State;
-  try {
-    state = await State.open(config.stateTarget);
-  } catch (e) {
-    await engine.close();
-    fatal(new StartupError(`Cannot open the state database (${describeStateTarget(config)}): ${(e as Error).message}`));
-  }
+  const { engine, state } = await openEngineAndState(config, log);
   log.info({ backend: state.backend }, 'state opened');
   watchIndex(() => engine.status());
   const journal = new SqlUpdateJournal(state.db);
   const bot = createBot({ config, log, engine, state, journal });
   const pipeline = new UpdatePipeline(bot, { journal, log, retentionMs: config.JOURNAL_RETENTION_HOURS * 3_600_000 });
-
-  try {
-    // auto-retry retries network errors forever; at start-up an unreachable API must fail clearly instead.
-    bot.botInfo = await bot.api.getMe(AbortSignal.timeout(config.STARTUP_TIMEOUT_MS) as Parameters<typeof bot.api.getMe>[0]);
-  } catch (e) {
+  await meetTelegram(bot, config, async () => {
     await engine.close();
     await state.close();
-    if (e instanceof GrammyError && e.error_code === 401) {
-      fatal(new StartupError('Telegram rejected BOT_TOKEN (401 Unauthorized). Copy the token again from @BotFather (/token) into .env.'));
-    }
-    fatal(
-      new StartupError(
-        `Cannot reach the Telegram Bot API at ${config.TELEGRAM_API_ROOT} (no answer within ${config.STARTUP_TIMEOUT_MS / 1000} s). ` +
-          'Check the network or TELEGRAM_API_ROOT; try answers offline with: npm run ask -- "问题"',
-      ),
-    );
-  }
+  });
   log.info({ bot: bot.botInfo.username, mode: engine.status().mode, articles: engine.status().articles }, 'bot ready');
 
   // Menus are cosmetic: failures are logged inside, never fatal.
@@ -89,18 +54,84 @@ async function main(): Promise<void> {
   await pipeline.recover();
   pipeline.startPruning();
 
-  let stopTransport: () => Promise<void>;
-  if (config.WEBHOOK_URL) {
-    const hook = await startWebhook(bot, { config, engine, log, pipeline, state });
-    stopTransport = hook.stop;
-    log.info({ url: config.WEBHOOK_URL, port: hook.port }, 'webhook mode');
-  } else {
-    await bot.api.deleteWebhook(); // getUpdates refuses to work while a webhook is set
-    const polling = startPolling(bot, { log, pipeline });
-    stopTransport = polling.stop;
-    log.info('long polling');
-  }
+  const stopTransport = await startTransport(bot, { config, engine, log, pipeline, state });
+  onSignals(log, async () => {
+    await stopTransport();
+    pipeline.stopPruning();
+    await scheduler.stop();
+    await engine.close();
+    await state.close();
+  });
+}
 
+/** The configuration, with a bot token that looks like one, and the secrets registered for scrubbing. */
+function startupConfig(): Config {
+  loadDotEnv();
+  let config: Config;
+  try {
+    config = loadConfig();
+    requireBotToken(config);
+  } catch (e) {
+    fatal(e);
+  }
+  registerSecret(config.BOT_TOKEN);
+  registerSecret(config.WEBHOOK_SECRET);
+  return config;
+}
+
+async function openEngineAndState(config: Config, log: Logger): Promise<{ engine: Engine; state: State }> {
+  let engine: Engine;
+  try {
+    engine = await createEngine(config, log, { buildIfMissing: true });
+  } catch (e) {
+    fatal(e);
+  }
+  try {
+    return { engine, state: await State.open(config.stateTarget) };
+  } catch (e) {
+    await engine.close();
+    fatal(new StartupError(`Cannot open the state database (${describeStateTarget(config)}): ${(e as Error).message}`));
+  }
+}
+
+/** getMe within STARTUP_TIMEOUT_MS, or one clear line and exit 1 (after `cleanup`). */
+async function meetTelegram(bot: ReturnType<typeof createBot>, config: Config, cleanup: () => Promise<void>): Promise<void> {
+  try {
+    // auto-retry retries network errors forever; at start-up an unreachable API must fail clearly instead.
+    bot.botInfo = await bot.api.getMe(AbortSignal.timeout(config.STARTUP_TIMEOUT_MS) as Parameters<typeof bot.api.getMe>[0]);
+  } catch (e) {
+    await cleanup();
+    if (e instanceof GrammyError && e.error_code === 401) {
+      fatal(new StartupError('Telegram rejected BOT_TOKEN (401 Unauthorized). Copy the token again from @BotFather (/token) into .env.'));
+    }
+    fatal(
+      new StartupError(
+        `Cannot reach the Telegram Bot API at ${config.TELEGRAM_API_ROOT} (no answer within ${config.STARTUP_TIMEOUT_MS / 1000} s). ` +
+          'Check the network or TELEGRAM_API_ROOT; try answers offline with: npm run ask -- "问题"',
+      ),
+    );
+  }
+}
+
+/** Webhook (WEBHOOK_URL) or long polling; returns how to stop it. */
+async function startTransport(
+  bot: ReturnType<typeof createBot>,
+  deps: { config: Config; engine: Engine; log: Logger; pipeline: UpdatePipeline; state: State },
+): Promise<() => Promise<void>> {
+  const { config, log, pipeline } = deps;
+  if (config.WEBHOOK_URL) {
+    const hook = await startWebhook(bot, deps);
+    log.info({ url: config.WEBHOOK_URL, port: hook.port }, 'webhook mode');
+    return hook.stop;
+  }
+  await bot.api.deleteWebhook(); // getUpdates refuses to work while a webhook is set
+  const polling = startPolling(bot, { log, pipeline });
+  log.info('long polling');
+  return polling.stop;
+}
+
+/** SIGINT/SIGTERM: `stop` once, within 15 s, then exit. */
+function onSignals(log: Logger, stop: () => Promise<void>): void {
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
@@ -112,11 +143,7 @@ async function main(): Promise<void> {
     }, 15_000);
     force.unref();
     try {
-      await stopTransport();
-      pipeline.stopPruning();
-      await scheduler.stop();
-      await engine.close();
-      await state.close();
+      await stop();
     } catch (err) {
       log.error({ err }, 'error during shutdown');
       process.exitCode = 1;

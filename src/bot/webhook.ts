@@ -78,11 +78,15 @@ function readLimited(req: http.IncomingMessage, limit: number): Promise<Buffer> 
 const isUpdate = (v: unknown): v is Update =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Number.isSafeInteger((v as { update_id?: unknown }).update_id) && (v as { update_id: number }).update_id >= 0;
 
-export async function startWebhook(
-  bot: Bot<BotContext>,
-  opts: { config: WebhookConfig; engine: Engine; log: Logger; pipeline?: UpdatePipeline; state?: Pick<State, 'ping' | 'backend'> },
-): Promise<Webhook> {
-  const { config, engine, log } = opts;
+type WebhookOptions = { config: WebhookConfig; engine: Engine; log: Logger; pipeline?: UpdatePipeline; state?: Pick<State, 'ping' | 'backend'> };
+
+const reply = (res: http.ServerResponse, status: number, body = ''): void => {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json', ...(status >= 400 ? { connection: 'close' } : {}) }).end(body);
+};
+
+export async function startWebhook(bot: Bot<BotContext>, opts: WebhookOptions): Promise<Webhook> {
+  const { config, log } = opts;
   if (!config.WEBHOOK_URL) throw new Error('startWebhook needs WEBHOOK_URL');
   const pipeline = opts.pipeline ?? new UpdatePipeline(bot, { log });
   const hookPath = new URL(config.WEBHOOK_URL).pathname || '/';
@@ -92,12 +96,78 @@ export async function startWebhook(
     log.info('WEBHOOK_SECRET is not set: generated a random secret for this run and gave it to Telegram (setWebhook); requests without it are refused');
   }
 
-  const reply = (res: http.ServerResponse, status: number, body = '') => {
-    if (res.headersSent) return;
-    res.writeHead(status, { 'content-type': 'application/json', ...(status >= 400 ? { connection: 'close' } : {}) }).end(body);
-  };
+  const onUpdate = updateHandler(pipeline, secret, log);
+  const server = http.createServer((req, res) => route(req, res, { ...opts, hookPath, onUpdate }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  await bot.init();
+  await bot.api.setWebhook(config.WEBHOOK_URL, { allowed_updates: ALLOWED_UPDATES, secret_token: secret });
+  log.info({ port, path: hookPath }, 'webhook server listening');
 
-  async function onUpdate(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return {
+    server,
+    port,
+    // Stop accepting, let requests in flight finish (their keep-alive sockets are closed as soon as
+    // they go idle), cut whatever is left after 10 s, then wait for updates being handled.
+    stop: () =>
+      (stopping ??= new Promise<void>((resolve) => {
+        const sweep = setInterval(() => server.closeIdleConnections(), 100);
+        const hard = setTimeout(() => server.closeAllConnections(), 10_000);
+        server.close(() => {
+          clearInterval(sweep);
+          clearTimeout(hard);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }).then(() => pipeline.drain())),
+  };
+}
+
+/** GET /healthz, GET /metrics, POST <hook path>; anything else 404. */
+function route(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  opts: WebhookOptions & { hookPath: string; onUpdate: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> },
+): void {
+  const { engine, log } = opts;
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (req.method === 'GET' && url.pathname === '/healthz') {
+    void healthReport({ engine, transport: 'webhook', ...(opts.state ? { state: opts.state } : {}) }).then((body) =>
+      res.writeHead(body.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+    );
+    return;
+  }
+  if (req.method === 'GET' && url.pathname === '/metrics') {
+    metricsText().then(
+      (text) => res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(text),
+      (err: unknown) => {
+        log.error({ err }, 'metrics failed');
+        reply(res, 500);
+      },
+    );
+    return;
+  }
+  if (req.method === 'POST' && url.pathname === opts.hookPath) {
+    opts.onUpdate(req, res).catch((err: unknown) => {
+      log.error({ err }, 'webhook request failed');
+      reply(res, 500);
+    });
+    return;
+  }
+  req.resume();
+  res.writeHead(404).end();
+}
+
+/**
+ * A POST from Telegram: 401 without the secret (never read), 413 over the size limit, 400 for
+ * malformed JSON or a non-update; the update is recorded in the journal before the 200, handled after.
+ */
+function updateHandler(pipeline: UpdatePipeline, secret: string, log: Logger) {
+  return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     if (!sameSecret(req.headers['x-telegram-bot-api-secret-token'], secret)) {
       log.warn({ remote: req.socket.remoteAddress }, 'webhook: refused a request without the right secret token');
       req.resume();
@@ -125,62 +195,5 @@ export async function startWebhook(
     }
     reply(res, 200, '{}');
     for (const u of fresh) void pipeline.handle(u);
-  }
-
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method === 'GET' && url.pathname === '/healthz') {
-      void healthReport({ engine, transport: 'webhook', ...(opts.state ? { state: opts.state } : {}) }).then((body) =>
-        res.writeHead(body.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
-      );
-      return;
-    }
-    if (req.method === 'GET' && url.pathname === '/metrics') {
-      metricsText().then(
-        (text) => res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(text),
-        (err: unknown) => {
-          log.error({ err }, 'metrics failed');
-          reply(res, 500);
-        },
-      );
-      return;
-    }
-    if (req.method === 'POST' && url.pathname === hookPath) {
-      onUpdate(req, res).catch((err: unknown) => {
-        log.error({ err }, 'webhook request failed');
-        reply(res, 500);
-      });
-      return;
-    }
-    req.resume();
-    res.writeHead(404).end();
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.PORT, config.HOST, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  await bot.init();
-  await bot.api.setWebhook(config.WEBHOOK_URL, { allowed_updates: ALLOWED_UPDATES, secret_token: secret });
-  log.info({ port, path: hookPath }, 'webhook server listening');
-
-  let stopping: Promise<void> | undefined;
-  return {
-    server,
-    port,
-    // Stop accepting, let requests in flight finish (their keep-alive sockets are closed as soon as
-    // they go idle), cut whatever is left after 10 s, then wait for updates being handled.
-    stop: () =>
-      (stopping ??= new Promise<void>((resolve) => {
-        const sweep = setInterval(() => server.closeIdleConnections(), 100);
-        const hard = setTimeout(() => server.closeAllConnections(), 10_000);
-        server.close(() => {
-          clearInterval(sweep);
-          clearTimeout(hard);
-          resolve();
-        });
-        server.closeIdleConnections();
-      }).then(() => pipeline.drain())),
   };
 }

@@ -14,9 +14,9 @@ import { Api } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { pino } from 'pino';
 import { runDeliveryRound } from '../src/digest/deliver.js';
-import { FakeEngine, fakeArticle } from '../src/digest/fakes.js';
+import { FakeEngine, fakeArticle } from '../test/digest/fakes.js';
 import { State } from '../src/state/index.js';
-import { freshTarget } from '../src/state/testing.js';
+import { freshTarget } from '../test/backends.js';
 import { BotApiEmulator } from '../test/emulator/bot-api.js';
 import { startThrowawayPostgres } from '../test/postgres.js';
 

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { State } from '../state/index.js';
-import { BACKENDS, freshTarget, type TestTarget } from '../state/testing.js';
+import { BACKENDS, freshTarget, type TestTarget } from '../../test/backends.js';
 import { runDeliveryRound, type DeliveryRoundOptions, type DigestApi } from './deliver.js';
-import { FakeApi, FakeEngine, fakeArticle, telegramError } from './fakes.js';
+import { FakeApi, FakeEngine, fakeArticle, telegramError } from '../../test/digest/fakes.js';
 import { MESSAGE_LIMIT } from './format.js';
 import { DbTokenBucket, TokenBucket, realClock, type Clock } from './pace.js';
 
@@ -160,7 +160,7 @@ describe.each(BACKENDS)('runDeliveryRound on %s', (backend) => {
   it('crash by SIGKILL mid-fan-out in another process: restart resumes without repeating', async () => {
     const { target } = await setup();
     const dir = tmpDir();
-    const fixture = fileURLToPath(new URL('./crash-fixture.ts', import.meta.url));
+    const fixture = fileURLToPath(new URL('../../test/digest/crash-fixture.ts', import.meta.url));
     const run = (mode: string) =>
       spawnSync(process.execPath, ['--import', 'tsx', fixture, target.target, dir, mode], { encoding: 'utf8', timeout: 30_000 });
     const first = run('crash');

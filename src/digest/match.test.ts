@@ -8,7 +8,7 @@ import { loadConfig } from '../config.js';
 import { createEngine } from '../engine.js';
 import type { Engine } from '../engine.js';
 import { runIndexer } from '../indexer/run.js';
-import { FakeEngine, fakeArticle } from './fakes.js';
+import { FakeEngine, fakeArticle } from '../../test/digest/fakes.js';
 import { evaluateTopics, matchesExpected } from './match.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,8 +1,8 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { State } from '../state/index.js';
-import { BACKENDS, freshTarget, type TestTarget } from '../state/testing.js';
-import { FakeApi, FakeEngine, fakeArticle } from './fakes.js';
+import { BACKENDS, freshTarget, type TestTarget } from '../../test/backends.js';
+import { FakeApi, FakeEngine, fakeArticle } from '../../test/digest/fakes.js';
 import { TokenBucket } from './pace.js';
 import { DigestScheduler, localDateTime } from './scheduler.js';
 

@@ -1,7 +1,7 @@
 import type { Update } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chatOf, SqlUpdateJournal } from './journal.js';
-import { BACKENDS, freshTarget, type TestTarget } from './testing.js';
+import { BACKENDS, freshTarget, type TestTarget } from '../../test/backends.js';
 
 const targets: TestTarget[] = [];
 afterEach(() => {

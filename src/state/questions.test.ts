@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { normalizeQuestion, QuestionLog } from './questions.js';
-import { BACKENDS, freshTarget, type TestTarget } from './testing.js';
+import { BACKENDS, freshTarget, type TestTarget } from '../../test/backends.js';
 import type { State } from './index.js';
 import type { Answer } from '../types.js';
 

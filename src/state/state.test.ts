@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, State, migrate, normalizeTopic, workerLease, type Migration } from './index.js';
-import { BACKENDS, freshTarget, type TestTarget } from './testing.js';
+import { BACKENDS, freshTarget, type TestTarget } from '../../test/backends.js';
 
 const targets: TestTarget[] = [];
 const open: State[] = [];

@@ -19,7 +19,7 @@ import { DigestScheduler } from '../../src/digest/scheduler.js';
 import { createEngine, type Engine } from '../../src/engine.js';
 import { runIndexer } from '../../src/indexer/run.js';
 import { State } from '../../src/state/index.js';
-import { BACKENDS, freshTarget, type TestTarget } from '../../src/state/testing.js';
+import { BACKENDS, freshTarget, type TestTarget } from '../backends.js';
 import { BotApiEmulator, type RecordedCall } from '../emulator/bot-api.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

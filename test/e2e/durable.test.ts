@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { State } from '../../src/state/index.js';
 import { SqlUpdateJournal, type UpdateJournal } from '../../src/state/journal.js';
-import { BACKENDS, freshTarget } from '../../src/state/testing.js';
+import { BACKENDS, freshTarget } from '../backends.js';
 import { createBot, startPolling, startWebhook, UpdatePipeline } from '../../src/bot/index.js';
 import { BotApiEmulator, FAKE_TOKEN } from '../emulator/bot-api.js';
 import { FakeEngine } from '../emulator/fakes.js';

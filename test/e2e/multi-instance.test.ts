@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import { runIndexer } from '../../src/indexer/run.js';
 import type { State } from '../../src/state/index.js';
-import { freshTarget, type TestTarget } from '../../src/state/testing.js';
+import { freshTarget, type TestTarget } from '../backends.js';
 import { BotApiEmulator, type RecordedCall } from '../emulator/bot-api.js';
 import { freePort } from '../postgres.js';
 

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { State } from '../../state/index.js';
-import { FakeEngine, fakeArticle } from '../../digest/fakes.js';
+import { FakeEngine, fakeArticle } from '../../../test/digest/fakes.js';
 import { LOCALES_DIR } from '../i18n.js';
 import { cleanTopic, createSubscribeFeature, decodeUnsub, encodeUnsub, parseDigestTime } from './subscribe.js';
 

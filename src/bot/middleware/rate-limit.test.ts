@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { State } from '../../state/index.js';
-import { BACKENDS, freshTarget, type TestTarget } from '../../state/testing.js';
+import { BACKENDS, freshTarget, type TestTarget } from '../../../test/backends.js';
 import { StateRateLimiter } from './rate-limit.js';
 
 const targets: TestTarget[] = [];

@@ -2,7 +2,7 @@
  * Test fixture (not app code): runs one delivery round in its own process so a test can kill it
  * with SIGKILL right after Telegram "accepted" a message and before the ledger recorded it.
  *
- *   node --import tsx src/digest/crash-fixture.ts TARGET LOG_DIR crash|resume
+ *   node --import tsx test/digest/crash-fixture.ts TARGET LOG_DIR crash|resume
  *
  * TARGET is what State.open takes (a data directory, or a postgres:// URL with ?schema=…).
  * Every accepted send appends the chat id to LOG_DIR/sends.log (synchronously, before the kill).
@@ -12,8 +12,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
-import { State } from '../state/index.js';
-import { runDeliveryRound, type DigestApi } from './deliver.js';
+import { State } from '../../src/state/index.js';
+import { runDeliveryRound, type DigestApi } from '../../src/digest/deliver.js';
 import { FakeEngine, fakeArticle } from './fakes.js';
 
 const [target, dir, mode] = process.argv.slice(2);

@@ -13,8 +13,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Backend } from './types.js';
-import { State } from './index.js';
+import type { Backend } from '../src/state/types.js';
+import { State } from '../src/state/index.js';
 
 export const BACKENDS: readonly Backend[] = ['sqlite', 'postgres'];
 

@@ -3,10 +3,10 @@
  * an API recorder with scripted failures. Used by unit tests and the crash fixture; not by the app.
  */
 import { GrammyError } from 'grammy';
-import type { Engine, TopicMatch } from '../engine.js';
-import type { SearchIndex } from '../store/types.js';
-import type { Article } from '../types.js';
-import type { DigestApi } from './deliver.js';
+import type { Engine, TopicMatch } from '../../src/engine.js';
+import type { SearchIndex } from '../../src/store/types.js';
+import type { Article } from '../../src/types.js';
+import type { DigestApi } from '../../src/digest/deliver.js';
 
 export function fakeArticle(id: string, title: string, text = `${title}。这是正文第一句。`, file = `${id}.txt`): Article {
   return {

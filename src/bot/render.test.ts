@@ -5,7 +5,7 @@ import type { Answer, Citation } from '../types.js';
 import { t } from './i18n.js';
 import {
   MAX_MESSAGE, chunkText, escapeHtml, packBlocks, renderAnswer, renderInlineResults, renderPassage,
-  renderRefusal, renderSources, renderStatus, renderWelcome, sourceLine, splitSentences, type Translate,
+  renderRefusal, renderSources, renderStatus, renderWelcome, sourceLine, type Translate,
 } from './render.js';
 
 const zh: Translate = (k, v) => t('zh', k, v);
@@ -26,16 +26,6 @@ describe('escapeHtml', () => {
   });
 });
 
-describe('splitSentences', () => {
-  it('cuts after Chinese and Latin sentence ends, keeping closing quotes with their sentence', () => {
-    expect(splitSentences('他说：“好。”然后走了！真的？是的；结束…… Yes. No')).toEqual(['他说：“好。”', '然后走了！', '真的？', '是的；', '结束……', ' Yes.', ' No']);
-  });
-  it('keeps every character', () => {
-    const s = '一。二！三？\n四；5.6 end.';
-    expect(splitSentences(s).join('')).toBe(s);
-  });
-});
-
 describe('chunkText', () => {
   it('prefers sentence ends, then commas, then code points, and never breaks a surrogate pair', () => {
     const text = '甲乙丙丁。'.repeat(10);
@@ -46,6 +36,10 @@ describe('chunkText', () => {
     const e = chunkText(emoji, 7);
     expect(e.join('')).toBe(emoji);
     for (const p of e) expect(p.length % 2).toBe(0);
+  });
+  it('cuts a long sentence at its ； before its commas (a ； joins clauses, it does not end a sentence)', () => {
+    const text = '一是建立健全职工沟通机制，定期召开会议；二是强化服务阵地建设，打造暖心驿站。';
+    expect(chunkText(text, 30, (s) => s.length)).toEqual(['一是建立健全职工沟通机制，定期召开会议；', '二是强化服务阵地建设，打造暖心驿站。']);
   });
   it('measures the escaped size', () => {
     const pieces = chunkText('&&&&&&&&&&', 10); // each & is 5 characters escaped

@@ -16,6 +16,7 @@
 import type { InlineQueryResultArticle } from 'grammy/types';
 import { citationHtml, citeLang, headlineHtml, publicationLine, sourceDetails } from '../citation.js';
 import { escapeHtml } from '../text/html.js';
+import { sentencePieces } from '../text/sentences.js';
 import { headlineOf, type Answer, type Article, type Citation, type Lang, type Quote } from '../types.js';
 import type { EngineStatus, IndexSummary } from '../engine.js';
 import type { SearchIndex } from '../store/types.js';
@@ -30,29 +31,8 @@ export { escapeHtml };
 // ------------------------------------------------------------------------------------------------
 // Splitting
 
-const SENTENCE_END = new Set(['。', '！', '？', '；', '!', '?', '…']);
-const CLOSERS = new Set(['”', '’', '"', "'", '」', '』', '）', ')', '】', '》']);
-const SOFT_BREAK = new Set(['，', '、', '：', ',', ';', ':', ' ', '\u3000']);
-
-/** Splits text after sentence ends (。！？；!?… and ". "), keeping closing quotes with their sentence; newlines end a piece too. */
-export function splitSentences(text: string): string[] {
-  const out: string[] = [];
-  const chars = Array.from(text);
-  let cur = '';
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i]!;
-    cur += c;
-    const next = chars[i + 1];
-    const isEnd = SENTENCE_END.has(c) || c === '\n' || (c === '.' && (next === undefined || /\s/u.test(next)));
-    if (!isEnd) continue;
-    // absorb runs like "？！" / "……" and closing quotes after the end mark
-    while (i + 1 < chars.length && (SENTENCE_END.has(chars[i + 1]!) || CLOSERS.has(chars[i + 1]!))) cur += chars[++i]!;
-    out.push(cur);
-    cur = '';
-  }
-  if (cur) out.push(cur);
-  return out;
-}
+/** Where a piece too long for one message may be cut when it has no sentence end: clause marks and spaces. */
+const SOFT_BREAK = new Set(['；', '，', '、', '：', ',', ';', ':', ' ', '\u3000']);
 
 function splitSoft(text: string): string[] {
   const out: string[] = [];
@@ -70,11 +50,11 @@ function splitSoft(text: string): string[] {
 
 /**
  * Cuts raw text into pieces whose *rendered* size (`measure(piece)`) is ≤ budget:
- * sentences first, then soft breaks, then code points. Pieces concatenate back to `text`.
+ * sentences first (src/text/sentences.ts), then soft breaks (`；` and commas among them), then code points. Pieces concatenate back to `text`.
  */
 export function chunkText(text: string, budget: number, measure: (piece: string) => number = (p) => escapeHtml(p).length): string[] {
   if (measure(text) <= budget) return [text];
-  const levels: ((s: string) => string[])[] = [splitSentences, splitSoft, (s) => Array.from(s)];
+  const levels: ((s: string) => string[])[] = [sentencePieces, splitSoft, (s) => Array.from(s)];
   const pack = (units: string[], level: number): string[] => {
     const out: string[] = [];
     let cur = '';

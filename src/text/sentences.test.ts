@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sentenceTexts, splitSentences } from './sentences.js';
+import { sentencePieces, sentenceTexts, splitSentences } from './sentences.js';
 
 describe('splitSentences', () => {
   it('splits on full-width ends and keeps closing quotes with the sentence', () => {
@@ -76,5 +76,23 @@ describe('splitSentences', () => {
     const spans = splitSentences(text);
     expect(spans).toHaveLength(100_000);
     expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});
+
+describe('sentencePieces (how long messages are cut)', () => {
+  it('cuts after Chinese and Latin sentence ends, keeping closing quotes with their sentence; ； does not end one', () => {
+    expect(sentencePieces('他说：“好。”然后走了！真的？是的；结束…… Yes. No')).toEqual(['他说：“好。”', '然后走了！', '真的？', '是的；结束……', ' Yes.', ' No']);
+  });
+
+  it('keeps every character, whitespace and newlines included', () => {
+    for (const s of ['一。二！三？\n四；5.6 end.', '  前导空格。\n\n第二段！  ', '', '   ', '没有句末', 'He said "ok." Then left.']) {
+      expect(sentencePieces(s).join('')).toBe(s);
+    }
+  });
+
+  it('cuts where splitSentences ends a sentence: not inside 2.36万, an ASCII quote closes only what it opened', () => {
+    expect(sentencePieces('新发展会员2.36万人。目前17.34万人。')).toEqual(['新发展会员2.36万人。', '目前17.34万人。']);
+    expect(sentencePieces('He said "ok!" Then left.')).toEqual(['He said "ok!"', ' Then left.']);
+    expect(sentencePieces('好。"下一句')).toEqual(['好。', '"下一句']);
   });
 });

@@ -109,6 +109,28 @@ export function splitSentences(text: string): SentenceSpan[] {
   return spans;
 }
 
+/**
+ * The text cut after each sentence end (the same ends as {@link splitSentences}), whitespace and
+ * all: the pieces concatenate back to `text` exactly, each sentence's leading whitespace travels
+ * with it and trailing whitespace stays with the last piece. For splitting long messages.
+ *
+ * @example
+ * sentencePieces('他说：“好。”然后走了！ Yes. No'); // → ['他说：“好。”', '然后走了！', ' Yes.', ' No']
+ */
+export function sentencePieces(text: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (const s of splitSentences(text)) {
+    out.push(text.slice(from, s.end));
+    from = s.end;
+  }
+  if (from < text.length) {
+    if (out.length) out[out.length - 1] += text.slice(from);
+    else out.push(text);
+  }
+  return out;
+}
+
 /** Convenience: the sentence strings themselves. */
 export function sentenceTexts(text: string): string[] {
   return splitSentences(text).map((s) => text.slice(s.start, s.end));

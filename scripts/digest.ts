@@ -11,7 +11,7 @@ import { cliContext, parseArgs, runCli, UsageError } from '../src/cli/common.js'
 import { requireBotToken } from '../src/config.js';
 import { createEngine } from '../src/engine.js';
 import { runDeliveryRound } from '../src/digest/deliver.js';
-import { evaluateTopics } from '../src/digest/match.js';
+import { evaluateTopics } from '../src/digest/topic-eval.js';
 import { State } from '../src/state/index.js';
 
 const USAGE = 'usage: npm run digest -- --match "话题" [--json] | --eval FILE.jsonl [--json] | --send   [--keyword]';

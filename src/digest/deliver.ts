@@ -35,9 +35,8 @@ import { DEFAULTS, type Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Lang } from '../types.js';
 import type { NewDelivery, PlannedDelivery, State, Subscription, UserRecord } from '../state/index.js';
-import { composeDigest, type ComposedMessage } from './format.js';
+import { composeDigest, toPayload, type ComposedMessage } from './format.js';
 import { digestTranslator, type DigestTranslator } from './i18n.js';
-import { toPayload } from './match.js';
 import { sharedDbBucket, realClock, type Clock, type Bucket } from './pace.js';
 import { workerLease } from '../state/index.js';
 import * as metrics from '../metrics.js';
@@ -268,7 +267,18 @@ async function sendChat(opts: DeliveryRoundOptions, c: SendContext, chatId: numb
   if (messagesSent) c.report.sent.push({ chatId, userId, articles: sentArticles, messages: messagesSent });
 }
 
-/** New matches per subscription of these users: first indexed after the subscription, no ledger row yet. */
+/**
+ * New matches per subscription of these users: first indexed after the subscription, no ledger row yet.
+ *
+ * What a subscription delivers: articles matching its topic that were **first indexed after the
+ * subscription was made** and that it has not delivered yet. Articles already in the index when the user subscribes are not
+ * delivered: the /subscribe reply previews the 3 best of them at once, and a union member who
+ * follows "植树" expects the digest to bring *news*, not a dump of the archive (a broad topic can
+ * match dozens of old reports). "First indexed" is tracked by the state's `known_articles` sequence
+ * (`subscriptions.since_seq`), not by matching at subscription time, so a later change of the
+ * engine's threshold never turns an old report into "news". `/digest` on demand is the same round
+ * for one user: it sends what is new and not yet received, or says there is nothing new.
+ */
 async function findFresh(opts: DeliveryRoundOptions, users: readonly UserRecord[]): Promise<NewDelivery[]> {
   const { engine, state, log } = opts;
   try {

@@ -4,6 +4,7 @@
  * linked to the report's url); HTML-escaped; split into
  * Telegram messages of at most 4096 characters on item boundaries.
  */
+import type { TopicMatch } from '../engine.js';
 import type { DeliveryPayload, PlannedDelivery } from '../state/index.js';
 import type { Translate } from './i18n.js';
 import { citeLang, headlineHtml, sourceDetails } from '../citation.js';
@@ -19,6 +20,20 @@ export { escapeHtml };
 
 /** Headline block as printed: kicker line, then the main headline. */
 export const headline = headlineOf;
+
+/** The frozen digest item for a match (what a delivery shows, planned once). */
+export function toPayload(m: TopicMatch): DeliveryPayload {
+  return {
+    articleId: m.article.id,
+    file: m.article.file,
+    kicker: m.article.kicker,
+    title: m.article.title,
+    byline: m.article.byline,
+    ...(m.article.meta ? { meta: m.article.meta } : {}),
+    keySentence: m.keySentence,
+    probability: m.probability,
+  };
+}
 
 /** One digest item: bold headline, the quoted key sentence, the source line. */
 export function formatItem(t: Translate, p: DeliveryPayload, alsoTopics: readonly string[] = []): string {

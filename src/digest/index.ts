@@ -1,6 +1,6 @@
 /**
- * Topic digests: what is new for a subscription (match.ts), how a digest reads (format.ts), how it
- * is delivered exactly once (deliver.ts) and when (scheduler.ts).
+ * Topic digests: how a digest reads (format.ts), what is new for a subscription and how it is
+ * delivered exactly once (deliver.ts), when (scheduler.ts), how well topics match (topic-eval.ts).
  *
  * Wiring in main.ts:
  * ```ts
@@ -12,6 +12,6 @@
  */
 export { runDeliveryRound, userLang, type DeliveryReport, type DeliveryRoundOptions, type DigestApi, type DigestReason } from './deliver.js';
 export { DigestScheduler, indexRoundKey, localDateTime, type SchedulerDeps } from './scheduler.js';
-export { evaluateTopics, matchesExpected, readTopicCases, toPayload, type TopicEval, type TopicScore } from './match.js';
-export { composeDigest, escapeHtml, formatItem, MESSAGE_LIMIT, type ComposedMessage } from './format.js';
+export { evaluateTopics, type TopicEval, type TopicScore } from './topic-eval.js';
+export { composeDigest, escapeHtml, formatItem, MESSAGE_LIMIT, toPayload, type ComposedMessage } from './format.js';
 export { DbTokenBucket, TokenBucket, sharedDbBucket, type Bucket, type Clock } from './pace.js';

@@ -4,7 +4,7 @@
  * `/unsubscribe [话题]` · `/digest` · `/digest_time 08:00|off|default`.
  *
  * Subscribing previews the 3 best current matches; digests then bring only reports indexed after
- * that (see src/digest/match.ts). Replies are HTML: translations (locales/*\/digest.ftl) and
+ * that (see findFresh in src/digest/deliver.ts). Replies are HTML: translations (locales/*\/digest.ftl) and
  * user/article text are escaped here. Callback data `unsub:<id>` (≤ 64 bytes, zod-validated).
  */
 import { Composer, InlineKeyboard, type Context } from 'grammy';
@@ -15,8 +15,7 @@ import type { Engine, TopicMatch } from '../../engine.js';
 import type { Logger } from '../../log.js';
 import { normalizeTopic, type State, type Subscription } from '../../state/index.js';
 import { runDeliveryRound } from '../../digest/deliver.js';
-import { escapeHtml, formatItem } from '../../digest/format.js';
-import { toPayload } from '../../digest/match.js';
+import { escapeHtml, formatItem, toPayload } from '../../digest/format.js';
 import { decodeStartPayload } from '../deeplink.js';
 
 export interface SubscribeDeps {

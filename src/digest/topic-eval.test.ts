@@ -9,7 +9,8 @@ import { createEngine } from '../engine.js';
 import type { Engine } from '../engine.js';
 import { runIndexer } from '../indexer/run.js';
 import { FakeEngine, fakeArticle } from '../../test/digest/fakes.js';
-import { evaluateTopics, matchesExpected } from './match.js';
+import { matchesExpected } from '../eval/labeled.js';
+import { evaluateTopics } from './topic-eval.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SEEDS = path.join(ROOT, 'seeds');

@@ -15,13 +15,13 @@
  */
 import type { InlineQueryResultArticle } from 'grammy/types';
 import { citationHtml, citeLang, headlineHtml, publicationLine, sourceDetails } from '../citation.js';
-import { escapeHtml } from '../text/html.js';
+import { escapeHtml, MAX_MESSAGE } from '../text/html.js';
 import { sentencePieces } from '../text/sentences.js';
 import { headlineOf, type Answer, type Article, type Citation, type Lang, type Quote } from '../types.js';
 import type { EngineStatus, IndexSummary } from '../engine.js';
 import type { SearchIndex } from '../store/types.js';
 
-export const MAX_MESSAGE = 4096;
+export { MAX_MESSAGE };
 
 /** A bound translation function (`ctx.t`, or `(k, v) => t(lang, k, v)`); its output is plain text. */
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;

@@ -9,7 +9,7 @@ import type { State } from '../state/index.js';
 import { BACKENDS, freshTarget, type TestTarget } from '../../test/backends.js';
 import { runDeliveryRound, type DeliveryRoundOptions, type DigestApi } from './deliver.js';
 import { FakeApi, FakeEngine, fakeArticle, telegramError } from '../../test/digest/fakes.js';
-import { MESSAGE_LIMIT } from './format.js';
+import { MAX_MESSAGE } from '../text/html.js';
 import { DbTokenBucket, TokenBucket, realClock, type Clock } from './pace.js';
 
 const log = pino({ level: 'silent' });
@@ -109,7 +109,7 @@ describe.each(BACKENDS)('runDeliveryRound on %s', (backend) => {
     expect(r.sent[0]!.messages).toBeGreaterThan(1);
     expect(api.sent.length).toBe(r.sent[0]!.messages);
     for (const m of api.sent) {
-      expect(m.text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+      expect(m.text.length).toBeLessThanOrEqual(MAX_MESSAGE);
       expect(m.text.split('<blockquote>').length - 1).toBe(m.text.split('</blockquote>').length - 1);
     }
     const all = api.sent.map((m) => m.text).join('\n');

@@ -8,11 +8,9 @@ import type { TopicMatch } from '../engine.js';
 import type { DeliveryPayload, PlannedDelivery } from '../state/index.js';
 import type { Translate } from './i18n.js';
 import { citeLang, headlineHtml, sourceDetails } from '../citation.js';
-import { escapeHtml } from '../text/html.js';
+import { escapeHtml, MAX_MESSAGE } from '../text/html.js';
 import { headlineOf } from '../types.js';
 
-/** Telegram's limit for one text message. */
-export const MESSAGE_LIMIT = 4096;
 /** A key sentence longer than this is cut (the kept part stays verbatim) so one item always fits a message. */
 export const KEY_SENTENCE_MAX = 1200;
 
@@ -85,7 +83,7 @@ export function groupItems(rows: readonly PlannedDelivery[]): Map<string, Item[]
  * Composes one chat's digest: as few messages as fit (usually one), each ≤ `limit` characters,
  * split only between items; a continued topic repeats its heading.
  */
-export function composeDigest(t: Translate, rows: readonly PlannedDelivery[], limit = MESSAGE_LIMIT): ComposedMessage[] {
+export function composeDigest(t: Translate, rows: readonly PlannedDelivery[], limit = MAX_MESSAGE): ComposedMessage[] {
   const out: ComposedMessage[] = [];
   const footer = `<i>${escapeHtml(t('digest-footer'))}</i>`;
   let cur: { parts: string[]; ids: number[]; articles: string[]; topic: string | null } | null = null;

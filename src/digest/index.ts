@@ -13,5 +13,5 @@
 export { runDeliveryRound, userLang, type DeliveryReport, type DeliveryRoundOptions, type DigestApi, type DigestReason } from './deliver.js';
 export { DigestScheduler, indexRoundKey, localDateTime, type SchedulerDeps } from './scheduler.js';
 export { evaluateTopics, type TopicEval, type TopicScore } from './topic-eval.js';
-export { composeDigest, escapeHtml, formatItem, MESSAGE_LIMIT, toPayload, type ComposedMessage } from './format.js';
+export { composeDigest, escapeHtml, formatItem, toPayload, type ComposedMessage } from './format.js';
 export { DbTokenBucket, TokenBucket, sharedDbBucket, type Bucket, type Clock } from './pace.js';

@@ -7,9 +7,10 @@
  * - contains "<b>"      → an answer quoting a sentence that itself contains "<b>加粗</b>"
  * - contains "长" / "long" → an answer long enough to need several messages
  * - contains "会员"      → a two-source answer whose quotes contain <, &, and quotes
- * - anything else       → a refusal
+ * - anything else       → a refusal (`needs-model` for English in keyword mode, as the real engine)
  */
 import type { Explanation } from '../../src/rank/explain.js';
+import { detectLang } from '../../src/rank/question.js';
 import type { Engine, EngineStatus, IndexSummary, TopicMatch } from '../../src/engine.js';
 import type { IndexManifest, SearchIndex } from '../../src/store/types.js';
 import type { Answer, Article, Chunk, Citation, Quote, SearchMode } from '../../src/types.js';
@@ -109,7 +110,9 @@ export function cannedAnswer(question: string, mode: SearchMode): Answer {
       citations: [citation(A1, 1), citation(A2, 2)],
     };
   }
-  return { ...base, answered: false, quotes: [], citations: [], refusal: 'no-match' };
+  // As the real engine: English with no model to bridge it to the Chinese reports is its own refusal.
+  const refusal = mode === 'keyword' && detectLang(question) === 'en' ? 'needs-model' : 'no-match';
+  return { ...base, answered: false, quotes: [], citations: [], refusal };
 }
 
 export function makeIndex(articles: Article[] = ARTICLES, mode: SearchMode = 'keyword'): SearchIndex {

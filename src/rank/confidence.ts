@@ -23,6 +23,7 @@ export const CONFIDENCE_FEATURES = [
   'unseen_share',
   'top_type_match',
   'top_new_content',
+  'top_ranker_log_odds',
 ] as const;
 export type ConfidenceFeature = (typeof CONFIDENCE_FEATURES)[number];
 
@@ -31,7 +32,7 @@ const logit = (p: number): number => {
   return Math.log(q / (1 - q));
 };
 
-export function confidenceFeatures(ranked: readonly (Pick<RankedCandidate, 'probability' | 'features'> & { article: { id: string } })[]): Record<ConfidenceFeature, number> {
+export function confidenceFeatures(ranked: readonly (Pick<RankedCandidate, 'probability' | 'logOdds' | 'features'> & { article: { id: string } })[]): Record<ConfidenceFeature, number> {
   const top = ranked[0];
   if (!top) return Object.fromEntries(CONFIDENCE_FEATURES.map((f) => [f, 0])) as Record<ConfidenceFeature, number>;
   const second = ranked[1];
@@ -49,6 +50,9 @@ export function confidenceFeatures(ranked: readonly (Pick<RankedCandidate, 'prob
     // What the question asks for (a number, a person, a place, a time, an organisation), present or not.
     top_type_match: f.asks_number_has + f.asks_person_has + f.asks_place_has + f.asks_time_has + f.asks_org_has,
     top_new_content: f.new_content,
+    // The ranker's probabilities are relative (they sum to 1 over the candidates); its log-odds say
+    // how good the best sentence is on its own, so a near miss that beats weak rivals still looks weak.
+    top_ranker_log_odds: top.logOdds,
   };
 }
 

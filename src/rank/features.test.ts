@@ -35,6 +35,19 @@ describe('sentence features (real seed index)', () => {
     expect(right.find((c) => sentenceOf(c).includes('1546件'))?.features.names_missing_article).toBe(0);
   });
 
+  it('keeps a name the corpus never uses as a question word, so the article that lacks it covers less', async () => {
+    const menTouGou = (await candidatesFor(seed.index, null, '门头沟区总工会五年来成功调解了多少件劳动争议案件？')).question.weights;
+    expect(menTouGou.units.some((u) => u.text.includes('门头沟') && u.df === 0)).toBe(true);
+    const { candidates } = await candidatesFor(seed.index, null, '门头沟区总工会五年来成功调解了多少件劳动争议案件？');
+    expect(candidates.find((c) => sentenceOf(c).includes('1546件'))?.features.cov_article).toBeLessThan(0.95);
+  });
+
+  it('finds a person jieba leaves untagged (an unknown word with a common surname) for "who" questions', async () => {
+    const { candidates } = await candidatesFor(seed.index, null, '述职评议会上，是谁对现场述职的书记一个个点评的？');
+    const named = candidates.find((c) => sentenceOf(c).includes('余运高'));
+    expect(named?.features.asks_person_has).toBe(1);
+  });
+
   it('flags a sentence about another year than the one asked (去年 vs 今年)', async () => {
     const { candidates } = await candidatesFor(seed.index, null, '通州区去年新发展了多少工会会员？');
     const thisYear = candidates.find((c) => sentenceOf(c).startsWith('今年通州区各级工会将新发展'));

@@ -14,6 +14,7 @@ import { normalizeForMatch } from '../text/normalize.js';
 import { isNameTag, tagWords } from '../text/segment.js';
 import { splitSentences } from '../text/sentences.js';
 import { headlineOf, type Article, type SentenceSpan } from '../types.js';
+import { hasPersonName } from './names.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { denseScale, sentenceCosines } from './dense.js';
 import { coverage, coverageAnywhere, weighTerms, type TermWeights } from './terms.js';
@@ -219,10 +220,11 @@ function answerTypesIn(sentence: string, residual: string, question: string): { 
   let place = false;
   let time = false;
   let org = false;
-  for (const t of tagWords(sentence)) {
+  const words = tagWords(sentence);
+  person = hasPersonName(words, question);
+  for (const t of words) {
     if (t.word.length < 2 || question.includes(t.word)) continue;
-    if (/^nr/u.test(t.tag)) person = true;
-    else if (t.tag === 'ns') place = true;
+    if (t.tag === 'ns') place = true;
     else if (t.tag === 'nt') org = true;
     else if (t.tag === 't') time = true;
   }

@@ -8,6 +8,9 @@ describe('analyzeQuestion', () => {
     expect(analyzeQuestion('德胜街道总工会组织职工到哪里植的树？').wantsPlace).toBe(true);
     expect(analyzeQuestion('带队的理事长叫什么？').wantsPerson).toBe(true);
     expect(analyzeQuestion('中关村银行为女职工举办了什么健身活动？')).toMatchObject({ wantsNumber: false, wantsMany: false });
+    // 哪几 asks which ones (a list), 几 alone how many.
+    expect(analyzeQuestion('密云区总工会打算把暖心驿站打造成哪几个“站”？')).toMatchObject({ wantsNumber: false, wantsMany: true });
+    expect(analyzeQuestion('开工第一课已经连续办了几年？').wantsNumber).toBe(true);
   });
 
   it('keeps the content words and drops question words', () => {

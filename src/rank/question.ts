@@ -46,8 +46,9 @@ export function detectLang(text: string): Lang {
   return latin >= 2 && han <= latin ? 'en' : 'zh';
 }
 
-const NUMBER_CUE = /多少|几|how many|how much|what number|数量|数目|比例|百分之/iu;
-const MANY_CUE = /哪些|有哪|都有|都配|都是|分别|which (?:units|unions|districts|places|organi[sz]ations)|what are|list/iu;
+// `哪几…` asks which ones (a list), not how many.
+const NUMBER_CUE = /多少|(?<!哪)几|how many|how much|what number|数量|数目|比例|百分之/iu;
+const MANY_CUE = /哪些|哪几|有哪|都有|都配|都是|分别|which (?:units|unions|districts|places|organi[sz]ations)|what are|list/iu;
 const PLACE_CUE = /哪里|哪儿|在哪|什么地方|何地|去哪|到哪|where/iu;
 const PERSON_CUE = /谁|哪位|叫什么|名字|什么人|who|whose|whom/iu;
 const TIME_CUE = /什么时候|何时|哪一?年|哪一?天|几月|几号|几点|多久|多长时间|when|what year|what time/iu;

@@ -13,6 +13,8 @@ import confidenceWeights from './weights/confidence.json' with { type: 'json' };
 export interface RankedCandidate extends Candidate {
   /** Probability that this sentence answers the question (the model's calibrated output). */
   probability: number;
+  /** The ranker's log-odds before sharing out: an absolute measure of how well the sentence matches. */
+  logOdds: number;
 }
 
 let model: LinearModel | null = null;
@@ -39,7 +41,7 @@ export function confidenceOf(ranked: RankedCandidate[], m: LinearModel = confide
 export function scoreCandidates(set: CandidateSet, m: LinearModel): RankedCandidate[] {
   const ps = m.probabilities(set.candidates.map((c) => c.features));
   return set.candidates
-    .map((c, i) => ({ ...c, probability: ps[i] as number }))
+    .map((c, i) => ({ ...c, probability: ps[i] as number, logOdds: m.logOdds(c.features) }))
     .sort((a, b) => b.probability - a.probability || a.articleRank - b.articleRank || a.start - b.start);
 }
 

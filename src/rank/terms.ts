@@ -102,15 +102,25 @@ function unitDf(stats: TermStats, unit: string): number {
   return min;
 }
 
+/** Runs of `unit`'s characters that none of `known` (bigrams of it) covers. */
+function uncovered(unit: string, known: string[]): string[] {
+  const covered = new Array<boolean>(unit.length).fill(false);
+  for (let i = 0; i + 2 <= unit.length; i++) if (known.includes(unit.slice(i, i + 2))) covered[i] = covered[i + 1] = true;
+  return unit.split('').map((c, i) => (covered[i] ? ' ' : c)).join('').split(' ').filter(Boolean);
+}
+
 export function weighTerms(q: QuestionAnalysis, stats: TermStats): TermWeights {
   const unseen = 0.5 * Math.log(1 + (stats.docCount + 0.5) / 0.5);
   const texts: string[] = [];
   for (const u of attachSingles(questionUnits(q.text), stats)) {
     // An unseen run like `去植树` (segmenter split `去|植|树`) still holds a known bigram (`植树`).
+    // What no known bigram covers stays a unit of its own (`门头沟区总` → `区总` + unseen `门头沟`):
+    // a name the corpus never uses is a sign the reports are about something else.
     if (u.length >= 3 && HAN_ONLY.test(u) && unitDf(stats, u) === 0) {
       const known = bigrams(u).filter((b) => stats.df(b) > 0);
       if (known.length > 0) {
         texts.push(...known.filter((b) => !texts.includes(b)));
+        for (const rest of uncovered(u, known)) if (rest.length >= 2 && !texts.includes(rest)) texts.push(rest);
         continue;
       }
     }

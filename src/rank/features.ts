@@ -54,6 +54,8 @@ export const SENTENCE_FEATURES = [
   'position',
   'length',
   'in_quotation',
+  'focus_in_sentence',
+  'unit_proximity',
 ] as const;
 export type SentenceFeature = (typeof SENTENCE_FEATURES)[number];
 
@@ -303,6 +305,25 @@ function yearConflict(question: string, sentence: string): number {
   return RELATIVE_YEARS.some((y) => !asked.includes(y) && sentence.includes(y)) ? 1 : 0;
 }
 
+/**
+ * How tightly the question's words sit together in the sentence: their matched length over the
+ * span from the first to the last (1 = one run, as when the sentence restates the question).
+ */
+function proximity(w: TermWeights, sentence: string): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let len = 0;
+  for (const u of w.units) {
+    if (u.text.length < 2) continue;
+    const at = sentence.indexOf(u.text);
+    if (at < 0) continue;
+    lo = Math.min(lo, at);
+    hi = Math.max(hi, at + u.text.length);
+    len += u.text.length;
+  }
+  return len > 0 ? Math.min(1, len / (hi - lo)) * Math.min(1, len / 6) : 0;
+}
+
 /** Share of the question's weight found in `where` but not in any of `not`. */
 function onlyIn(w: TermWeights, where: string, not: string[]): number {
   if (w.total === 0) return 0;
@@ -391,6 +412,9 @@ export async function candidatesFor(
         position: n > 1 ? si / (n - 1) : 0,
         length: Math.min(1, Math.log1p(s.length) / Math.log1p(300)),
         in_quotation: a.quoted[si] ? 1 : 0,
+        // The head noun after the wh-word (`哪个工区` → 工区) usually stands next to the answer.
+        focus_in_sentence: q.focus ? (s.includes(q.focus) ? 1 : -1) : 0,
+        unit_proximity: proximity(w, s),
       };
       candidates.push({ article: a.article, start: span.start, end: span.end, sentenceIndex: si, articleRank: a.rank, features: f });
     });

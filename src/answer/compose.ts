@@ -103,7 +103,7 @@ export async function answerQuestion(index: SearchIndex, embedder: Embedder | nu
   const maxQuotes = opts.maxQuotes ?? DEFAULT_MAX_QUOTES;
   // "Which unions …?" is answered article by article: one quote each, so every answering report is cited.
   const perArticle = opts.perArticle ?? (q.wantsMany ? 1 : 2);
-  const quoteBar = (opts.quoteRatio ?? quoteRatioOf(calibrator)) * best.probability;
+  const quoteBar = (opts.quoteRatio ?? quoteRatioOf(calibrator, q.wantsMany)) * best.probability;
   // 更多 / More (src/answer/more.ts) takes the next-best sentences, at least half as likely as the bar for a quote.
   const moreBar = quoteBar / 2;
   // Only sentences that can still be quoted get their quote span shaped (ranked is best first).
@@ -114,9 +114,9 @@ export async function answerQuestion(index: SearchIndex, embedder: Embedder | nu
   return { question, answered: true, mode, quotes: shown.quotes, citations: shown.citations, confidence: round(confidence), ...(more.quotes.length ? { more } : {}) };
 }
 
-/** The quote ratio stored with the confidence model by `npm run train`. */
-function quoteRatioOf(m: ReturnType<typeof confidenceModel>): number {
-  const r = m.file.metrics['quoteRatio'];
+/** The quote ratio stored with the confidence model by `npm run train` (its own for "which …" questions). */
+function quoteRatioOf(m: ReturnType<typeof confidenceModel>, many: boolean): number {
+  const r = m.file.metrics[many ? 'quoteRatioMany' : 'quoteRatio'];
   return typeof r === 'number' ? r : 0.5;
 }
 

@@ -24,6 +24,7 @@ export const CONFIDENCE_FEATURES = [
   'top_type_match',
   'top_new_content',
   'top_ranker_log_odds',
+  'article_lacks_asked_type',
 ] as const;
 export type ConfidenceFeature = (typeof CONFIDENCE_FEATURES)[number];
 
@@ -31,6 +32,8 @@ const logit = (p: number): number => {
   const q = Math.min(1 - 1e-9, Math.max(1e-9, p));
   return Math.log(q / (1 - q));
 };
+
+const ASKED_TYPES = ['asks_number_has', 'asks_person_has', 'asks_place_has', 'asks_time_has', 'asks_org_has'] as const;
 
 export function confidenceFeatures(ranked: readonly (Pick<RankedCandidate, 'probability' | 'logOdds' | 'features'> & { article: { id: string } })[]): Record<ConfidenceFeature, number> {
   const top = ranked[0];
@@ -53,6 +56,9 @@ export function confidenceFeatures(ranked: readonly (Pick<RankedCandidate, 'prob
     // The ranker's probabilities are relative (they sum to 1 over the candidates); its log-odds say
     // how good the best sentence is on its own, so a near miss that beats weak rivals still looks weak.
     top_ranker_log_odds: top.logOdds,
+    // The question asks for a kind of thing (a number in its unit, a person…) that no sentence of
+    // the best article has: the article is on topic, the fact is not reported.
+    article_lacks_asked_type: ASKED_TYPES.some((t) => f[t] !== 0 && !ranked.some((r) => r.article.id === top.article.id && r.features[t] === 1)) ? 1 : 0,
   };
 }
 

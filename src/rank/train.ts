@@ -88,7 +88,15 @@ interface Decided {
   citationRight: boolean;
   /** Some quoted sentence (by the quote ratio) is right. */
   quotedRight: boolean;
+  /** Share of the answering articles (those with a right sentence among the candidates) that a quote cites. */
+  articlesCovered: number;
   quotes: number;
+}
+
+function articlesCovered(order: Ranked['order'], quoted: Ranked['order']): number {
+  const answering = new Set(order.filter((o) => o.label === 1).map((o) => o.article));
+  if (answering.size === 0) return 0;
+  return new Set(quoted.filter((q) => q.label === 1).map((q) => q.article)).size / answering.size;
 }
 
 interface Ranked {
@@ -124,9 +132,16 @@ function simulateQuotes(order: Ranked['order'], ratio: number, perArticle = 2): 
   return picked;
 }
 
-function decide(ranked: Ranked[], calibrator: LinearModel | null, ratio: number): Decided[] {
+/** Quote ratios by kind of question: one fact, or "which …" answered article by article. */
+export interface QuoteRatios {
+  single: number;
+  many: number;
+}
+
+function decide(ranked: Ranked[], calibrator: LinearModel | null, ratios: QuoteRatios): Decided[] {
   return ranked.map(({ r, order }) => {
-    const quoted = simulateQuotes(order, ratio, analyzeQuestion(r.question.question).wantsMany ? 1 : 2);
+    const many = analyzeQuestion(r.question.question).wantsMany;
+    const quoted = simulateQuotes(order, many ? ratios.many : ratios.single, many ? 1 : 2);
     const conf = calibrator
       ? calibrator.probability(confidenceFeatures(order.map((o) => ({ probability: o.p, logOdds: o.z, features: o.features, article: { id: o.article } }))))
       : (order[0]?.p ?? 0);
@@ -137,6 +152,7 @@ function decide(ranked: Ranked[], calibrator: LinearModel | null, ratio: number)
       topRight: order[0]?.label === 1,
       citationRight: order[0]?.articleRight === true,
       quotedRight: quoted.some((q) => q.label === 1),
+      articlesCovered: articlesCovered(order, quoted),
       quotes: quoted.length,
     };
   });
@@ -188,13 +204,19 @@ export function chooseThreshold(curve: ThresholdPoint[]): ThresholdPoint {
   return best;
 }
 
-/** The quote ratio that maximises right quotes minus their reading cost on the training questions. */
-function chooseQuoteRatio(ranked: Ranked[]): number {
+/**
+ * The quote ratio that maximises what the quotes give minus their reading cost on the training
+ * questions: a right quote for one-fact questions, the share of answering articles cited for
+ * "which …" questions (each report that answers is one item of the list).
+ */
+function chooseQuoteRatio(ranked: Ranked[], many: boolean): number {
+  const pool = ranked.filter((x) => answerable(x.r.question) && analyzeQuestion(x.r.question.question).wantsMany === many);
   let best = { ratio: 1, value: -Infinity };
-  for (let k = 20; k <= 100; k += 5) {
+  for (let k = 10; k <= 100; k += 5) {
     const ratio = k / 100;
-    const d = decide(ranked.filter((x) => answerable(x.r.question)), null, ratio);
-    const value = d.reduce((a, x) => a + Number(x.quotedRight) - QUOTE_COST * (x.quotes - 1), 0) / Math.max(1, d.length);
+    const d = decide(pool, null, { single: ratio, many: ratio });
+    const gain = (x: Decided): number => (many ? x.articlesCovered : Number(x.quotedRight));
+    const value = d.reduce((a, x) => a + gain(x) - QUOTE_COST * (x.quotes - 1), 0) / Math.max(1, d.length);
     if (value > best.value + 1e-12) best = { ratio, value };
   }
   return best.ratio;
@@ -256,7 +278,7 @@ export function fitModels(rows: QuestionRows[], sets: string[]): FittedModels {
   };
   const rankerModel = new LinearModel(ranker, SENTENCE_FEATURES);
   const rankedTrain = rankRows(train, rankerModel);
-  const quoteRatio = chooseQuoteRatio(rankedTrain);
+  const quoteRatio: QuoteRatios = { single: chooseQuoteRatio(rankedTrain, false), many: chooseQuoteRatio(rankedTrain, true) };
 
   // The confidence model: one row per training question, label = its best sentence comes from an
   // article that answers it (the first citation is right); unanswerable questions are all negatives.
@@ -298,7 +320,8 @@ export function fitModels(rows: QuestionRows[], sets: string[]): FittedModels {
       }),
     );
   confidence.metrics = {
-    quoteRatio,
+    quoteRatio: quoteRatio.single,
+    quoteRatioMany: quoteRatio.many,
     validationCurve: valCurve.filter((p) => Math.round(p.threshold * 100) % 5 === 0).map(roundAll),
     iterations: cfit.iterations,
     validation: roundAll(chosen),

@@ -96,7 +96,6 @@ const LONG_ALLOWED: readonly string[] = [
   'bench/phases.ts:servePhase',
   'bench/run.ts:assemble',
   'embed/load.ts:loadOnce',
-  'rank/features.ts:candidatesFor',
   'store/keyword.ts:KeywordIndex.merge',
 ];
 

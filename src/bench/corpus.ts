@@ -16,8 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chunkArticle, estimateTokens, parsePage, splitSentences } from '../ingest/index.js';
-import { headlineOf, type Article } from '../types.js';
-import { headlineSizing } from '../indexer/run.js';
+import type { Article } from '../types.js';
 import { fnv1a, Rng } from './random.js';
 
 /** Chunk ceiling the corpus is sized for (the keyword-only ceiling and e5-small's maxTokens). */
@@ -259,11 +258,11 @@ function group(sentences: string[], rng: Rng): string[] {
   return out;
 }
 
-/** Chunks the indexer will make of this item (hybrid sizing: headline prefix counted). */
+/** Chunks the indexer will make of this item (keyword sizing, with or without a model: see chunksOf). */
 function countChunks(item: Item): number {
   const text = item.paragraphs.join('\n');
   const article = { id: 'x', text } as Article;
-  return chunkArticle(article, { ...headlineSizing(item, estimateTokens, SIZING_MAX_TOKENS), firstId: 0 }).length;
+  return chunkArticle(article, { countTokens: estimateTokens, maxTokens: SIZING_MAX_TOKENS, firstId: 0 }).length;
 }
 
 function renderPage(banner: string | null, items: Item[]): string {

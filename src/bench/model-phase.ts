@@ -12,8 +12,8 @@ import { createPipelineEmbedder, type FeatureExtractorLike } from '../embed/embe
 import { configOverrides, loadEmbedder } from '../embed/load.js';
 import { resolvePreset } from '../embed/models.js';
 import type { Embedder } from '../embed/types.js';
-import { chunkSizing, passageText } from '../indexer/run.js';
-import { chunkArticle, parsePage } from '../ingest/index.js';
+import { chunksOf, passageText } from '../indexer/run.js';
+import { parsePage } from '../ingest/index.js';
 import { createLogger } from '../log.js';
 import { createShapedModel, resolveShape, type ShapeDtype } from './model/bert.js';
 import { machineLoad, peakRssMb, round, summarize, timeBest } from './stats.js';
@@ -79,7 +79,7 @@ export async function modelPhase(input: { pagesDir: string; questionsFile: strin
   const passages: string[] = [];
   for (const f of fs.readdirSync(input.pagesDir).filter((x) => x.endsWith('.txt')).sort()) {
     for (const a of parsePage(f, fs.readFileSync(path.join(input.pagesDir, f), 'utf8')).articles) {
-      for (const c of chunkArticle(a, { ...chunkSizing(a, embedder), firstId: 0 })) passages.push(passageText(a, c));
+      for (const c of chunksOf(a, embedder, 0)) passages.push(passageText(a, c));
     }
     if (passages.length >= 400) break;
   }

@@ -10,12 +10,12 @@ import { answerQuestion } from '../answer/compose.js';
 import { loadConfig, type Config } from '../config.js';
 import { loadEmbedder } from '../embed/load.js';
 import type { Embedder } from '../embed/types.js';
-import { headlineSizing, runIndexer, KEYWORD_MAX_TOKENS, type IndexProgress } from '../indexer/run.js';
+import { chunksOf, runIndexer, KEYWORD_MAX_TOKENS, type IndexProgress } from '../indexer/run.js';
 import { chunkArticle, estimateTokens, parsePage } from '../ingest/index.js';
 import { createLogger } from '../log.js';
 import { currentGeneration, GEN_FILES } from '../store/disk.js';
 import { VectorIndex, type HnswParams } from '../store/hnsw.js';
-import { headlineOf, KeywordIndex } from '../store/keyword.js';
+import { KeywordIndex } from '../store/keyword.js';
 import { buildKeywordIndex, buildThreads, PARALLEL_FROM } from '../store/keyword-build.js';
 import { loadIndex } from '../store/load.js';
 import { tokenize } from '../text/tokenize.js';
@@ -93,11 +93,11 @@ export async function ingestPhase(input: PhaseInput): Promise<Record<string, unk
   }
   const parseMs = performance.now() - t0;
 
-  // Chunk, sized as the hybrid indexer does (headline prefix counted, 512-token ceiling).
+  // Chunk as the indexer does (keyword sizing, which the models here fit).
   t0 = performance.now();
   const chunks: { chunk: Chunk; article: Article }[] = [];
   for (const a of articles) {
-    for (const c of chunkArticle(a, { ...headlineSizing(a, estimateTokens, SIZING_MAX_TOKENS), firstId: chunks.length })) chunks.push({ chunk: c, article: a });
+    for (const c of chunksOf(a, null, chunks.length)) chunks.push({ chunk: c, article: a });
   }
   const chunkMs = performance.now() - t0;
   const chunkChars = chunks.reduce((n, c) => n + c.chunk.text.length, 0);

@@ -377,7 +377,7 @@ interface Work extends Todo {
 async function embedAndAdd(run: Run, index: MemoryIndex, todo: readonly Todo[], previousVectors: Map<string, Float32Array>, fromEmpty: boolean): Promise<Embedded> {
   const { embedder } = run.opts;
   const work: Work[] = todo.map(({ article, kind }) => {
-    const chunks = chunkArticle(article, { ...chunkSizing(article, embedder), firstId: index.manifest.nextChunkId });
+    const chunks = chunksOf(article, embedder, index.manifest.nextChunkId);
     index.manifest.nextChunkId += chunks.length;
     return { article, kind, chunks, spans: embedder ? articleSentenceSpans(article, chunks) : [] };
   });
@@ -565,6 +565,17 @@ function emptyIndex(dir: string, mode: SearchMode, embedder: Embedder | null, hn
   const vectors = embedder ? VectorIndex.create(embedder.dim, hnsw) : null;
   const stores = embedder ? [SentenceStore.create(embedder.dim, spillDir), SentenceStore.create(embedder.dim, spillDir, PASSAGE_NAMES)] : [null, null];
   return new MemoryIndex(dir, '', manifest, new Map(), new Map(), KeywordIndex.create(), vectors, stores[0], stores[1]);
+}
+
+/**
+ * An article's chunks: sized as keyword-only indexing sizes them, so the keyword documents (BM25,
+ * IDF) are the same with a model loaded or not — a model that knows nothing must not change the
+ * keyword evidence; the model's own sizing only when one of those chunks would not fit it.
+ */
+export function chunksOf(article: Article, embedder: Embedder | null, firstId: number): Chunk[] {
+  const keywordSized = chunkArticle(article, { ...chunkSizing(article, null), firstId });
+  if (!embedder || keywordSized.every((c) => embedder.countTokens(passageText(article, c)) <= embedder.maxTokens)) return keywordSized;
+  return chunkArticle(article, { ...chunkSizing(article, embedder), firstId });
 }
 
 /**

@@ -93,6 +93,8 @@ export interface CandidateOptions {
   articles?: number;
   /** Passages retrieved to find them. */
   passages?: number;
+  /** Articles only the model found, added after the keyword ones (hybrid mode; default 3). */
+  denseOnly?: number;
 }
 
 export const DEFAULT_CANDIDATE_ARTICLES = 6;
@@ -180,9 +182,18 @@ function viewOf(article: Article): Omit<ArticleView, 'rank'> {
  * that only the model found. The keyword candidates never give way to dense ones, so a model that
  * knows nothing can add candidates but not push the right one out.
  */
-function rankArticles(retrieval: Retrieval, n: number, extraDense = 3): { article: Article; keyword: number; keywordRank: number; denseRank: number }[] {
-  const byId = new Map<string, { article: Article; keyword: number; keywordRank: number; denseRank: number }>();
-  const kwOrder = [...retrieval.passages].filter((p) => p.keywordScore !== undefined).sort((a, b) => (b.keywordScore ?? 0) - (a.keywordScore ?? 0));
+interface RankedArticle {
+  article: Article;
+  keyword: number;
+  keywordRank: number;
+  denseRank: number;
+}
+
+function rankArticles(retrieval: Retrieval, keyword: Retrieval, n: number, extraDense = 3): RankedArticle[] {
+  const byId = new Map<string, RankedArticle>();
+  // Keyword evidence from the keyword list alone: fusion with a dense list must not change which
+  // passages stand for an article (its keyword rank and score), whatever the model knows.
+  const kwOrder = [...keyword.passages].filter((p) => p.keywordScore !== undefined).sort((a, b) => (b.keywordScore ?? 0) - (a.keywordScore ?? 0));
   const dnOrder = [...retrieval.passages].filter((p) => p.denseScore !== undefined).sort((a, b) => (b.denseScore ?? 0) - (a.denseScore ?? 0));
   const kwRank = new Map<string, number>();
   const dnRank = new Map<string, number>();
@@ -343,6 +354,81 @@ export interface CandidateSet {
  * Retrieves, then describes every sentence of the best candidate articles; in hybrid mode (an
  * embedder given and an index with vectors) each sentence's cosine to the question counts too.
  */
+/** What every candidate sentence of one question shares. */
+interface Scene {
+  qc: QuestionContext;
+  /** Share of the question's weight the corpus never uses. */
+  unseen: number;
+  qLen: number;
+  /** The question words' distinct Han characters. */
+  qChars: string[];
+  topKeyword: number;
+}
+
+/** A candidate article as its sentences see it. */
+interface ArticleScene extends ArticleView {
+  meta: RankedArticle;
+  covArticle: number;
+  /** Its coverage over the best other candidate article's. */
+  margin: number;
+  covHeadline: number;
+}
+
+/** The named features of sentence `si` of a candidate article. */
+function sentenceFeatures(sc: Scene, a: ArticleScene, si: number): Record<SentenceFeature, number> {
+  const { qc } = sc;
+  const q = qc.analysis;
+  const w = qc.weights;
+  const s = a.sentences[si] as string;
+  const context = [a.sentences[si - 1] ?? '', s, a.sentences[si + 1] ?? ''].join(' ');
+  const residual = residualOf(w, s);
+  const types = answerTypesIn(s, residual, qc.plain);
+  const has = (asks: boolean, got: boolean): number => (asks ? (got ? 1 : -1) : 0);
+  const residualChars = (residual.match(/[\p{Script=Han}\p{N}\p{L}]/gu) ?? []).length;
+  const covSentence = coverage(w, { sentence: s, headline: '', passage: '' });
+  const neighbors = `${a.sentences[si - 1] ?? ''} ${a.sentences[si + 1] ?? ''}`;
+  return {
+    cov_sentence: covSentence,
+    cov_headline_only: onlyIn(w, a.headline, [s]),
+    cov_neighbors_only: onlyIn(w, neighbors, [s, a.headline]),
+    // Coverage multiplies with what else a sentence has (a number for "how many"): in log-odds, its log adds.
+    log_cov_sentence: Math.log(0.05 + covSentence),
+    cov_context: coverage(w, { sentence: context, headline: '', passage: '' }),
+    cov_headline: a.covHeadline,
+    cov_article: a.covArticle,
+    cov_article_margin: a.margin,
+    cov_gap_to_best: 0,
+    bigram_sentence: bigramShare(qc, s),
+    longest_common_run: Math.min(1, longestCommonRun(qc.plain, s.replace(PLAIN, '')) / sc.qLen),
+    char_overlap: charOverlap(sc.qChars, s),
+    rare_missing_article: rareMissing(w, a.body, a.headline),
+    rare_missing_context: rareMissing(w, context, a.headline),
+    names_missing_article: qc.names.length ? qc.names.filter((nm) => !a.body.includes(nm) && !a.headline.includes(nm)).length / qc.names.length : 0,
+    unseen_share: sc.unseen,
+    keyword_rank: a.meta.keywordRank >= 0 ? 1 / (1 + a.meta.keywordRank) : 0,
+    keyword_score_ratio: a.meta.keyword / sc.topKeyword,
+    dense_rank: a.meta.denseRank >= 0 ? 1 / (1 + a.meta.denseRank) : 0,
+    dense_z: 0,
+    asks_number_has: has(q.wantsNumber, hasQuantity(s.replace(/\d+(?:\.\d+)?/gu, (m) => (qc.plain.includes(m) ? ' ' : m)), q.measure)),
+    asks_person_has: has(q.wantsPerson, types.person),
+    asks_place_has: has(q.wantsPlace, types.place),
+    asks_time_has: has(q.wantsTime, types.time),
+    asks_org_has: has(q.wantsOrg, types.org),
+    asks_many_lead: q.wantsMany && si === a.leadIndex ? 1 : 0,
+    // "去年" asks about last year: a sentence (with its neighbours) about this year answers another question.
+    time_words_agree: qc.timeWords.length ? (qc.timeWords.every((t) => context.includes(t)) ? 1 : -1) : 0,
+    relative_year_conflict: yearConflict(qc.text, s),
+    new_content: Math.min(1, residualChars / 40),
+    lead: si === a.leadIndex ? 1 : 0,
+    position: a.spans.length > 1 ? si / (a.spans.length - 1) : 0,
+    length: Math.min(1, Math.log1p(s.length) / Math.log1p(300)),
+    in_quotation: a.quoted[si] ? 1 : 0,
+    // The head noun after the wh-word (`哪个工区` → 工区) usually stands next to the answer.
+    focus_in_sentence: q.focus ? (s.includes(q.focus) ? 1 : -1) : 0,
+    unit_proximity: proximity(w, s),
+  };
+}
+
 export async function candidatesFor(
   index: SearchIndex,
   embedder: Embedder | null,
@@ -350,73 +436,36 @@ export async function candidatesFor(
   opts: CandidateOptions = {},
 ): Promise<CandidateSet> {
   const qc = questionContext(index, question);
-  const retrieval = await retrieve(index, embedder, question, { k: opts.passages ?? 30, perArticle: 3, candidates: 60 });
-  const ranked = rankArticles(retrieval, opts.articles ?? DEFAULT_CANDIDATE_ARTICLES);
-  const topKeyword = Math.max(1e-9, ...ranked.map((r) => r.keyword));
-  const q = qc.analysis;
+  const ropts = { k: opts.passages ?? 30, perArticle: 3, candidates: 60 };
+  const retrieval = await retrieve(index, embedder, question, ropts);
+  const keywordOnly = retrieval.mode === 'hybrid' ? await retrieve(index, null, question, ropts) : retrieval;
+  const ranked = rankArticles(retrieval, keywordOnly, opts.articles ?? DEFAULT_CANDIDATE_ARTICLES, opts.denseOnly ?? 3);
   const w = qc.weights;
-  const unseen = w.total ? w.units.filter((u) => u.df === 0).reduce((a, u) => a + u.weight, 0) / w.total : 1;
-  const qLen = Math.max(1, qc.plain.length);
-
-  const qChars = [...new Set(w.units.flatMap((u) => [...u.text].filter((c) => /\p{Script=Han}/u.test(c))))];
-  const arts = ranked.map((r, rank) => ({ ...viewOf(r.article), rank, meta: r }));
-  const artCov = arts.map((a) => coverageAnywhere(w, a.body, a.headline));
+  const sc: Scene = {
+    qc,
+    unseen: w.total ? w.units.filter((u) => u.df === 0).reduce((a, u) => a + u.weight, 0) / w.total : 1,
+    qLen: Math.max(1, qc.plain.length),
+    qChars: [...new Set(w.units.flatMap((u) => [...u.text].filter((c) => /\p{Script=Han}/u.test(c))))],
+    topKeyword: Math.max(1e-9, ...ranked.map((r) => r.keyword)),
+  };
+  const artCov = ranked.map((r) => {
+    const v = viewOf(r.article);
+    return coverageAnywhere(w, v.body, v.headline);
+  });
   const candidates: Candidate[] = [];
-  arts.forEach((a, ai) => {
+  ranked.forEach((r, ai) => {
+    const view = viewOf(r.article);
     const others = artCov.filter((_, j) => j !== ai);
-    const margin = (artCov[ai] as number) - (others.length ? Math.max(...others) : 0);
-    const covHeadline = coverage(w, { sentence: a.headline, headline: '', passage: '' });
-    const n = a.spans.length;
+    const a: ArticleScene = {
+      ...view,
+      rank: ai,
+      meta: r,
+      covArticle: artCov[ai] as number,
+      margin: (artCov[ai] as number) - (others.length ? Math.max(...others) : 0),
+      covHeadline: coverage(w, { sentence: view.headline, headline: '', passage: '' }),
+    };
     a.spans.forEach((span, si) => {
-      const s = a.sentences[si] as string;
-      const context = [a.sentences[si - 1] ?? '', s, a.sentences[si + 1] ?? ''].join(' ');
-      const residual = residualOf(w, s);
-      const types = answerTypesIn(s, residual, qc.plain);
-      const has = (asks: boolean, got: boolean): number => (asks ? (got ? 1 : -1) : 0);
-      const residualChars = (residual.match(/[\p{Script=Han}\p{N}\p{L}]/gu) ?? []).length;
-      const covSentence = coverage(w, { sentence: s, headline: '', passage: '' });
-      const neighbors = `${a.sentences[si - 1] ?? ''} ${a.sentences[si + 1] ?? ''}`;
-      const f: Record<SentenceFeature, number> = {
-        cov_sentence: covSentence,
-        cov_headline_only: onlyIn(w, a.headline, [s]),
-        cov_neighbors_only: onlyIn(w, neighbors, [s, a.headline]),
-        // Coverage multiplies with what else a sentence has (a number for "how many"): in log-odds, its log adds.
-        log_cov_sentence: Math.log(0.05 + covSentence),
-        cov_context: coverage(w, { sentence: context, headline: '', passage: '' }),
-        cov_headline: covHeadline,
-        cov_article: artCov[ai] as number,
-        cov_article_margin: margin,
-        cov_gap_to_best: 0,
-        bigram_sentence: bigramShare(qc, s),
-        longest_common_run: Math.min(1, longestCommonRun(qc.plain, s.replace(PLAIN, '')) / qLen),
-        char_overlap: charOverlap(qChars, s),
-        rare_missing_article: rareMissing(w, a.body, a.headline),
-        rare_missing_context: rareMissing(w, context, a.headline),
-        names_missing_article: qc.names.length ? qc.names.filter((nm) => !a.body.includes(nm) && !a.headline.includes(nm)).length / qc.names.length : 0,
-        unseen_share: unseen,
-        keyword_rank: a.meta.keywordRank >= 0 ? 1 / (1 + a.meta.keywordRank) : 0,
-        keyword_score_ratio: a.meta.keyword / topKeyword,
-        dense_rank: a.meta.denseRank >= 0 ? 1 / (1 + a.meta.denseRank) : 0,
-        dense_z: 0,
-        asks_number_has: has(q.wantsNumber, hasQuantity(s.replace(/\d+(?:\.\d+)?/gu, (m) => (qc.plain.includes(m) ? ' ' : m)), q.measure)),
-        asks_person_has: has(q.wantsPerson, types.person),
-        asks_place_has: has(q.wantsPlace, types.place),
-        asks_time_has: has(q.wantsTime, types.time),
-        asks_org_has: has(q.wantsOrg, types.org),
-        asks_many_lead: q.wantsMany && si === a.leadIndex ? 1 : 0,
-        // "去年" asks about last year: a sentence (with its neighbours) about this year answers another question.
-        time_words_agree: qc.timeWords.length ? (qc.timeWords.every((t) => context.includes(t)) ? 1 : -1) : 0,
-        relative_year_conflict: yearConflict(qc.text, s),
-        new_content: Math.min(1, residualChars / 40),
-        lead: si === a.leadIndex ? 1 : 0,
-        position: n > 1 ? si / (n - 1) : 0,
-        length: Math.min(1, Math.log1p(s.length) / Math.log1p(300)),
-        in_quotation: a.quoted[si] ? 1 : 0,
-        // The head noun after the wh-word (`哪个工区` → 工区) usually stands next to the answer.
-        focus_in_sentence: q.focus ? (s.includes(q.focus) ? 1 : -1) : 0,
-        unit_proximity: proximity(w, s),
-      };
-      candidates.push({ article: a.article, start: span.start, end: span.end, sentenceIndex: si, articleRank: a.rank, features: f });
+      candidates.push({ article: a.article, start: span.start, end: span.end, sentenceIndex: si, articleRank: ai, features: sentenceFeatures(sc, a, si) });
     });
   });
   const bestCov = Math.max(0, ...candidates.map((c) => c.features.cov_sentence));

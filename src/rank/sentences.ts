@@ -45,12 +45,19 @@ export function scoreCandidates(set: CandidateSet, m: LinearModel): RankedCandid
     .sort((a, b) => b.probability - a.probability || a.articleRank - b.articleRank || a.start - b.start);
 }
 
+/** Whether the ranker gives any dense feature weight (it was fitted with a model loaded). */
+export function listensToDense(m: LinearModel): boolean {
+  return m.file.features.some((f, i) => f.startsWith('dense_') && m.file.weights[i] !== 0);
+}
+
 export async function rankSentences(
   index: SearchIndex,
   embedder: Embedder | null,
   question: string,
   m: LinearModel = sentenceModel(),
 ): Promise<{ ranked: RankedCandidate[]; set: CandidateSet; model: LinearModel }> {
-  const set = await candidatesFor(index, embedder, question);
+  // A ranker fitted without a model gives dense features no weight: candidates only the model found
+  // could then only take probability from the others (and move the confidence), never win.
+  const set = await candidatesFor(index, embedder, question, listensToDense(m) ? {} : { denseOnly: 0 });
   return { ranked: scoreCandidates(set, m), set, model: m };
 }

@@ -5,7 +5,7 @@
  * import/export-from lines (type-only imports count too); function lengths from the TypeScript
  * compiler's syntax tree.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -78,6 +78,27 @@ function cycles(edges: Map<string, Set<string>>): string[][] {
   };
   for (const v of edges.keys()) if (!index.has(v)) visit(v);
   return out;
+}
+
+/** Relative module references: import/export-from, `import('…')`, and `new URL('./…', import.meta.url)` (workers, child processes). */
+const REFERENCE = /(?:\bfrom\s+|\bimport\(\s*|new URL\(\s*)['"](\.{1,2}\/[^'"]+)['"]/gu;
+
+/** The modules of src/ that `npm start` and the scripts (`npm run …`) reach, following every reference. */
+function reachable(): Set<string> {
+  const scripts = readdirSync(path.join(ROOT, 'scripts'))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => path.join(ROOT, 'scripts', f));
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const m of readFileSync(file, 'utf8').matchAll(REFERENCE)) {
+      const target = path.resolve(path.dirname(file), m[1] as string).replace(/\.js$/u, '.ts');
+      if (existsSync(target) && target.endsWith('.ts')) visit(target);
+    }
+  };
+  [path.join(SRC, 'main.ts'), ...scripts].forEach(visit);
+  return seen;
 }
 
 /** Longest body, in lines (first to last line of the braces, or of an arrow's expression). */
@@ -171,5 +192,11 @@ describe('architecture', () => {
     expect(got.find((f) => f.name === 'inner')?.lines).toBe(1);
     expect(got.find((f) => f.name === 'K.m')?.lines).toBe(1);
     expect(got.find((f) => f.name === 'arrow')?.lines).toBe(1);
+  });
+
+  it('every module in src/ is app code: reached from npm start or a script (test helpers and fixtures live in test/)', () => {
+    const reached = reachable();
+    expect(reached.size).toBeGreaterThan(50);
+    expect(sources(SRC).filter((f) => !reached.has(f)).map((f) => path.relative(ROOT, f))).toEqual([]);
   });
 });

@@ -9,15 +9,9 @@ import type { DeliveryPayload, PlannedDelivery } from '../state/index.js';
 import type { Translate } from './i18n.js';
 import { citeLang, headlineHtml, sourceDetails } from '../citation.js';
 import { escapeHtml, MAX_MESSAGE } from '../text/html.js';
-import { headlineOf } from '../types.js';
 
 /** A key sentence longer than this is cut (the kept part stays verbatim) so one item always fits a message. */
 export const KEY_SENTENCE_MAX = 1200;
-
-export { escapeHtml };
-
-/** Headline block as printed: kicker line, then the main headline. */
-export const headline = headlineOf;
 
 /** The frozen digest item for a match (what a delivery shows, planned once). */
 export function toPayload(m: TopicMatch): DeliveryPayload {

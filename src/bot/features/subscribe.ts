@@ -15,7 +15,8 @@ import type { Engine, TopicMatch } from '../../engine.js';
 import type { Logger } from '../../log.js';
 import { normalizeTopic, type State, type Subscription } from '../../state/index.js';
 import { runDeliveryRound } from '../../digest/deliver.js';
-import { escapeHtml, formatItem, toPayload } from '../../digest/format.js';
+import { formatItem, toPayload } from '../../digest/format.js';
+import { escapeHtml } from '../../text/html.js';
 import { decodeStartPayload } from '../deeplink.js';
 
 export interface SubscribeDeps {

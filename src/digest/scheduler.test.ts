@@ -111,7 +111,7 @@ describe.each(BACKENDS)('DigestScheduler on %s', (backend) => {
   });
 
   it('runs one debounced round for everyone (not "off") after new pages are indexed', async () => {
-    const { state, engine, api, scheduler, subscribe } = await setup(target());
+    const { engine, api, scheduler, subscribe } = await setup(target());
     await subscribe(1);
     await subscribe(2, '植树', '21:00');
     await subscribe(3, '植树', 'off');

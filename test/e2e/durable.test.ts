@@ -3,9 +3,6 @@
  * Telegram learns they were received, a restart handles what a crashed run recorded and never
  * finished, and a reply already sent is not sent again.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Update } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';

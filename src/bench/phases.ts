@@ -362,6 +362,11 @@ export async function indexPhase(input: PhaseInput): Promise<Record<string, unkn
     const f = path.join(genDir, name);
     if (fs.existsSync(f)) files[name] = round(fs.statSync(f).size / 2 ** 20, 2);
   }
+  for (const [group, re] of [['docs-*.ndjson', /^docs-/u], ['passvec-*.f32 + passages.ndjson', /^pass/u]] as const) {
+    let bytes = 0;
+    for (const f of fs.readdirSync(genDir)) if (re.test(f)) bytes += fs.statSync(path.join(genDir, f)).size;
+    files[group] = round(bytes / 2 ** 20, 2);
+  }
   const indexBytes = dirBytes(input.indexDir);
   let sentenceBytes = 0;
   for (const f of fs.readdirSync(genDir)) if (f.startsWith('sentvec-') || f === 'sentences.ndjson') sentenceBytes += fs.statSync(path.join(genDir, f)).size;
@@ -370,8 +375,10 @@ export async function indexPhase(input: PhaseInput): Promise<Record<string, unkn
   progress('index: second run (nothing changed)');
   const before = embedder.embeddedCount;
   t0 = performance.now();
+  const cpu2 = process.cpuUsage();
   const second = await runIndexer({ config, log, embedder });
   const reindexS = (performance.now() - t0) / 1000;
+  const reindexCpu = process.cpuUsage(cpu2);
 
   // One page edited: a sentence appended to its first article's last paragraph.
   const pages = fs.readdirSync(input.pagesDir).filter((f) => f.endsWith('.txt')).sort();
@@ -387,8 +394,10 @@ export async function indexPhase(input: PhaseInput): Promise<Record<string, unkn
   pt = phaseTimer();
   const before3 = embedder.embeddedCount;
   t0 = performance.now();
+  const cpu3 = process.cpuUsage();
   const third = await runIndexer({ config, log, embedder, onProgress: pt.onProgress });
   const oneS = (performance.now() - t0) / 1000;
+  const oneCpu = process.cpuUsage(cpu3);
   const onePhases = pt.times();
 
   return {
@@ -419,9 +428,10 @@ export async function indexPhase(input: PhaseInput): Promise<Record<string, unkn
       embed_s: round(first.embedMs.sentences / 1000, 2),
       share_of_embed_time: round(first.embedMs.sentences / Math.max(1, first.embedMs.passages + first.embedMs.sentences), 3),
     },
-    reindex: { seconds: round(reindexS, 3), embedded: second.embedded, embedder_calls_delta: embedder.embeddedCount - before, written: second.written, unchanged: second.unchanged },
+    reindex: { seconds: round(reindexS, 3), cpu_s: round((reindexCpu.user + reindexCpu.system) / 1e6, 2), embedded: second.embedded, embedder_calls_delta: embedder.embeddedCount - before, written: second.written, unchanged: second.unchanged },
     reindex_one_page: {
       seconds: round(oneS, 2),
+      cpu_s: round((oneCpu.user + oneCpu.system) / 1e6, 2),
       embedded: third.embedded,
       changed: third.changed,
       written: third.written,

@@ -52,28 +52,36 @@ export function docSegmentFiles(genDir: string): string[] {
  * the manifest's entry for its article points at it.
  */
 export function readAllDocs(genDir: string, manifest: IndexManifest): { articles: Map<string, Article>; chunks: Map<number, Chunk> } {
-  const articles = new Map<string, Article>();
-  const chunks = new Map<number, Chunk>();
+  const lines: DocLine[] = [];
   for (const seg of manifest.docs?.segments ?? []) {
-    const file = path.join(genDir, docSegmentName(seg.id));
+    const buf = fs.readFileSync(path.join(genDir, docSegmentName(seg.id)));
     let offset = 0;
-    const buf = fs.readFileSync(file);
     for (const line of readLines(buf)) {
       const at = offset;
       offset += Buffer.byteLength(line, 'utf8') + 1;
-      const [article, stored] = JSON.parse(line) as DocLine;
-      const entry = manifest.articles[article.id];
+      const entry = manifest.articles[articleIdOf(line)];
       if (!entry?.at || entry.at[0] !== seg.id || entry.at[1] !== at) continue;
-      articles.set(article.id, article);
-      for (const c of withText(article, stored)) chunks.set(c.id, c);
+      lines.push(JSON.parse(line) as DocLine);
     }
     if (offset !== buf.length && offset !== buf.length + 1) throw new Error(`${docSegmentName(seg.id)} is truncated`);
   }
-  for (const id of Object.keys(manifest.articles)) if (!articles.has(id)) throw new Error(`article ${id} is missing from the docs segments`);
+  if (lines.length !== Object.keys(manifest.articles).length) throw new Error(`${Object.keys(manifest.articles).length - lines.length} article(s) missing from the docs segments`);
   // In (file, position) and chunk-id order, as one file held them before segments.
-  const sorted = [...articles.values()].sort((a, b) => (a.file === b.file ? a.position - b.position : a.file < b.file ? -1 : 1));
-  const ids = Int32Array.from(chunks.keys()).sort();
-  return { articles: new Map(sorted.map((a) => [a.id, a])), chunks: new Map([...ids].map((id) => [id, chunks.get(id) as Chunk])) };
+  lines.sort((x, y) => (x[0].file === y[0].file ? x[0].position - y[0].position : x[0].file < y[0].file ? -1 : 1));
+  const articles = new Map<string, Article>();
+  const all: Chunk[] = [];
+  for (const [article, stored] of lines) {
+    articles.set(article.id, article);
+    for (const c of withText(article, stored)) all.push(c);
+  }
+  all.sort((x, y) => x.id - y.id);
+  return { articles, chunks: new Map(all.map((c) => [c.id, c])) };
+}
+
+/** The article id of a docs line (`[{"id":"…",`), read without parsing the whole line. */
+function articleIdOf(line: string): string {
+  const m = /^\[\{"id":("(?:[^"\\]|\\.)*")/u.exec(line);
+  return m ? (JSON.parse(m[1] as string) as string) : (JSON.parse(line) as DocLine)[0].id;
 }
 
 /** One article's line, by the manifest's pointer (a positioned read). */

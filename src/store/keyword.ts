@@ -114,7 +114,7 @@ export class KeywordIndex {
   private avg: [number, number] = [0, 0];
   /** Removed short ids not yet dropped from the postings (cleared by a merge). */
   private dead = 0;
-  private byChunk: Map<number, number> | null = new Map();
+  private byChunk: ChunkIds | null = new ChunkIds();
   private version = 0;
   private compiledTerms = new Map<string, { df: number; fields: CompiledPosting[] }>();
   private compiledVersion = -1;
@@ -611,9 +611,9 @@ export class KeywordIndex {
 
   // -------------------------------------------------------------------------------------------
 
-  private chunkMap(): Map<number, number> {
+  private chunkMap(): ChunkIds {
     if (!this.byChunk) {
-      this.byChunk = new Map();
+      this.byChunk = new ChunkIds();
       for (let i = 0; i < this.nextId; i++) {
         const c = this.docIds[i] as number;
         if (c >= 0) this.byChunk.set(c, i);
@@ -873,6 +873,39 @@ function mergeTermTables(bases: readonly Base[]): { count: number; blob: Buffer;
     b.termBlob.copy(blob, starts[t] as number, b.termStarts[i as number] as number, b.termStarts[(i as number) + 1] as number);
   }
   return { count: union.length, blob, starts, from: from.map((f) => Int32Array.from(f)) };
+}
+
+/**
+ * Chunk id → short id, for the writer (has/add/remove). Chunk ids are small dense integers (the
+ * manifest's counter), so a typed array indexed by chunk id, not a Map: building it for 100k
+ * documents is a fill, not 100k hash inserts.
+ */
+class ChunkIds {
+  /** short id + 1 per chunk id; 0: absent. */
+  private slots = new Int32Array(64);
+
+  has(chunkId: number): boolean {
+    return chunkId >= 0 && chunkId < this.slots.length && this.slots[chunkId] !== 0;
+  }
+
+  get(chunkId: number): number | undefined {
+    const v = chunkId >= 0 && chunkId < this.slots.length ? (this.slots[chunkId] as number) : 0;
+    return v === 0 ? undefined : v - 1;
+  }
+
+  set(chunkId: number, shortId: number): void {
+    if (!Number.isInteger(chunkId) || chunkId < 0) throw new Error(`keyword index: chunk id ${chunkId} is not a non-negative integer`);
+    if (chunkId >= this.slots.length) {
+      const grown = new Int32Array(Math.max(chunkId + 1, this.slots.length * 2));
+      grown.set(this.slots);
+      this.slots = grown;
+    }
+    this.slots[chunkId] = shortId + 1;
+  }
+
+  delete(chunkId: number): void {
+    if (this.has(chunkId)) this.slots[chunkId] = 0;
+  }
 }
 
 /** Distinct terms of a token list with their counts, in first-occurrence order. */

@@ -711,26 +711,10 @@ export class KeywordIndex {
   private merge(): void {
     this.loadBase();
     if (this.delta[0].size === 0 && this.delta[1].size === 0 && this.dead === 0 && this.docIds.length === this.nextId) return;
-    // Renumbering: live short ids in order → 0..n-1.
-    const remap = new Int32Array(this.nextId).fill(-1);
-    let live = 0;
-    for (let i = 0; i < this.nextId; i++) if ((this.docIds[i] as number) >= 0) remap[i] = live++;
-    const deltaTerms = [...new Set([...this.delta[0].keys(), ...this.delta[1].keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const deltaBytes = deltaTerms.map((t) => Buffer.from(t, 'utf8'));
-    // Where each delta term goes among the base terms: its own index, or the insertion point.
-    const at = deltaTerms.map((t) => this.lowerBound(t));
+    const { remap, live } = this.liveRemap();
+    const { deltaTerms, deltaBytes, at } = this.sortedDeltaTerms();
     const b = this.base;
-    const maxTerms = this.baseTerms + deltaTerms.length;
-    const cap = [0, 1].map((f) => {
-      let n = b.ids[f as 0 | 1].length;
-      for (const d of this.delta[f as 0 | 1].values()) n += d.length / 2;
-      return n;
-    });
-    const termStarts = new Int32Array(maxTerms + 1);
-    const blob = Buffer.alloc(b.termBlob.length + deltaBytes.reduce((n, x) => n + x.length, 0));
-    const postStart: [Int32Array, Int32Array] = [new Int32Array(maxTerms + 1), new Int32Array(maxTerms + 1)];
-    const ids: [Int32Array, Int32Array] = [new Int32Array(cap[0] as number), new Int32Array(cap[1] as number)];
-    const tfs: [Uint16Array, Uint16Array] = [new Uint16Array(cap[0] as number), new Uint16Array(cap[1] as number)];
+    const { termStarts, blob, postStart, ids, tfs } = this.mergedArrays(deltaTerms.length, deltaBytes.reduce((n, x) => n + x.length, 0));
     const pos = [0, 0];
     let terms = 0;
     let blobPos = 0;
@@ -795,6 +779,49 @@ export class KeywordIndex {
     };
     this.baseTerms = terms;
     this.delta = [new Map(), new Map()];
+    this.renumber(remap, live);
+    this.baseNextId = live;
+    this.baseFile = null;
+    this.dead = 0;
+    this.byChunk = null;
+    this.lastHeadline = null;
+    this.version++;
+  }
+
+  /** The delta's terms sorted, their UTF-8 bytes, and where each goes among the base terms (its own index, or the insertion point). */
+  private sortedDeltaTerms(): { deltaTerms: string[]; deltaBytes: Buffer[]; at: { index: number; found: boolean }[] } {
+    const deltaTerms = [...new Set([...this.delta[0].keys(), ...this.delta[1].keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return { deltaTerms, deltaBytes: deltaTerms.map((t) => Buffer.from(t, 'utf8')), at: deltaTerms.map((t) => this.lowerBound(t)) };
+  }
+
+  /** Room for a merge's output: every base and delta term and posting (dead ones are dropped, so at most). */
+  private mergedArrays(deltaTerms: number, deltaBlob: number): Base & { blob: Buffer } {
+    const maxTerms = this.baseTerms + deltaTerms;
+    const cap = FIELD_IDS.map((f) => {
+      let n = this.base.ids[f].length;
+      for (const d of this.delta[f].values()) n += d.length / 2;
+      return n;
+    }) as [number, number];
+    return {
+      termStarts: new Int32Array(maxTerms + 1),
+      termBlob: Buffer.alloc(0),
+      blob: Buffer.alloc(this.base.termBlob.length + deltaBlob),
+      postStart: [new Int32Array(maxTerms + 1), new Int32Array(maxTerms + 1)],
+      ids: [new Int32Array(cap[0]), new Int32Array(cap[1])],
+      tfs: [new Uint16Array(cap[0]), new Uint16Array(cap[1])],
+    };
+  }
+
+  /** Renumbering: live short ids in order → 0..n-1 (−1 for removed ones). */
+  private liveRemap(): { remap: Int32Array; live: number } {
+    const remap = new Int32Array(this.nextId).fill(-1);
+    let live = 0;
+    for (let i = 0; i < this.nextId; i++) if ((this.docIds[i] as number) >= 0) remap[i] = live++;
+    return { remap, live };
+  }
+
+  /** Document ids and field lengths moved to their new short ids (`remap[old]`, −1: dropped). */
+  private renumber(remap: Int32Array, live: number): void {
     const docIds = new Int32Array(live);
     const lens: [Int32Array, Int32Array] = [new Int32Array(live), new Int32Array(live)];
     for (let s = 0; s < this.nextId; s++) {
@@ -807,12 +834,6 @@ export class KeywordIndex {
     this.docIds = docIds;
     this.lens = lens;
     this.nextId = live;
-    this.baseNextId = live;
-    this.baseFile = null;
-    this.dead = 0;
-    this.byChunk = null;
-    this.lastHeadline = null;
-    this.version++;
   }
 
   /** The first base term ≥ `term`, and whether it is `term`. */

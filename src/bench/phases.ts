@@ -77,12 +77,40 @@ function hnswParams(config: Config): HnswParams {
 /** Parse + chunk throughput, keyword index build, keyword query latency. */
 export async function ingestPhase(input: PhaseInput): Promise<Record<string, unknown>> {
   const loadStart = machineLoad().load_avg_1m;
-  const files = fs.readdirSync(input.pagesDir).filter((f) => f.endsWith('.txt')).sort();
-  const pages = files.map((f) => ({ file: f, content: fs.readFileSync(path.join(input.pagesDir, f), 'utf8') }));
+  const parsed = parseAndChunk(input.pagesDir);
+  const { chunks } = parsed;
+  progress(`ingest: ${parsed.articles} articles → ${chunks.length} chunks; tokenizing`);
+  const built = await keywordBuild(chunks, input.tmpDir);
+  const { kw } = built;
+  // Query latency: the candidates `retrieve` asks for (50), and a top-10.
+  const questions = readQuestions(input);
+  for (const q of questions.slice(0, 20)) kw.search(q, 50); // warm-up
+  progress(`ingest: ${questions.length} keyword queries`);
+  const ms50 = await timeBest(questions, (q) => kw.search(q, 50));
+  const ms10 = await timeBest(questions, (q) => kw.search(q, 10));
+  const tq = await timeBest(questions, (q) => tokenize(q));
+  return {
+    ...parsed.summary,
+    keyword: {
+      ...built.metrics,
+      questions: questions.length,
+      ...summarize(ms50.best),
+      first_pass: summarize(ms50.first),
+      k10: summarize(ms10.best),
+      tokenize_query: summarize(tq.best),
+    },
+    ...machineLoad(),
+    load_avg_start: loadStart,
+    rss_mb: peakRssMb(),
+  };
+}
+
+/** The pages parsed and chunked as the hybrid indexer sizes them (headline prefix counted, 512-token ceiling), timed. */
+function parseAndChunk(pagesDir: string): { chunks: { chunk: Chunk; article: Article }[]; articles: number; summary: Record<string, unknown> } {
+  const files = fs.readdirSync(pagesDir).filter((f) => f.endsWith('.txt')).sort();
+  const pages = files.map((f) => ({ file: f, content: fs.readFileSync(path.join(pagesDir, f), 'utf8') }));
   const chars = pages.reduce((n, p) => n + p.content.length, 0);
   progress(`ingest: parsing ${pages.length} pages (${(chars / 1e6).toFixed(1)} M chars)`);
-
-  // Parse.
   let t0 = performance.now();
   const articles: Article[] = [];
   let warnings = 0;
@@ -92,7 +120,6 @@ export async function ingestPhase(input: PhaseInput): Promise<Record<string, unk
     warnings += r.warnings.length;
   }
   const parseMs = performance.now() - t0;
-
   // Chunk as the indexer does (keyword sizing, which the models here fit).
   t0 = performance.now();
   const chunks: { chunk: Chunk; article: Article }[] = [];
@@ -101,53 +128,12 @@ export async function ingestPhase(input: PhaseInput): Promise<Record<string, unk
   }
   const chunkMs = performance.now() - t0;
   const chunkChars = chunks.reduce((n, c) => n + c.chunk.text.length, 0);
-
   // Keyword-only sizing (what a keyword-only index chunks with), for the record.
   t0 = performance.now();
   let keywordOnlyChunks = 0;
   for (const a of articles) keywordOnlyChunks += chunkArticle(a, { countTokens: estimateTokens, maxTokens: KEYWORD_MAX_TOKENS, firstId: 0 }).length;
   const chunkKwMs = performance.now() - t0;
-
-  // Tokenizer alone over every chunk (the bulk of keyword build).
-  progress(`ingest: ${articles.length} articles → ${chunks.length} chunks; tokenizing`);
-  t0 = performance.now();
-  const cpuT0 = process.cpuUsage();
-  let tokens = 0;
-  for (const { chunk } of chunks) tokens += tokenize(chunk.text).length;
-  const tokenizeMs = performance.now() - t0;
-  const tokenizeCpu = process.cpuUsage(cpuT0);
-
-  // Keyword index build.
-  progress('ingest: building the keyword index');
-  collectGarbage();
-  const heapBefore = process.memoryUsage().heapUsed;
-  t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  const kw = await buildKeywordIndex(chunks);
-  const buildMs = performance.now() - t0;
-  const buildCpu = process.cpuUsage(cpu0);
-  // Writing it (merging the in-memory delta into the typed-array form the file holds).
-  const kwFile = path.join(input.tmpDir, 'bench-keyword.bin');
-  const w0 = performance.now();
-  kw.write(kwFile);
-  const writeMs = performance.now() - w0;
-  const r0 = performance.now();
-  KeywordIndex.read(kwFile);
-  const readMs = performance.now() - r0;
-  const fileMb = round(fs.statSync(kwFile).size / 2 ** 20, 1);
-  fs.rmSync(kwFile, { force: true });
-  collectGarbage();
-  const heapAfter = process.memoryUsage().heapUsed;
-
-  // Query latency: the candidates `retrieve` asks for (50), and a top-10.
-  const questions = readQuestions(input);
-  for (const q of questions.slice(0, 20)) kw.search(q, 50); // warm-up
-  progress(`ingest: ${questions.length} keyword queries`);
-  const ms50 = await timeBest(questions, (q) => kw.search(q, 50));
-  const ms10 = await timeBest(questions, (q) => kw.search(q, 10));
-  const tq = await timeBest(questions, (q) => tokenize(q));
-
-  return {
+  const summary = {
     pages: pages.length,
     articles: articles.length,
     chunks: chunks.length,
@@ -163,35 +149,60 @@ export async function ingestPhase(input: PhaseInput): Promise<Record<string, unk
       chunk_keyword_sizing_ms: round(chunkKwMs, 1),
       mean_chunk_chars: round(chunkChars / Math.max(1, chunks.length), 1),
     },
-    keyword: {
-      build_ms: round(buildMs, 1),
-      build_cpu_s: round((buildCpu.user + buildCpu.system) / 1e6, 2),
-      build_per_s: Math.round(chunks.length / (buildMs / 1000)),
-      // Threads the build ran on (the tokenizer spread over worker threads; see keyword-build.ts).
-      build_threads: chunks.length >= PARALLEL_FROM ? buildThreads() : 1,
-      write_ms: round(writeMs, 1),
-      read_ms: round(readMs, 1),
-      file_mb: fileMb,
-      tokenize_ms: round(tokenizeMs, 1),
-      tokenize_cpu_s: round((tokenizeCpu.user + tokenizeCpu.system) / 1e6, 2),
-      tokenize_chars_per_s: Math.round(chunkChars / (tokenizeMs / 1000)),
-      tokens,
-      terms: kwTermCount(kw),
-      heap_mb: round((heapAfter - heapBefore) / 2 ** 20, 1),
-      questions: questions.length,
-      ...summarize(ms50.best),
-      first_pass: summarize(ms50.first),
-      k10: summarize(ms10.best),
-      tokenize_query: summarize(tq.best),
-    },
-    ...machineLoad(),
-    load_avg_start: loadStart,
-    rss_mb: peakRssMb(),
   };
+  return { chunks, articles: articles.length, summary };
 }
 
-function kwTermCount(kw: KeywordIndex): number {
-  return kw.termCount;
+/** The tokenizer alone over every chunk, then the keyword index build, its file write and read: wall and CPU. */
+async function keywordBuild(chunks: { chunk: Chunk; article: Article }[], tmpDir: string): Promise<{ kw: KeywordIndex; metrics: Record<string, unknown> }> {
+  const chunkChars = chunks.reduce((n, c) => n + c.chunk.text.length, 0);
+  const tok = timed(() => {
+    let n = 0;
+    for (const { chunk } of chunks) n += tokenize(chunk.text).length;
+    return n;
+  });
+  progress('ingest: building the keyword index');
+  collectGarbage();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const kw = await buildKeywordIndex(chunks);
+  const buildMs = performance.now() - t0;
+  const buildCpu = process.cpuUsage(cpu0);
+  // Writing it (merging the in-memory delta into the typed-array form the file holds).
+  const kwFile = path.join(tmpDir, 'bench-keyword.bin');
+  const write = timed(() => kw.write(kwFile));
+  const read = timed(() => KeywordIndex.read(kwFile));
+  const fileMb = round(fs.statSync(kwFile).size / 2 ** 20, 1);
+  fs.rmSync(kwFile, { force: true });
+  collectGarbage();
+  const heapAfter = process.memoryUsage().heapUsed;
+  const metrics = {
+    build_ms: round(buildMs, 1),
+    build_cpu_s: round((buildCpu.user + buildCpu.system) / 1e6, 2),
+    build_per_s: Math.round(chunks.length / (buildMs / 1000)),
+    // Threads the build ran on (the tokenizer spread over worker threads; see keyword-build.ts).
+    build_threads: chunks.length >= PARALLEL_FROM ? buildThreads() : 1,
+    write_ms: round(write.ms, 1),
+    read_ms: round(read.ms, 1),
+    file_mb: fileMb,
+    tokenize_ms: round(tok.ms, 1),
+    tokenize_cpu_s: round(tok.cpuS, 2),
+    tokenize_chars_per_s: Math.round(chunkChars / (tok.ms / 1000)),
+    tokens: tok.value,
+    terms: kw.termCount,
+    heap_mb: round((heapAfter - heapBefore) / 2 ** 20, 1),
+  };
+  return { kw, metrics };
+}
+
+/** Runs `f` once: its value, wall milliseconds and CPU-seconds. */
+function timed<T>(f: () => T): { value: T; ms: number; cpuS: number } {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const value = f();
+  const c = process.cpuUsage(c0);
+  return { value, ms: performance.now() - t0, cpuS: (c.user + c.system) / 1e6 };
 }
 
 /** HNSW on low-rank vectors: build rate, latency, recall@10 vs brute force, ef sweep. */

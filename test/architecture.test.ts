@@ -113,11 +113,9 @@ const LONG_ALLOWED: readonly string[] = [
   'bench/model/bert.ts:buildGraph',
   'bench/phases.ts:hnswPhase',
   'bench/phases.ts:indexPhase',
-  'bench/phases.ts:ingestPhase',
   'bench/phases.ts:servePhase',
   'bench/run.ts:assemble',
   'embed/load.ts:loadOnce',
-  'store/keyword.ts:KeywordIndex.merge',
 ];
 
 /** A function's name as a reader finds it: `name`, `Class.method`, the variable or property it is assigned to. */

@@ -11,7 +11,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config.js';
+import { DEFAULTS, type Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createPipelineEmbedder, type FeatureExtractorLike } from './embedder.js';
 import { resolvePreset, type PresetOverrides } from './models.js';
@@ -50,7 +50,6 @@ const DTYPE_FALLBACK_ORDER: readonly ConcreteDtype[] = ['q8', 'fp32', 'int8', 'u
 
 const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
 const DEFAULT_HOST = 'https://huggingface.co/';
-const DEFAULT_TIMEOUT_MS = 120_000;
 /** ONNX Runtime severity: 3 = errors only (its warnings about unused initializers etc. are noise here). */
 const ORT_LOG_ERRORS_ONLY = 3;
 
@@ -109,7 +108,7 @@ export function configOverrides(config: Config): PresetOverrides {
 async function loadOnce(config: Config, log: Logger, opts: LoadEmbedderOptions): Promise<EmbedderLoad> {
   const modelId = opts.modelId ?? config.EMBED_MODEL;
   const allowRemote = config.EMBED_ALLOW_REMOTE && !opts.localOnly;
-  const timeoutMs = opts.timeoutMs ?? config.EMBED_LOAD_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = opts.timeoutMs ?? config.EMBED_LOAD_TIMEOUT_MS ?? DEFAULTS.EMBED_LOAD_TIMEOUT_MS;
   const host = config.HF_ENDPOINT ?? DEFAULT_HOST;
   const cacheDir = config.EMBED_CACHE_DIR ? path.resolve(config.EMBED_CACHE_DIR) : config.modelDir;
   const where = displayDir(path.join(config.modelDir, modelId));

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { DEFAULTS } from '../config.js';
 import { CHUNKER_VERSION } from '../ingest/index.js';
 import type { Chunk } from '../types.js';
 import { currentGeneration, GEN_FILES, generationDir, isErrno } from './disk.js';
@@ -22,11 +23,11 @@ export interface LoadOptions {
    * Omit (or null) to accept any model.
    */
   modelId?: string | null;
-  /** Query-time HNSW beam width (HNSW_EF). Default 128 (config.ts HNSW_EF). */
+  /** Query-time HNSW beam width (HNSW_EF; its default lives in config.ts). */
   ef?: number;
 }
 
-const DEFAULT_EF = 128;
+const DEFAULT_EF = DEFAULTS.HNSW_EF;
 
 /**
  * Loads the live generation of the index in `dir`.

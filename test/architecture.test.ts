@@ -115,7 +115,6 @@ const LONG_ALLOWED: readonly string[] = [
   'bench/phases.ts:indexPhase',
   'bench/phases.ts:servePhase',
   'bench/run.ts:assemble',
-  'embed/load.ts:loadOnce',
 ];
 
 /** A function's name as a reader finds it: `name`, `Class.method`, the variable or property it is assigned to. */

@@ -15,7 +15,7 @@ import { DEFAULTS, type Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createPipelineEmbedder, type FeatureExtractorLike } from './embedder.js';
 import { resolvePreset, type PresetOverrides } from './models.js';
-import type { EmbedderLoad } from './types.js';
+import type { Embedder, EmbedderLoad } from './types.js';
 
 export interface LoadEmbedderOptions {
   /** Model id instead of `EMBED_MODEL`. */
@@ -146,20 +146,7 @@ async function loadOnce(config: Config, log: Logger, opts: LoadEmbedderOptions):
   } catch (err) {
     return fail(`cannot load @huggingface/transformers / onnxruntime-node (${firstLine(err)}): run npm ci`, err);
   }
-  const { env } = tf;
-  env.logLevel = tf.LogLevel.ERROR; // also lowers ONNX Runtime's global log level
-  env.allowLocalModels = true;
-  env.localModelPath = config.modelDir;
-  env.allowRemoteModels = allowRemote;
-  // Remote URL = remoteHost + remotePathTemplate('{model}/resolve/{revision}/') + file, slashes normalized.
-  env.remoteHost = host;
-  env.remotePathTemplate = '{model}/resolve/{revision}/';
-  // The file cache keys on `<model>/<file>`: caching into the model dir means a download lands exactly
-  // where the next (offline) start looks for it.
-  env.useFSCache = true;
-  env.cacheDir = cacheDir;
-
-  installAbortableFetch(env);
+  configureTransformers(tf, { modelDir: config.modelDir, allowRemote, host, cacheDir });
   const abort = new AbortController();
 
   let timer: NodeJS.Timeout | undefined;
@@ -170,31 +157,7 @@ async function loadOnce(config: Config, log: Logger, opts: LoadEmbedderOptions):
   const willDownload = allowRemote && (local.missing.length > 0 || local.dtypes.length === 0);
   if (willDownload) log.info({ modelId, host }, `downloading ${modelId} from ${host} into ${displayDir(cacheDir)}`);
 
-  const work = loadSignal.run(abort.signal, async () => {
-    const pipe = (await tf.pipeline('feature-extraction', modelId, {
-      dtype: dtype.use,
-      device: 'cpu',
-      local_files_only: !allowRemote,
-      session_options: {
-        logSeverityLevel: ORT_LOG_ERRORS_ONLY,
-        ...(config.EMBED_THREADS > 0 ? { intraOpNumThreads: config.EMBED_THREADS, interOpNumThreads: 1 } : {}),
-      },
-      ...(willDownload ? { progress_callback: downloadLogger(log, modelId) } : {}),
-    })) as unknown as FeatureExtractorLike;
-    try {
-      const preset = resolvePreset(modelId, { ...configOverrides(config), ...opts.overrides }, {
-        tokenizerMaxLength: pipe.tokenizer.model_max_length,
-        maxPositionEmbeddings: pipe.model.config?.max_position_embeddings,
-        modelType: pipe.model.config?.model_type,
-      });
-      if (!preset.known) log.info({ modelId }, `no preset for ${modelId}: ${preset.note}`);
-      const embedder = await createPipelineEmbedder(pipe, { modelId, preset, batchSize: config.EMBED_BATCH });
-      return { embedder, dispose: () => pipe.dispose?.() };
-    } catch (err) {
-      await pipe.dispose?.().catch(() => undefined);
-      throw err;
-    }
-  });
+  const work = loadSignal.run(abort.signal, () => openPipeline(tf, { config, log, opts, modelId, dtype: dtype.use, allowRemote, willDownload }));
 
   try {
     const { embedder } = await Promise.race([work, timeout]);
@@ -218,6 +181,61 @@ interface LocalState {
   dtypes: ConcreteDtype[];
   /** Required non-weight files found in none of the folders. */
   missing: string[];
+}
+
+/** Points transformers.js (a process-wide object) at our model folder, cache and host. */
+function configureTransformers(tf: typeof import('@huggingface/transformers'), where: { modelDir: string; allowRemote: boolean; host: string; cacheDir: string }): void {
+  const { env } = tf;
+  env.logLevel = tf.LogLevel.ERROR; // also lowers ONNX Runtime's global log level
+  env.allowLocalModels = true;
+  env.localModelPath = where.modelDir;
+  env.allowRemoteModels = where.allowRemote;
+  // Remote URL = remoteHost + remotePathTemplate('{model}/resolve/{revision}/') + file, slashes normalized.
+  env.remoteHost = where.host;
+  env.remotePathTemplate = '{model}/resolve/{revision}/';
+  // The file cache keys on `<model>/<file>`: caching into the model dir means a download lands exactly
+  // where the next (offline) start looks for it.
+  env.useFSCache = true;
+  env.cacheDir = where.cacheDir;
+  installAbortableFetch(env);
+}
+
+interface PipelineRequest {
+  config: Config;
+  log: Logger;
+  opts: LoadEmbedderOptions;
+  modelId: string;
+  dtype: Dtype;
+  allowRemote: boolean;
+  willDownload: boolean;
+}
+
+/** The feature-extraction pipeline and our embedder over it; the pipeline is freed if the embedder cannot be made. */
+async function openPipeline(tf: typeof import('@huggingface/transformers'), r: PipelineRequest): Promise<{ embedder: Embedder; dispose: () => unknown }> {
+  const { config, log, modelId } = r;
+  const pipe = (await tf.pipeline('feature-extraction', modelId, {
+    dtype: r.dtype,
+    device: 'cpu',
+    local_files_only: !r.allowRemote,
+    session_options: {
+      logSeverityLevel: ORT_LOG_ERRORS_ONLY,
+      ...(config.EMBED_THREADS > 0 ? { intraOpNumThreads: config.EMBED_THREADS, interOpNumThreads: 1 } : {}),
+    },
+    ...(r.willDownload ? { progress_callback: downloadLogger(log, modelId) } : {}),
+  })) as unknown as FeatureExtractorLike;
+  try {
+    const preset = resolvePreset(modelId, { ...configOverrides(config), ...r.opts.overrides }, {
+      tokenizerMaxLength: pipe.tokenizer.model_max_length,
+      maxPositionEmbeddings: pipe.model.config?.max_position_embeddings,
+      modelType: pipe.model.config?.model_type,
+    });
+    if (!preset.known) log.info({ modelId }, `no preset for ${modelId}: ${preset.note}`);
+    const embedder = await createPipelineEmbedder(pipe, { modelId, preset, batchSize: config.EMBED_BATCH });
+    return { embedder, dispose: () => pipe.dispose?.() };
+  } catch (err) {
+    await pipe.dispose?.().catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Which files of `modelId` exist under any of `roots` (the local model dir and the download cache). */

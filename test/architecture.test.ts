@@ -114,7 +114,6 @@ const LONG_ALLOWED: readonly string[] = [
   'bench/phases.ts:hnswPhase',
   'bench/phases.ts:indexPhase',
   'bench/phases.ts:servePhase',
-  'bench/run.ts:assemble',
 ];
 
 /** A function's name as a reader finds it: `name`, `Class.method`, the variable or property it is assigned to. */

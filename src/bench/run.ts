@@ -226,6 +226,27 @@ const num = (o: unknown, k: string): number => {
 };
 const obj = (o: unknown, k: string): Obj => ((o as Obj | undefined)?.[k] as Obj | undefined) ?? {};
 
+/** The model's figures: its own forward pass beside what the indexer made of it. */
+function modelSummary(model: Obj, build: Obj | undefined): NonNullable<BenchResult['model']> {
+  return {
+    shape: String(model.shape),
+    dtype: String(model.dtype),
+    forward_chunks_per_s: num(obj(model, 'forward'), 'chunks_per_s'),
+    index_chunks_per_s: num(build, 'index_chunks_per_s'),
+    query_p50_ms: num(obj(model, 'query'), 'p50_ms'),
+    query_p95_ms: num(obj(model, 'query'), 'p95_ms'),
+    load_ms: num(model, 'load_ms'),
+    index_vs_forward: round(num(build, 'index_chunks_per_s') / num(obj(model, 'forward'), 'chunks_per_s'), 3),
+    index_chunks_per_s_with_sentences: num(build, 'index_chunks_per_s_with_sentences'),
+    forward_tokens_per_s: num(obj(model, 'forward'), 'tokens_per_s'),
+    // Per CPU-second of the process (all threads): what the code costs, less what other processes took.
+    forward_chunks_per_cpu_s: num(obj(model, 'forward'), 'chunks_per_cpu_s'),
+    index_chunks_per_cpu_s: num(build, 'index_chunks_per_cpu_s'),
+    index_vs_forward_cpu: round(num(build, 'index_chunks_per_cpu_s') / num(obj(model, 'forward'), 'chunks_per_cpu_s'), 3),
+    ...model,
+  };
+}
+
 function assemble(a: {
   chunks: number;
   corpus: Obj;
@@ -250,27 +271,7 @@ function assemble(a: {
   const withModel = model !== undefined;
   const result: BenchResult = {
     chunks: Number.isFinite(chunksIndexed) ? chunksIndexed : num(ingest, 'chunks'),
-    ...(withModel
-      ? {
-          model: {
-            shape: String(model.shape),
-            dtype: String(model.dtype),
-            forward_chunks_per_s: num(obj(model, 'forward'), 'chunks_per_s'),
-            index_chunks_per_s: num(build, 'index_chunks_per_s'),
-            query_p50_ms: num(obj(model, 'query'), 'p50_ms'),
-            query_p95_ms: num(obj(model, 'query'), 'p95_ms'),
-            load_ms: num(model, 'load_ms'),
-            index_vs_forward: round(num(build, 'index_chunks_per_s') / num(obj(model, 'forward'), 'chunks_per_s'), 3),
-            index_chunks_per_s_with_sentences: num(build, 'index_chunks_per_s_with_sentences'),
-            forward_tokens_per_s: num(obj(model, 'forward'), 'tokens_per_s'),
-            // Per CPU-second of the process (all threads): what the code costs, less what other processes took.
-            forward_chunks_per_cpu_s: num(obj(model, 'forward'), 'chunks_per_cpu_s'),
-            index_chunks_per_cpu_s: num(build, 'index_chunks_per_cpu_s'),
-            index_vs_forward_cpu: round(num(build, 'index_chunks_per_cpu_s') / num(obj(model, 'forward'), 'chunks_per_cpu_s'), 3),
-            ...model,
-          },
-        }
-      : {}),
+    ...(withModel ? { model: modelSummary(model, build) } : {}),
     bot_rss_mb: num(serve, 'rss_mb'),
     parse: { chars_per_s: num(obj(ingest, 'parse'), 'chars_per_s'), ...obj(ingest, 'parse') },
     keyword: {

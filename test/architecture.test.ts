@@ -113,7 +113,6 @@ const LONG_ALLOWED: readonly string[] = [
   'bench/model/bert.ts:buildGraph',
   'bench/phases.ts:hnswPhase',
   'bench/phases.ts:indexPhase',
-  'bench/phases.ts:servePhase',
 ];
 
 /** A function's name as a reader finds it: `name`, `Class.method`, the variable or property it is assigned to. */

@@ -458,6 +458,23 @@ export async function indexPhase(input: PhaseInput): Promise<Record<string, unkn
   };
 }
 
+/** The model that embeds each question in the serve phase: the --model-shape one, else a tiny generated BERT. */
+async function questionModel(
+  input: PhaseInput,
+  model: Awaited<ReturnType<typeof loadBenchModel>> | null,
+): Promise<{ load: Awaited<ReturnType<typeof loadEmbedder>>; modelInfo: Record<string, unknown> }> {
+  if (model) {
+    return { load: { ok: true, embedder: countingEmbedder(model.embedder) }, modelInfo: { model: model.embedder.modelId, dim: model.embedder.dim, dtype: input.model?.dtype } };
+  }
+  const tiny = await createTinyModel(path.join(input.tmpDir, 'models'), { dim: input.dim, modelId: 'bench/tiny-bert' });
+  const load = await loadEmbedder(
+    loadConfig({ EMBED_LOCAL_DIR: tiny.modelDir, EMBED_MODEL: tiny.modelId, EMBED_ALLOW_REMOTE: 'false', EMBED_DTYPE: 'fp32', LOG_LEVEL: 'silent' }),
+    createLogger('silent'),
+    { localOnly: true },
+  );
+  return { load, modelInfo: { model: tiny.modelId, dim: tiny.dim } };
+}
+
 /** Load the index as the bot does; answer every question (keyword, hybrid without embedding, hybrid with the tiny model). */
 export async function servePhase(input: PhaseInput): Promise<Record<string, unknown>> {
   const loadStart = machineLoad().load_avg_1m;
@@ -495,20 +512,7 @@ export async function servePhase(input: PhaseInput): Promise<Record<string, unkn
 
   // With a real transformers.js model embedding each question: the --model-shape model, else the tiny one.
   let embedded: Record<string, unknown> = { error: 'not run' };
-  let load: Awaited<ReturnType<typeof loadEmbedder>>;
-  let modelInfo: Record<string, unknown>;
-  if (model) {
-    load = { ok: true, embedder: countingEmbedder(model.embedder) };
-    modelInfo = { model: model.embedder.modelId, dim: model.embedder.dim, dtype: input.model?.dtype };
-  } else {
-    const tiny = await createTinyModel(path.join(input.tmpDir, 'models'), { dim: input.dim, modelId: 'bench/tiny-bert' });
-    load = await loadEmbedder(
-      loadConfig({ EMBED_LOCAL_DIR: tiny.modelDir, EMBED_MODEL: tiny.modelId, EMBED_ALLOW_REMOTE: 'false', EMBED_DTYPE: 'fp32', LOG_LEVEL: 'silent' }),
-      createLogger('silent'),
-      { localOnly: true },
-    );
-    modelInfo = { model: tiny.modelId, dim: tiny.dim };
-  }
+  const { load, modelInfo } = await questionModel(input, model);
   if (load.ok) {
     const emb = load.embedder;
     progress(`serve: hybrid mode with ${String(modelInfo.model)} embedding each question`);

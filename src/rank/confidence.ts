@@ -51,7 +51,7 @@ export function confidenceFeatures(ranked: readonly (Pick<RankedCandidate, 'prob
     top_names_missing_article: f.names_missing_article,
     unseen_share: f.unseen_share,
     // What the question asks for (a number, a person, a place, a time, an organisation), present or not.
-    top_type_match: f.asks_number_has + f.asks_person_has + f.asks_place_has + f.asks_time_has + f.asks_org_has,
+    top_type_match: ASKED_TYPES.reduce((sum, t) => sum + f[t], 0),
     top_new_content: f.new_content,
     // The ranker's probabilities are relative (they sum to 1 over the candidates); its log-odds say
     // how good the best sentence is on its own, so a near miss that beats weak rivals still looks weak.

@@ -229,12 +229,11 @@ function hasQuantity(text: string, measure: string | null): boolean {
  * (`ns`), an organisation (`nt`), a time (`t`, or a date). The sentence is tagged once (cached).
  */
 function answerTypesIn(sentence: string, residual: string, question: string): { person: boolean; place: boolean; time: boolean; org: boolean } {
-  let person = false;
+  const words = tagWords(sentence);
+  const person = hasPersonName(words, question);
   let place = false;
   let time = false;
   let org = false;
-  const words = tagWords(sentence);
-  person = hasPersonName(words, question);
   for (const t of words) {
     if (t.word.length < 2 || question.includes(t.word)) continue;
     if (t.tag === 'ns') place = true;

@@ -78,8 +78,12 @@ export class LinearModel {
 
   /** Probabilities of items scored together: softmax over them for a listwise ranker, else each on its own. */
   probabilities(items: readonly Readonly<Record<string, number>>[]): number[] {
-    if (this.file.output === 'sigmoid') return items.map((f) => this.probability(f));
-    const z = items.map((f) => this.logOdds(f));
+    return this.probabilitiesOf(items.map((f) => this.logOdds(f)));
+  }
+
+  /** The same from log-odds already computed (callers that keep them need not compute them twice). */
+  probabilitiesOf(z: readonly number[]): number[] {
+    if (this.file.output === 'sigmoid') return z.map(sigmoid);
     const m = Math.max(...z);
     const e = z.map((v) => Math.exp(v - m));
     const s = e.reduce((a, b) => a + b, 0);

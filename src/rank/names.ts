@@ -14,8 +14,7 @@ const HAN2_3 = /^\p{Script=Han}{2,3}$/u;
 
 /** Whether the tagged words hold a person's name that `exclude` (the question) does not. */
 export function hasPersonName(words: readonly TaggedWord[], exclude: string): boolean {
-  for (let i = 0; i < words.length; i++) {
-    const { word, tag } = words[i] as TaggedWord;
+  for (const { word, tag } of words) {
     if (word.length < 2 || exclude.includes(word)) continue;
     if (/^nr/u.test(tag)) return true;
     if (tag !== 'x' || !SURNAMES.has(word[0] as string)) continue;

@@ -39,9 +39,10 @@ export function confidenceOf(ranked: RankedCandidate[], m: LinearModel = confide
 
 /** Scores candidates with `m`, best first; ties go to the better-retrieved article, then reading order. */
 export function scoreCandidates(set: CandidateSet, m: LinearModel): RankedCandidate[] {
-  const ps = m.probabilities(set.candidates.map((c) => c.features));
+  const z = set.candidates.map((c) => m.logOdds(c.features));
+  const ps = m.probabilitiesOf(z);
   return set.candidates
-    .map((c, i) => ({ ...c, probability: ps[i] as number, logOdds: m.logOdds(c.features) }))
+    .map((c, i) => ({ ...c, probability: ps[i] as number, logOdds: z[i] as number }))
     .sort((a, b) => b.probability - a.probability || a.articleRank - b.articleRank || a.start - b.start);
 }
 

@@ -101,20 +101,29 @@ function articlesCovered(order: Ranked['order'], quoted: Ranked['order']): numbe
 
 interface Ranked {
   r: QuestionRows;
+  /** A "which …" question (quoted article by article). */
+  many: boolean;
   order: { p: number; z: number; label: number; article: string; articleRight: boolean; features: ReturnType<typeof recordOf> }[];
 }
 
 function rankRows(rows: QuestionRows[], ranker: LinearModel): Ranked[] {
   return rows.map((r) => {
     const records = r.rows.map(recordOf);
-    const ps = ranker.probabilities(records);
+    const z = records.map((f) => ranker.logOdds(f));
+    const ps = ranker.probabilitiesOf(z);
     return {
       r,
+      many: analyzeQuestion(r.question.question).wantsMany,
       order: records
-        .map((features, i) => ({ p: ps[i] as number, z: ranker.logOdds(features), label: r.labels[i] as number, article: r.articles[i] as string, articleRight: r.articleRight[i] === true, features }))
+        .map((features, i) => ({ p: ps[i] as number, z: z[i] as number, label: r.labels[i] as number, article: r.articles[i] as string, articleRight: r.articleRight[i] === true, features }))
         .sort((a, b) => b.p - a.p),
     };
   });
+}
+
+/** The confidence model's reading of a ranked training question. */
+function confidenceOfOrder(order: Ranked['order']): ReturnType<typeof confidenceFeatures> {
+  return confidenceFeatures(order.map((o) => ({ probability: o.p, logOdds: o.z, features: o.features, article: { id: o.article } })));
 }
 
 /** The quotes the answer path would pick: sentences within `ratio` of the best, ≤ 4, ≤ 2 per article. */
@@ -139,11 +148,10 @@ export interface QuoteRatios {
 }
 
 function decide(ranked: Ranked[], calibrator: LinearModel | null, ratios: QuoteRatios): Decided[] {
-  return ranked.map(({ r, order }) => {
-    const many = analyzeQuestion(r.question.question).wantsMany;
+  return ranked.map(({ r, many, order }) => {
     const quoted = simulateQuotes(order, many ? ratios.many : ratios.single, many ? 1 : 2);
     const conf = calibrator
-      ? calibrator.probability(confidenceFeatures(order.map((o) => ({ probability: o.p, logOdds: o.z, features: o.features, article: { id: o.article } }))))
+      ? calibrator.probability(confidenceOfOrder(order))
       : (order[0]?.p ?? 0);
     return {
       set: r.set,
@@ -210,7 +218,7 @@ export function chooseThreshold(curve: ThresholdPoint[]): ThresholdPoint {
  * "which …" questions (each report that answers is one item of the list).
  */
 function chooseQuoteRatio(ranked: Ranked[], many: boolean): number {
-  const pool = ranked.filter((x) => answerable(x.r.question) && analyzeQuestion(x.r.question.question).wantsMany === many);
+  const pool = ranked.filter((x) => answerable(x.r.question) && x.many === many);
   let best = { ratio: 1, value: -Infinity };
   for (let k = 10; k <= 100; k += 5) {
     const ratio = k / 100;
@@ -290,7 +298,7 @@ export function fitModels(rows: QuestionRows[], sets: string[]): FittedModels {
   const cw: number[] = [];
   for (const { r, order } of rankedTrain) {
     if (order.length === 0) continue;
-    const f = confidenceFeatures(order.map((o) => ({ probability: o.p, logOdds: o.z, features: o.features, article: { id: o.article } })));
+    const f = confidenceOfOrder(order);
     CX.push(CONFIDENCE_FEATURES.map((n) => f[n]));
     cy.push(order[0]?.articleRight ? 1 : 0);
     cw.push(qw.get(r) as number);

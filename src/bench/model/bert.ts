@@ -177,32 +177,80 @@ function quantize(w: Float32Array): { q: Int8Array; scale: number } {
 // ---------------------------------------------------------------------------------------------
 // The graph
 
+/** Builds the graph: the three inputs, the embeddings, the padding mask, N layers, last_hidden_state. */
 function buildGraph(s: ModelShape, w: Weights, dtype: ShapeDtype): GraphBuilder {
-  const g = new GraphBuilder(`bert_L${s.layers}_H${s.hidden}`);
-  const H = s.hidden;
-  const hd = H / s.heads;
+  const b = new BertGraph(s, w, dtype);
   const dyn = ['batch_size', 'sequence_length'];
-  for (const name of ['input_ids', 'attention_mask', 'token_type_ids']) g.input(name, ELEM.INT64, dyn);
+  for (const name of ['input_ids', 'attention_mask', 'token_type_ids']) b.g.input(name, ELEM.INT64, dyn);
+  let x = b.embeddings();
+  b.maskBias();
+  const shared = b.layerConstants();
+  for (let l = 0; l < s.layers; l++) {
+    const p = `encoder.layer.${l}`;
+    x = b.attention(p, x, shared);
+    x = b.feedForward(p, x, shared);
+  }
+  b.g.node('Identity', [x], ['last_hidden_state']);
+  b.g.output('last_hidden_state', ELEM.FLOAT, [...dyn, s.hidden]);
+  return b.g;
+}
 
-  const scalarF = (name: string, v: number): string => g.init(name, ELEM.FLOAT, [], floats([v]));
-  const scalarI = (name: string, v: number): string => g.init(name, ELEM.INT64, [], int64s([v]));
-  const ones = (name: string, n: number): string => g.init(name, ELEM.FLOAT, [n], floats(new Float32Array(n).fill(1)));
-  const zeros = (name: string, n: number): string => g.init(name, ELEM.FLOAT, [n], floats(new Float32Array(n)));
-  const layerNorm = (x: string, prefix: string): string =>
-    g.node('LayerNormalization', [x, ones(`${prefix}.weight`, H), zeros(`${prefix}.bias`, H)], [`${prefix}.out`], { axis: -1, epsilon: { f: 1e-12 } });
+/** Initializers every layer shares (created once, after the mask, in this order). */
+interface LayerConstants {
+  headsShape: string;
+  mergeShape: string;
+  sqrtHd: string;
+  sqrt2: string;
+  half: string;
+}
 
-  /** x [B, S, in] · W [in, out] + b. */
-  const linear = (x: string, name: string, inDim: number, outDim: number): string => {
-    const weight = w.random(`${name}.weight`, inDim * outDim);
-    const bias = zeros(`${name}.bias`, outDim);
+/**
+ * The graph's parts over one GraphBuilder. Node and initializer order is the file's byte order and the
+ * weights are drawn in call order, so the methods run in the order buildGraph calls them.
+ */
+class BertGraph {
+  readonly g: GraphBuilder;
+  private readonly H: number;
+
+  constructor(
+    private readonly s: ModelShape,
+    private readonly w: Weights,
+    private readonly dtype: ShapeDtype,
+  ) {
+    this.g = new GraphBuilder(`bert_L${s.layers}_H${s.hidden}`);
+    this.H = s.hidden;
+  }
+
+  scalarF(name: string, v: number): string {
+    return this.g.init(name, ELEM.FLOAT, [], floats([v]));
+  }
+
+  scalarI(name: string, v: number): string {
+    return this.g.init(name, ELEM.INT64, [], int64s([v]));
+  }
+
+  private zeros(name: string, n: number): string {
+    return this.g.init(name, ELEM.FLOAT, [n], floats(new Float32Array(n)));
+  }
+
+  private layerNorm(x: string, prefix: string): string {
+    const ones = this.g.init(`${prefix}.weight`, ELEM.FLOAT, [this.H], floats(new Float32Array(this.H).fill(1)));
+    return this.g.node('LayerNormalization', [x, ones, this.zeros(`${prefix}.bias`, this.H)], [`${prefix}.out`], { axis: -1, epsilon: { f: 1e-12 } });
+  }
+
+  /** x [B, S, in] · W [in, out] + b; in q8, MatMulInteger on the dynamically quantized input. */
+  private linear(x: string, name: string, inDim: number, outDim: number): string {
+    const g = this.g;
+    const weight = this.w.random(`${name}.weight`, inDim * outDim);
+    const bias = this.zeros(`${name}.bias`, outDim);
     let y: string;
-    if (dtype === 'fp32') {
+    if (this.dtype === 'fp32') {
       y = g.node('MatMul', [x, g.init(`${name}.weight`, ELEM.FLOAT, [inDim, outDim], leBytes(weight))], [`${name}.mm`]);
     } else {
       const { q, scale } = quantize(weight);
       const wq = g.init(`${name}.weight_quantized`, ELEM.INT8, [inDim, outDim], leBytes(q));
       const wzp = g.init(`${name}.weight_zero_point`, ELEM.INT8, [], leBytes(new Int8Array(1)));
-      const ws = scalarF(`${name}.weight_scale`, scale);
+      const ws = this.scalarF(`${name}.weight_scale`, scale);
       g.node('DynamicQuantizeLinear', [x], [`${name}.xq`, `${name}.xs`, `${name}.xzp`]);
       g.node('MatMulInteger', [`${name}.xq`, wq, `${name}.xzp`, wzp], [`${name}.mmi`]);
       g.node('Cast', [`${name}.mmi`], [`${name}.mmf`], { to: ELEM.FLOAT });
@@ -210,74 +258,88 @@ function buildGraph(s: ModelShape, w: Weights, dtype: ShapeDtype): GraphBuilder 
       y = g.node('Mul', [`${name}.mmf`, `${name}.scale`], [`${name}.mm`]);
     }
     return g.node('Add', [y, bias], [`${name}.out`]);
-  };
-
-  // Embeddings.
-  const word = w.random('embeddings.word_embeddings.weight', s.vocab * H);
-  let we: string;
-  if (dtype === 'fp32') {
-    we = g.node('Gather', [g.init('embeddings.word_embeddings.weight', ELEM.FLOAT, [s.vocab, H], leBytes(word)), 'input_ids'], ['word_embeds']);
-  } else {
-    const { q, scale } = quantize(word);
-    const table = g.init('embeddings.word_embeddings.weight_quantized', ELEM.INT8, [s.vocab, H], leBytes(q));
-    g.node('Gather', [table, 'input_ids'], ['word_embeds_q']);
-    we = g.node('DequantizeLinear', ['word_embeds_q', scalarF('word_scale', scale), g.init('word_zero_point', ELEM.INT8, [], leBytes(new Int8Array(1)))], ['word_embeds']);
   }
-  const pos = g.init('embeddings.position_embeddings.weight', ELEM.FLOAT, [s.maxPositions, H], leBytes(w.random('embeddings.position_embeddings.weight', s.maxPositions * H)));
-  const type = g.init('embeddings.token_type_embeddings.weight', ELEM.FLOAT, [2, H], leBytes(w.random('embeddings.token_type_embeddings.weight', 2 * H)));
-  g.node('Shape', ['input_ids'], ['ids_shape']);
-  g.node('Gather', ['ids_shape', scalarI('one_i', 1)], ['seq_len'], { axis: 0 });
-  g.node('Range', [scalarI('zero_i', 0), 'seq_len', 'one_i'], ['position_ids']);
-  g.node('Gather', [pos, 'position_ids'], ['pos_embeds']);
-  g.node('Gather', [type, 'token_type_ids'], ['type_embeds']);
-  g.node('Add', [we, 'pos_embeds'], ['embeds_wp']);
-  g.node('Add', ['embeds_wp', 'type_embeds'], ['embeds']);
-  let x = layerNorm('embeds', 'embeddings.LayerNorm');
 
-  // Padding mask as an additive bias [B, 1, 1, S].
-  g.node('Cast', ['attention_mask'], ['mask_f'], { to: ELEM.FLOAT });
-  g.node('Unsqueeze', ['mask_f', g.init('mask_axes', ELEM.INT64, [2], int64s([1, 2]))], ['mask_4d']);
-  g.node('Sub', [scalarF('one_f', 1), 'mask_4d'], ['mask_inv']);
-  g.node('Mul', ['mask_inv', scalarF('mask_neg', -10000)], ['mask_bias']);
+  /** word[input_ids] (int8 table + DequantizeLinear in q8) + position[0..S) + type[token_type_ids] → LayerNorm. */
+  embeddings(): string {
+    const { g, s, H } = this;
+    const word = this.w.random('embeddings.word_embeddings.weight', s.vocab * H);
+    let we: string;
+    if (this.dtype === 'fp32') {
+      we = g.node('Gather', [g.init('embeddings.word_embeddings.weight', ELEM.FLOAT, [s.vocab, H], leBytes(word)), 'input_ids'], ['word_embeds']);
+    } else {
+      const { q, scale } = quantize(word);
+      const table = g.init('embeddings.word_embeddings.weight_quantized', ELEM.INT8, [s.vocab, H], leBytes(q));
+      g.node('Gather', [table, 'input_ids'], ['word_embeds_q']);
+      we = g.node('DequantizeLinear', ['word_embeds_q', this.scalarF('word_scale', scale), g.init('word_zero_point', ELEM.INT8, [], leBytes(new Int8Array(1)))], ['word_embeds']);
+    }
+    const pos = g.init('embeddings.position_embeddings.weight', ELEM.FLOAT, [s.maxPositions, H], leBytes(this.w.random('embeddings.position_embeddings.weight', s.maxPositions * H)));
+    const type = g.init('embeddings.token_type_embeddings.weight', ELEM.FLOAT, [2, H], leBytes(this.w.random('embeddings.token_type_embeddings.weight', 2 * H)));
+    g.node('Shape', ['input_ids'], ['ids_shape']);
+    g.node('Gather', ['ids_shape', this.scalarI('one_i', 1)], ['seq_len'], { axis: 0 });
+    g.node('Range', [this.scalarI('zero_i', 0), 'seq_len', 'one_i'], ['position_ids']);
+    g.node('Gather', [pos, 'position_ids'], ['pos_embeds']);
+    g.node('Gather', [type, 'token_type_ids'], ['type_embeds']);
+    g.node('Add', [we, 'pos_embeds'], ['embeds_wp']);
+    g.node('Add', ['embeds_wp', 'type_embeds'], ['embeds']);
+    return this.layerNorm('embeds', 'embeddings.LayerNorm');
+  }
 
-  const headsShape = g.init('heads_shape', ELEM.INT64, [4], int64s([0, 0, s.heads, hd]));
-  const mergeShape = g.init('merge_shape', ELEM.INT64, [3], int64s([0, 0, H]));
-  const sqrtHd = scalarF('sqrt_head_dim', Math.sqrt(hd));
-  const sqrt2 = scalarF('sqrt_2', Math.SQRT2);
-  const half = scalarF('half', 0.5);
+  /** The padding mask as an additive bias [B, 1, 1, S] (`mask_bias`); also defines `one_f`. */
+  maskBias(): void {
+    const g = this.g;
+    g.node('Cast', ['attention_mask'], ['mask_f'], { to: ELEM.FLOAT });
+    g.node('Unsqueeze', ['mask_f', g.init('mask_axes', ELEM.INT64, [2], int64s([1, 2]))], ['mask_4d']);
+    g.node('Sub', [this.scalarF('one_f', 1), 'mask_4d'], ['mask_inv']);
+    g.node('Mul', ['mask_inv', this.scalarF('mask_neg', -10000)], ['mask_bias']);
+  }
 
-  for (let l = 0; l < s.layers; l++) {
-    const p = `encoder.layer.${l}`;
+  layerConstants(): LayerConstants {
+    const { g, s, H } = this;
+    const hd = H / s.heads;
+    return {
+      headsShape: g.init('heads_shape', ELEM.INT64, [4], int64s([0, 0, s.heads, hd])),
+      mergeShape: g.init('merge_shape', ELEM.INT64, [3], int64s([0, 0, H])),
+      sqrtHd: this.scalarF('sqrt_head_dim', Math.sqrt(hd)),
+      sqrt2: this.scalarF('sqrt_2', Math.SQRT2),
+      half: this.scalarF('half', 0.5),
+    };
+  }
+
+  /** Multi-head self-attention (scaled dot product + mask bias, softmax), output projection, residual → LayerNorm. */
+  attention(p: string, x: string, c: LayerConstants): string {
+    const { g, H } = this;
     const split = (name: string, perm: number[]): string => {
-      const y = linear(x, `${p}.attention.self.${name}`, H, H);
-      g.node('Reshape', [y, headsShape], [`${p}.${name}.heads`]);
+      const y = this.linear(x, `${p}.attention.self.${name}`, H, H);
+      g.node('Reshape', [y, c.headsShape], [`${p}.${name}.heads`]);
       return g.node('Transpose', [`${p}.${name}.heads`], [`${p}.${name}.t`], { perm });
     };
     const q = split('query', [0, 2, 1, 3]);
     const k = split('key', [0, 2, 3, 1]);
     const v = split('value', [0, 2, 1, 3]);
     g.node('MatMul', [q, k], [`${p}.scores_raw`]);
-    g.node('Div', [`${p}.scores_raw`, sqrtHd], [`${p}.scores_scaled`]);
+    g.node('Div', [`${p}.scores_raw`, c.sqrtHd], [`${p}.scores_scaled`]);
     g.node('Add', [`${p}.scores_scaled`, 'mask_bias'], [`${p}.scores`]);
     g.node('Softmax', [`${p}.scores`], [`${p}.probs`], { axis: -1 });
     g.node('MatMul', [`${p}.probs`, v], [`${p}.context_heads`]);
     g.node('Transpose', [`${p}.context_heads`], [`${p}.context_t`], { perm: [0, 2, 1, 3] });
-    g.node('Reshape', [`${p}.context_t`, mergeShape], [`${p}.context`]);
-    const attnOut = linear(`${p}.context`, `${p}.attention.output.dense`, H, H);
+    g.node('Reshape', [`${p}.context_t`, c.mergeShape], [`${p}.context`]);
+    const attnOut = this.linear(`${p}.context`, `${p}.attention.output.dense`, H, H);
     g.node('Add', [attnOut, x], [`${p}.attention.residual`]);
-    x = layerNorm(`${p}.attention.residual`, `${p}.attention.output.LayerNorm`);
+    return this.layerNorm(`${p}.attention.residual`, `${p}.attention.output.LayerNorm`);
+  }
 
-    const inter = linear(x, `${p}.intermediate.dense`, H, s.intermediate);
-    g.node('Div', [inter, sqrt2], [`${p}.gelu.div`]);
+  /** hidden → intermediate, GELU (erf form), → hidden, residual → LayerNorm. */
+  feedForward(p: string, x: string, c: LayerConstants): string {
+    const { g, s, H } = this;
+    const inter = this.linear(x, `${p}.intermediate.dense`, H, s.intermediate);
+    g.node('Div', [inter, c.sqrt2], [`${p}.gelu.div`]);
     g.node('Erf', [`${p}.gelu.div`], [`${p}.gelu.erf`]);
     g.node('Add', [`${p}.gelu.erf`, 'one_f'], [`${p}.gelu.add`]);
     g.node('Mul', [inter, `${p}.gelu.add`], [`${p}.gelu.mul`]);
-    g.node('Mul', [`${p}.gelu.mul`, half], [`${p}.gelu`]);
-    const out = linear(`${p}.gelu`, `${p}.output.dense`, s.intermediate, H);
+    g.node('Mul', [`${p}.gelu.mul`, c.half], [`${p}.gelu`]);
+    const out = this.linear(`${p}.gelu`, `${p}.output.dense`, s.intermediate, H);
     g.node('Add', [out, x], [`${p}.output.residual`]);
-    x = layerNorm(`${p}.output.residual`, `${p}.output.LayerNorm`);
+    return this.layerNorm(`${p}.output.residual`, `${p}.output.LayerNorm`);
   }
-  g.node('Identity', [x], ['last_hidden_state']);
-  g.output('last_hidden_state', ELEM.FLOAT, [...dyn, H]);
-  return g;
 }

@@ -7,6 +7,7 @@
  */
 import { Api } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
+import { htmlByDefault } from '../src/bot/html-default.js';
 import { cliContext, parseArgs, runCli, UsageError } from '../src/cli/common.js';
 import { requireBotToken } from '../src/config.js';
 import { createEngine } from '../src/engine.js';
@@ -77,6 +78,7 @@ runCli(async () => {
     }
 
     const api = new Api(token!, { apiRoot: config.TELEGRAM_API_ROOT });
+    api.config.use(htmlByDefault()); // digests are HTML
     api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
     const state = await State.open(config.stateTarget);
     try {

@@ -12,6 +12,7 @@
  */
 import { Api } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
+import { htmlByDefault } from '../src/bot/html-default.js';
 import { pino } from 'pino';
 import { runDeliveryRound } from '../src/digest/deliver.js';
 import { FakeEngine, fakeArticle } from '../test/digest/fakes.js';
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
         engine.add(fakeArticle('new', '经开区总工会开展植树志愿活动'));
         const apis = states.map(() => {
           const api = new Api(emu.token, { apiRoot: emu.apiRoot });
+          api.config.use(htmlByDefault());
           api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
           return api;
         });

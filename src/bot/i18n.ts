@@ -2,22 +2,30 @@
  * Translations: Fluent files in `locales/<lang>/*.ftl` (one folder per language; every .ftl inside
  * is merged, so `bot.ftl` and the digest's `digest.ftl` live side by side). zh is the default.
  *
- * Messages are plain text. Whoever puts a translation into an HTML message escapes it there
- * (see `render.ts`), so variables can never inject markup.
+ * Messages are plain text, and every message the bot sends is HTML (`html-default.ts`): a
+ * translation goes into a message escaped — `say(ctx, key)` for one on its own, `escapeHtml` where
+ * `render.ts` builds a message — so variables can never inject markup. Button labels, toasts and
+ * inline titles are not HTML and take `ctx.t` as it is.
  *
  * ```ts
  * t('en', 'rate-limited')                 // outside an update (digests)
  * ctx.t('ask-too-long', { max: 1000 })    // inside one
+ * ctx.reply(say(ctx, 'lang-unknown', { arg }))   // a translation as a whole message (escaped)
  * ```
  */
 import { Composer } from 'grammy';
 import { I18n } from '@grammyjs/i18n';
-import { LOCALES_DIR } from '../i18n.js';
+import { LOCALES_DIR, type TranslationVars } from '../i18n.js';
+import { escapeHtml } from '../text/html.js';
 import type { Lang } from '../types.js';
 import type { BotContext } from './context.js';
 import type { BotState } from './deps.js';
 
 export { LANGS, LOCALES_DIR, langFromCode, t, type TranslationVars } from '../i18n.js';
+
+/** A translation as HTML for a message of its own: the text escaped (variables included). */
+export const say = (ctx: { t(key: string, vars?: TranslationVars): string }, key: string, vars?: TranslationVars): string =>
+  escapeHtml(ctx.t(key, vars));
 
 function makeI18n(defaultLang: Lang, negotiator?: (ctx: BotContext) => Promise<Lang>): I18n<BotContext> {
   return new I18n<BotContext>({

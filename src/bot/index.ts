@@ -2,8 +2,9 @@
  * createBot: the ONE place where the middleware stack is assembled, in this order:
  *
  *  1. error boundary (`bot.catch`: redacted log line + a short apology; none into a chat that blocked us)
- *  2. auto-retry on the API (429 retry_after, 5xx, network errors); a 403 on any send marks the
- *     user inactive and mutes the chat (blocked.ts)
+ *  2. the API: every text is HTML unless a send says otherwise (html-default.ts); auto-retry
+ *     (429 retry_after, 5xx, network errors); a 403 on any send marks the user inactive and mutes
+ *     the chat (blocked.ts)
  *  3. sequentialize per chat (ordered within a chat, concurrent across chats under @grammyjs/runner)
  *  4. i18n (ctx.t, ctx.lang)          5. user upsert (ctx.user)          6. rate limit
  *  7. features: start, help, lang, sources, status, admin, subscribe, ask, 更多, inline, 原文, 👍/👎, fallback
@@ -23,6 +24,7 @@ import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import { createI18nMiddleware } from './i18n.js';
 import { BlockedChats, blockedChatGuard, liftBlockOnNewMessage } from './blocked.js';
+import { htmlByDefault } from './html-default.js';
 import { replayGuard } from './durable.js';
 import { errorHandler } from './middleware/error-boundary.js';
 import { rateLimit, StateRateLimiter } from './middleware/rate-limit.js';
@@ -64,8 +66,10 @@ export function createBot(given: BotDeps, opts: CreateBotOptions = {}): Bot<BotC
   // 1. error boundary (no apology into a chat that blocked the bot)
   const blocked = new BlockedChats();
   bot.catch(errorHandler(deps.log, blocked));
-  // 2. API: retry what Telegram asks us to retry; give up on anything longer than a minute.
-  //    A 403 on any send marks the user inactive and mutes the chat (src/bot/blocked.ts).
+  // 2. API: every message is HTML (said once here, not per send); retry what Telegram asks us to
+  //    retry, give up on anything longer than a minute. A 403 on any send marks the user inactive
+  //    and mutes the chat (src/bot/blocked.ts).
+  bot.api.config.use(htmlByDefault());
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
   bot.api.config.use(blockedChatGuard({ blocked, state: deps.state, log: deps.log }));
   // Replies are recorded per update, so one handled again after a crash is not answered twice.

@@ -1,5 +1,6 @@
 /**
- * The ONE place where answers, passages and listings become Telegram messages (HTML parse mode).
+ * The ONE place where answers, passages and listings become Telegram messages — HTML, which every
+ * send gets by default (`html-default.ts`).
  *
  * Rules every function here keeps:
  * - every character that comes from a user, an article or a translation goes through {@link escapeHtml};
@@ -10,7 +11,7 @@
  *   fall inside a tag or an `&entity;`, and every message is valid on its own.
  *
  * ```ts
- * for (const html of renderAnswer(answer, ctx.t)) await ctx.reply(html, { parse_mode: 'HTML' });
+ * for (const html of renderAnswer(answer, ctx.t)) await ctx.reply(html);
  * ```
  */
 import type { InlineQueryResultArticle } from 'grammy/types';
@@ -235,7 +236,7 @@ export function renderInlineResults(answer: Answer, idPrefix: string, max = 5, l
         id: `${idPrefix}-${i}`,
         title: truncate(headline(c), 64) || '—',
         description: truncate(q.text, 120),
-        input_message_content: { message_text: `${first!}\n${src}`, parse_mode: 'HTML' as const },
+        input_message_content: { message_text: `${first!}\n${src}` },
       },
     ];
   });

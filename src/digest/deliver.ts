@@ -41,13 +41,13 @@ import { sharedDbBucket, realClock, type Clock, type Bucket } from './pace.js';
 import { workerLease } from '../state/index.js';
 import * as metrics from '../metrics.js';
 
-/** The part of grammY's `Api` a round needs (so tests pass a recorder; `bot.api` fits). */
+/**
+ * The part of grammY's `Api` a round needs (so tests pass a recorder; `bot.api` fits). Digests are
+ * HTML: the Api sends HTML by default (`bot.api`, or a script's `new Api` with `htmlByDefault()`
+ * from src/bot/html-default.ts installed).
+ */
 export interface DigestApi {
-  sendMessage(
-    chatId: number,
-    text: string,
-    other?: { parse_mode?: 'HTML'; link_preview_options?: { is_disabled?: boolean } },
-  ): Promise<{ message_id: number }>;
+  sendMessage(chatId: number, text: string, other?: { link_preview_options?: { is_disabled?: boolean } }): Promise<{ message_id: number }>;
 }
 
 export type DigestReason = 'schedule' | 'index-change' | 'command' | 'cli' | 'resume';
@@ -334,7 +334,7 @@ async function sendOne(opts: DeliveryRoundOptions, c: SendContext, chatId: numbe
     }
     let messageId: number;
     try {
-      const res = await api.sendMessage(chatId, m.text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+      const res = await api.sendMessage(chatId, m.text, { link_preview_options: { is_disabled: true } });
       messageId = res.message_id;
     } catch (e) {
       const k = classify(e);

@@ -208,6 +208,8 @@ describe('bot end to end (fake engine, emulator)', () => {
     const lang = await say(u3, u3, '/lang klingon');
     expect(textOf(lang.reply)).toContain('klingon');
     expect(buttons(lang.reply).map((b) => b.text)).toEqual(['中文', 'English']);
+    const tags = await say(u3, u3, '/lang <b>x</b> & y');
+    expect(textOf(tags.reply)).toContain('<b>x</b> & y'); // shown as typed: escaped inside the HTML message
     expect(textOf((await say(u3, u3, '/nosuchcommand 123')).reply)).toContain('/nosuchcommand');
     expect(textOf((await say(u3, u3, '/status <script>&')).reply)).toContain('仅关键词检索');
     expect(emu.calls.filter((c) => !c.ok && c.method === 'sendMessage')).toEqual([]);
@@ -372,6 +374,14 @@ describe('bot end to end (fake engine, emulator)', () => {
     // every update handed out by getUpdates exactly once over the whole suite
     const delivered = emu.calls.filter((c) => c.method === 'getUpdates' && c.ok).flatMap((c) => c.params._delivered as number[]);
     expect(new Set(delivered).size).toBe(delivered.length);
+  });
+
+  it('every text the bot sent in this suite was HTML: replies, edits, inline results, the background /reindex report', () => {
+    const { checked, plain } = emu.textsNotHtml();
+    expect(plain).toEqual([]);
+    expect(checked.sendMessage).toBeGreaterThan(40);
+    expect(checked.editMessageText).toBeGreaterThan(0);
+    expect(checked.answerInlineQuery).toBeGreaterThan(0);
   });
 });
 

@@ -282,4 +282,11 @@ describe('chat-native: citations people recognise (front matter on the seed page
     expect(admin).toContain('👎 通州区去年新发展了多少工会会员？');
     expect(textOf((await say(u, u, '/report')).reply)).toBe('这个命令只供运营人员使用。');
   });
+
+  it('everything sent here was HTML: answers, 原文, 更多, inline results, digests, the /report chart caption', () => {
+    const { checked, plain } = emu.textsNotHtml();
+    expect(plain).toEqual([]);
+    expect(checked.answerInlineQuery).toBeGreaterThan(0);
+    expect(checked.sendPhoto).toBeGreaterThan(0);
+  });
 });

@@ -57,10 +57,10 @@ async function stopApp(app: Running): Promise<void> {
   await app.state.close();
 }
 
-/** `npm run index` in another process, as an operator would run it. */
-function runIndexProcess(config: Config): Promise<void> {
+/** A CLI of scripts/ in another process, as an operator would run it (async: the emulator keeps answering). */
+function runCliProcess(config: Config, script: string, args: string[] = [], env: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/index.ts')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -69,15 +69,19 @@ function runIndexProcess(config: Config): Promise<void> {
         EMBED_ALLOW_REMOTE: '0',
         EMBED_LOCAL_DIR: path.join(config.dataDir, 'no-models'),
         LOG_LEVEL: 'error',
+        ...env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run index exited ${code}: ${err}`))));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited ${code}: ${err}`))));
   });
 }
+
+/** `npm run index` in another process. */
+const runIndexProcess = (config: Config): Promise<void> => runCliProcess(config, 'scripts/index.ts');
 
 const visible = (c: RecordedCall): string => c.parsed?.text ?? String(c.params.text ?? '');
 const isDigest = (c: RecordedCall): boolean => /订阅摘要|topic digest/u.test(visible(c));
@@ -149,6 +153,9 @@ describe.skipIf(!fs.existsSync(path.join(SEEDS, NEW_PAGE))).each(BACKENDS)('dige
     expect(visible(digest)).toContain('来源：记者 陈曦'); // the source: byline (the seed pages carry no front matter)
     expect(visible(digest)).not.toContain(NEW_PAGE); // never the page file name
     expect(visible(digest)).not.toContain('经开区总工会开展植树志愿活动'); // already previewed: not news
+    // Sent by the scheduler, outside any update, through bot.api: HTML all the same (no tags shown).
+    expect(digest.parsed!.entities.map((e) => e.type)).toEqual(expect.arrayContaining(['bold', 'blockquote']));
+    expect(visible(digest)).not.toMatch(/<\/?(b|i|blockquote)>/u);
     await new Promise((r) => setTimeout(r, 1500));
     expect(emu.sentTo(USER, since).filter(isDigest)).toHaveLength(1);
 
@@ -190,5 +197,21 @@ describe.skipIf(!fs.existsSync(path.join(SEEDS, NEW_PAGE))).each(BACKENDS)('dige
     await new Promise((r) => setTimeout(r, 1000));
     expect((await app!.state.getUser(USER))?.active).toBe(false);
     expect(emu.calls.slice(since).filter((c) => c.errorCode === 403)).toHaveLength(1);
+    expect(emu.textsNotHtml().plain).toEqual([]); // replies and digests alike, over both tests
+  });
+
+  it.runIf(backend === 'sqlite')('`npm run digest -- --send` (its own Api, no bot running) sends the digest as HTML too', async () => {
+    await stopApp(app!);
+    app = undefined;
+    const other = 4343;
+    const since = emu.mark();
+    fs.copyFileSync(path.join(SEEDS, NEW_PAGE), path.join(config.seedsDir, '006_e2e0000000000002.txt'));
+    await runIndexProcess(config);
+    await runCliProcess(config, 'scripts/digest.ts', ['--send', '--keyword'], { BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, DATA_DIR: config.dataDir });
+    const digests = emu.sentTo(other, since).filter(isDigest);
+    expect(digests).toHaveLength(1);
+    expect(visible(digests[0]!)).toContain(NEW_TITLE);
+    expect(digests[0]!.parsed!.entities.map((e) => e.type)).toEqual(expect.arrayContaining(['bold', 'blockquote']));
+    expect(emu.textsNotHtml(since).plain).toEqual([]);
   });
 });

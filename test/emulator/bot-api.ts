@@ -310,6 +310,34 @@ export class BotApiEmulator {
     return this.calls.length;
   }
 
+  /**
+   * What the bot sent that Telegram would NOT parse as HTML: every text and caption (sends, edits,
+   * photo captions, inline results' message content) without `parse_mode: 'HTML'` — the bot's
+   * messages are HTML, always; one sent as plain text shows its tags and `&amp;`s to the user.
+   * Also returns how many text-bearing calls were looked at, so a test can say what it covered.
+   */
+  textsNotHtml(since = 0): { checked: Record<string, number>; plain: { method: string; text: string }[] } {
+    const checked: Record<string, number> = {};
+    const plain: { method: string; text: string }[] = [];
+    const look = (method: string, text: unknown, mode: unknown) => {
+      if (typeof text !== 'string') return;
+      checked[method] = (checked[method] ?? 0) + 1;
+      if (mode !== 'HTML') plain.push({ method, text });
+    };
+    for (const c of this.calls.slice(since)) {
+      const p = c.params;
+      if (c.method === 'sendMessage' || c.method === 'editMessageText') look(c.method, p.text, p.parse_mode);
+      else if (c.method === 'sendPhoto' || c.method === 'editMessageCaption') look(c.method, p.caption, p.parse_mode);
+      else if (c.method === 'answerInlineQuery') {
+        const results = parseJsonish(p.results);
+        for (const r of Array.isArray(results) ? (results as { input_message_content?: Params }[]) : []) {
+          look('answerInlineQuery', r.input_message_content?.message_text, r.input_message_content?.parse_mode);
+        }
+      }
+    }
+    return { checked, plain };
+  }
+
   /** Successful sendMessage calls to a chat, in order. */
   sentTo(chatId: number, since = 0): RecordedCall[] {
     return this.calls.slice(since).filter((c) => c.method === 'sendMessage' && c.ok && Number(c.params.chat_id) === chatId);

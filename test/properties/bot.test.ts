@@ -1,7 +1,8 @@
 /**
  * Property (fast-check, seeded): any text a user can send, in a private chat or a group, through
  * the bot's real update handler (whole middleware stack, fake engine, Telegram faked at the API
- * transformer with Telegram's own text validation) yields no thrown error, no error logged, no
+ * transformer — on the payload as the wire carries it, the bot's HTML default applied — with
+ * Telegram's own text validation) yields no thrown error, no error logged, no
  * message Telegram would reject, and at most the replies it should: in private at least one and a
  * few at most; in a group none unless the bot is asked (/ask, a mention of it, a reply to it).
  */
@@ -13,6 +14,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { State } from '../../src/state/index.js';
 import { createBot } from '../../src/bot/index.js';
+import { htmlPayload } from '../../src/bot/html-default.js';
 import { telegramEntities } from '../emulator/bot-api.js';
 import { FakeEngine } from '../emulator/fakes.js';
 import { validateMessageText } from '../emulator/telegram-html.js';
@@ -46,8 +48,9 @@ describe('bot update handler properties', () => {
     bot = createBot({ config, log, engine: new FakeEngine(), state }, { botInfo: BOT });
     bot.api.config.use(fakeTelegram);
   });
+  // Installed last, so it runs first: it applies the bot's HTML default itself, as the wire would see it.
   const fakeTelegram: Parameters<ReturnType<typeof createBot>['api']['config']['use']>[0] = async (_prev, method, payload) => {
-    const p = payload as Record<string, unknown>;
+    const p = htmlPayload(method, payload as Record<string, unknown>);
     const call: (typeof sent)[number] = { method, payload: p };
     sent.push(call);
     if (method === 'sendMessage' || method === 'editMessageText') {

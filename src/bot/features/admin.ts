@@ -5,6 +5,7 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
+import { say } from '../i18n.js';
 import { escapeHtml, renderReindexDone } from '../render.js';
 
 export function createAdminFeature({ config, engine, state, log }: BotDeps): Composer<BotContext> {
@@ -17,17 +18,17 @@ export function createAdminFeature({ config, engine, state, log }: BotDeps): Com
   });
 
   operatorsOnly.command('reindex', async (ctx) => {
-    if (running) return void (await ctx.reply(ctx.t('reindex-running')));
-    await ctx.reply(ctx.t('reindex-started'));
+    if (running) return void (await ctx.reply(say(ctx, 'reindex-running')));
+    await ctx.reply(say(ctx, 'reindex-started'));
     const chatId = ctx.chat.id;
     const tr = ctx.t;
     running = engine
       .reindex()
-      .then((summary) => ctx.api.sendMessage(chatId, renderReindexDone(summary, tr), { parse_mode: 'HTML' }))
+      .then((summary) => ctx.api.sendMessage(chatId, renderReindexDone(summary, tr)))
       .catch(async (err: unknown) => {
         log.error({ err }, 'reindex failed');
         const error = err instanceof Error ? err.message : String(err);
-        await ctx.api.sendMessage(chatId, escapeHtml(tr('reindex-failed', { error: error.slice(0, 500) })), { parse_mode: 'HTML' }).catch(() => undefined);
+        await ctx.api.sendMessage(chatId, escapeHtml(tr('reindex-failed', { error: error.slice(0, 500) }))).catch(() => undefined);
       })
       .then(() => undefined)
       .finally(() => {
@@ -38,12 +39,12 @@ export function createAdminFeature({ config, engine, state, log }: BotDeps): Com
   operatorsOnly.command('stats', async (ctx) => {
     const s = await state.stats();
     const st = engine.status();
-    await ctx.reply(ctx.t('stats', { ...s, mode: st.mode, pages: st.pages, articles: st.articles, chunks: st.chunks }));
+    await ctx.reply(say(ctx, 'stats', { ...s, mode: st.mode, pages: st.pages, articles: st.articles, chunks: st.chunks }));
   });
 
   feature.command(['reindex', 'stats', 'report'], async (ctx, next) => {
     if (ctx.from !== undefined && admins.has(ctx.from.id)) return next(); // /report: features/report.ts
-    await ctx.reply(ctx.t('admin-only'));
+    await ctx.reply(say(ctx, 'admin-only'));
   });
   return feature;
 }

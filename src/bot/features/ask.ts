@@ -14,6 +14,7 @@ import { exampleQuestions } from '../examples.js';
 import { commandOf, isGroup, repliesToBot, slashQuestion, withoutMention } from '../filters.js';
 import { decodeStartPayload } from '../deeplink.js';
 import { isFollowUp } from '../follow-up.js';
+import { say } from '../i18n.js';
 import { answerKeyboard } from '../keyboards.js';
 import { termStatsOf } from '../../search/stats.js';
 import { sendMore } from './more.js';
@@ -30,11 +31,11 @@ export function createAskFeature(deps: BotDeps, cache: AnswerCache, recent: Rece
   async function answer(ctx: BotContext, raw: string): Promise<void> {
     const reply_parameters = { message_id: ctx.message!.message_id, allow_sending_without_reply: true };
     const question = raw.trim();
-    if (!question) return void (await ctx.reply(ctx.t('ask-empty'), { reply_parameters }));
+    if (!question) return void (await ctx.reply(say(ctx, 'ask-empty'), { reply_parameters }));
     if ([...question].length > MAX_QUESTION_CHARS) {
-      return void (await ctx.reply(ctx.t('ask-too-long', { max: MAX_QUESTION_CHARS, length: [...question].length }), { reply_parameters }));
+      return void (await ctx.reply(say(ctx, 'ask-too-long', { max: MAX_QUESTION_CHARS, length: [...question].length }), { reply_parameters }));
     }
-    if (!/[\p{L}\p{N}]/u.test(question)) return void (await ctx.reply(ctx.t('ask-no-words'), { reply_parameters }));
+    if (!/[\p{L}\p{N}]/u.test(question)) return void (await ctx.reply(say(ctx, 'ask-no-words'), { reply_parameters }));
 
     // "还有吗？" shortly after an answer: more for that question (only the asker's own answer).
     const chatId = ctx.chat!.id;
@@ -53,7 +54,7 @@ export function createAskFeature(deps: BotDeps, cache: AnswerCache, recent: Rece
     if (!answered) {
       await logIt(randomBytes(6).toString('base64url'));
       const html = renderRefusal(ctx.t, { examples: exampleQuestions(() => engine.index(), ctx.t), reason: result.refusal });
-      return void (await ctx.reply(html, { parse_mode: 'HTML', reply_parameters }));
+      return void (await ctx.reply(html, { reply_parameters }));
     }
     const more = result.more?.quotes.length ? result.more : undefined;
     const key = await cache.put({ question, quotes: result.quotes, citations: result.citations, mode: result.mode, askerId: userId, ...(more ? { more, moreShown: 0 } : {}) });
@@ -63,7 +64,6 @@ export function createAskFeature(deps: BotDeps, cache: AnswerCache, recent: Rece
     for (const [i, html] of messages.entries()) {
       const last = i === messages.length - 1;
       await ctx.reply(html, {
-        parse_mode: 'HTML',
         ...(i === 0 ? { reply_parameters } : {}),
         ...(last ? { reply_markup: answerKeyboard(result, key, ctx.t, more ? key : undefined) } : {}),
       });
@@ -78,7 +78,7 @@ export function createAskFeature(deps: BotDeps, cache: AnswerCache, recent: Rece
   });
 
   feature.command('ask', async (ctx) => {
-    if (!ctx.match.trim()) return void (await ctx.reply(ctx.t('ask-usage', { bot: ctx.me.username })));
+    if (!ctx.match.trim()) return void (await ctx.reply(say(ctx, 'ask-usage', { bot: ctx.me.username })));
     await answer(ctx, ctx.match);
   });
 
@@ -89,7 +89,7 @@ export function createAskFeature(deps: BotDeps, cache: AnswerCache, recent: Rece
     // A slash that is not a command (`/ 问题`, `/开始`, `//`): the question after it, else the short help.
     const question = slashQuestion(text);
     if (question) return answer(ctx, question);
-    await ctx.reply(ctx.t('short-help'), { reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } });
+    await ctx.reply(say(ctx, 'short-help'), { reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } });
   });
 
   feature.filter(isGroup).on('message:text', async (ctx, next) => {

@@ -5,6 +5,7 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
 import { commandOf, isPrivate } from '../filters.js';
+import { say } from '../i18n.js';
 
 export function createFallbackFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
@@ -15,12 +16,12 @@ export function createFallbackFeature(): Composer<BotContext> {
     const cmd = commandOf(ctx);
     if (cmd) {
       const named = /^\/[A-Za-z0-9_]+@/u.test(ctx.msg.text ?? '');
-      if (isPrivate(ctx) || (named && !cmd.forOtherBot)) await ctx.reply(ctx.t('unknown-command', { command: cmd.command }));
+      if (isPrivate(ctx) || (named && !cmd.forOtherBot)) await ctx.reply(say(ctx, 'unknown-command', { command: cmd.command }));
       return;
     }
     if (!isPrivate(ctx)) return;
     if (ctx.msg.text !== undefined) return; // text in private is always handled by ask
-    await ctx.reply(ctx.t('non-text'));
+    await ctx.reply(say(ctx, 'non-text'));
   });
 
   return feature;

@@ -4,7 +4,7 @@ import type { Lang } from '../../types.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { decodeCallback } from '../callback-data.js';
-import { useLang } from '../i18n.js';
+import { say, useLang } from '../i18n.js';
 import { langKeyboard } from '../keyboards.js';
 
 /** What `/lang X` accepts. A Map, so `/lang constructor` or `/lang __proto__` finds nothing (a plain object would inherit them). */
@@ -26,9 +26,9 @@ export function createLangFeature({ state }: BotDeps): Composer<BotContext> {
     const lang = LANG_ALIASES.get(arg);
     if (lang) {
       await choose(ctx, lang);
-      return void (await ctx.reply(ctx.t('lang-set')));
+      return void (await ctx.reply(say(ctx, 'lang-set')));
     }
-    const text = arg ? ctx.t('lang-unknown', { arg: ctx.match.trim().slice(0, 50) }) : ctx.t('lang-choose');
+    const text = arg ? say(ctx, 'lang-unknown', { arg: ctx.match.trim().slice(0, 50) }) : say(ctx, 'lang-choose');
     await ctx.reply(text, { reply_markup: langKeyboard() });
   });
 
@@ -39,7 +39,7 @@ export function createLangFeature({ state }: BotDeps): Composer<BotContext> {
     await ctx.answerCallbackQuery({ text: ctx.t('lang-set') });
     // Pressed again on a message that already says so: Telegram would refuse an edit that changes nothing.
     const message = ctx.callbackQuery.message;
-    if (message && (message.text !== ctx.t('lang-set') || message.reply_markup)) await ctx.editMessageText(ctx.t('lang-set')).catch(() => undefined);
+    if (message && (message.text !== ctx.t('lang-set') || message.reply_markup)) await ctx.editMessageText(say(ctx, 'lang-set')).catch(() => undefined);
   });
 
   return feature;

@@ -13,6 +13,7 @@ import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import type { AnswerCache } from '../answer-cache.js';
 import { decodeCallback } from '../callback-data.js';
+import { say } from '../i18n.js';
 import { answerKeyboard } from '../keyboards.js';
 import { escapeHtml, MAX_MESSAGE, renderAnswer } from '../render.js';
 
@@ -31,7 +32,7 @@ export async function sendMore(ctx: BotContext, cache: AnswerCache, key: string,
   const reply_parameters = replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {};
   const page = moreSlice({ question: entry.question, mode: entry.mode ?? 'keyword', more: entry.more }, entry.moreShown ?? 0, MORE_PAGE);
   if (!page) {
-    await ctx.reply(escapeHtml(ctx.t('more-none', { question: entry.question })), { parse_mode: 'HTML', ...reply_parameters });
+    await ctx.reply(say(ctx, 'more-none', { question: entry.question }), reply_parameters);
     return true;
   }
   entry.moreShown = (entry.moreShown ?? 0) + page.quotes.length;
@@ -51,7 +52,6 @@ export async function sendMore(ctx: BotContext, cache: AnswerCache, key: string,
   for (const [i, html] of messages.entries()) {
     const last = i === messages.length - 1;
     await ctx.reply(html, {
-      parse_mode: 'HTML',
       ...(i === 0 ? reply_parameters : {}),
       ...(last ? { reply_markup: answerKeyboard(page, pageKey, ctx.t, left > 0 ? key : undefined) } : {}),
     });

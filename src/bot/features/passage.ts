@@ -21,10 +21,7 @@ export function createPassageFeature({ engine }: BotDeps, cache: AnswerCache): C
     if (!html || chatId === undefined) return void (await ctx.answerCallbackQuery({ text: ctx.t('passage-stale') }));
     await ctx.answerCallbackQuery();
     const messageId = ctx.callbackQuery.message?.message_id;
-    await ctx.api.sendMessage(chatId, html, {
-      parse_mode: 'HTML',
-      ...(messageId ? { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } } : {}),
-    });
+    await ctx.api.sendMessage(chatId, html, messageId ? { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } } : {});
   });
 
   return feature;

@@ -8,6 +8,7 @@ import { perDayPng } from '../chart.js';
 import type { QuestionReport } from '../../state/questions.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
+import { say } from '../i18n.js';
 import { escapeHtml, MAX_MESSAGE, type Translate } from '../render.js';
 
 const SHORT_TOP = 5;
@@ -43,14 +44,14 @@ export function createReportFeature({ config, questions, log }: BotDeps): Compos
     if (!ctx.from || !admins.has(ctx.from.id)) return next(); // admin.ts answers others
     const arg = ctx.match.trim();
     const days = arg ? Number(arg) : 7;
-    if (!Number.isInteger(days) || days < 1 || days > 3650) return void (await ctx.reply(ctx.t('report-usage')));
-    if (!questions?.enabled) return void (await ctx.reply(ctx.t('report-off')));
+    if (!Number.isInteger(days) || days < 1 || days > 3650) return void (await ctx.reply(say(ctx, 'report-usage')));
+    if (!questions?.enabled) return void (await ctx.reply(say(ctx, 'report-off')));
     const r = await questions.report({ days });
-    await ctx.reply(renderReport(r, ctx.t), { parse_mode: 'HTML' });
+    await ctx.reply(renderReport(r, ctx.t));
     if (r.questions === 0) return;
     // Where people would rather look than read: questions per day as a picture.
     try {
-      await ctx.replyWithPhoto(new InputFile(perDayPng(r.perDay), 'questions-per-day.png'), { caption: ctx.t('report-chart', { days }) });
+      await ctx.replyWithPhoto(new InputFile(perDayPng(r.perDay), 'questions-per-day.png'), { caption: say(ctx, 'report-chart', { days }) });
     } catch (err) {
       log.warn({ err }, '/report: chart not sent');
     }

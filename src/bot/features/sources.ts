@@ -10,7 +10,7 @@ export function createSourcesFeature({ engine, config }: BotDeps): Composer<BotC
   feature.command('sources', async (ctx) => {
     const index = engine.index();
     if (index.articles.size === 0) return void (await ctx.reply(ctx.t('sources-empty')));
-    for (const html of renderSources(index, ctx.t, undefined, { files: ctx.from !== undefined && admins.has(ctx.from.id) })) await ctx.reply(html, { parse_mode: 'HTML' });
+    for (const html of renderSources(index, ctx.t, undefined, { files: ctx.from !== undefined && admins.has(ctx.from.id) })) await ctx.reply(html);
   });
   return feature;
 }

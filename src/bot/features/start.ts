@@ -15,7 +15,7 @@ export function createStartFeature({ engine }: BotDeps): Composer<BotContext> {
     const examples = exampleQuestions(() => engine.index(), ctx.t);
     const welcome = renderWelcome(ctx.t, { examples, bot: ctx.me.username });
     const note = link?.kind === 'broken' ? `<i>${escapeHtml(ctx.t('start-link-broken'))}</i>\n\n` : '';
-    await ctx.reply(note + welcome, { parse_mode: 'HTML' });
+    await ctx.reply(note + welcome);
   });
   return feature;
 }

@@ -6,6 +6,6 @@ import { renderStatus } from '../render.js';
 
 export function createStatusFeature({ engine }: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
-  feature.command('status', (ctx) => ctx.reply(renderStatus(engine.status(), ctx.t), { parse_mode: 'HTML' }));
+  feature.command('status', (ctx) => ctx.reply(renderStatus(engine.status(), ctx.t)));
   return feature;
 }

@@ -18,6 +18,7 @@ import { runDeliveryRound } from '../../digest/deliver.js';
 import { formatItem, toPayload } from '../../digest/format.js';
 import { escapeHtml } from '../../text/html.js';
 import { decodeStartPayload } from '../deeplink.js';
+import { say } from '../i18n.js';
 
 export interface SubscribeDeps {
   config: Config;
@@ -80,8 +81,7 @@ const short = (s: string, n: number): string => {
 
 type Ctx = Context & I18nFlavor;
 
-const HTML = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
-const say = (ctx: Ctx, key: string, vars?: Record<string, string | number>): string => escapeHtml(ctx.t(key, vars));
+const NO_PREVIEW = { link_preview_options: { is_disabled: true } };
 const argOf = (ctx: { match?: unknown }): string => (typeof ctx.match === 'string' ? ctx.match : '');
 
 async function ensureUser(state: State, ctx: Ctx) {
@@ -113,8 +113,8 @@ async function subscribe(deps: SubscribeDeps, ctx: Ctx, raw: string): Promise<vo
   const { config, log, engine, state } = deps;
   if (!ctx.from || !ctx.chat) return;
   const topic = cleanTopic(raw);
-  if (!topic) return void (await ctx.reply(say(ctx, 'sub-usage'), HTML));
-  if (Array.from(topic).length > MAX_TOPIC_CHARS) return void (await ctx.reply(say(ctx, 'sub-too-long', { max: MAX_TOPIC_CHARS }), HTML));
+  if (!topic) return void (await ctx.reply(say(ctx, 'sub-usage'), NO_PREVIEW));
+  if (Array.from(topic).length > MAX_TOPIC_CHARS) return void (await ctx.reply(say(ctx, 'sub-too-long', { max: MAX_TOPIC_CHARS }), NO_PREVIEW));
   const user = await ensureUser(state, ctx);
   let matches: TopicMatch[] = [];
   let current: string[] = [];
@@ -131,8 +131,8 @@ async function subscribe(deps: SubscribeDeps, ctx: Ctx, raw: string): Promise<vo
     limit: config.DIGEST_MAX_TOPICS,
     currentArticleIds: [...current, ...matches.map((m) => m.article.id)],
   });
-  if (res.status === 'limit') return void (await ctx.reply(say(ctx, 'sub-limit', { limit: res.limit }), HTML));
-  if (res.status === 'exists') return void (await ctx.reply(say(ctx, 'sub-exists', { topic: res.subscription.topic }), HTML));
+  if (res.status === 'limit') return void (await ctx.reply(say(ctx, 'sub-limit', { limit: res.limit }), NO_PREVIEW));
+  if (res.status === 'exists') return void (await ctx.reply(say(ctx, 'sub-exists', { topic: res.subscription.topic }), NO_PREVIEW));
   log.info({ userId: ctx.from.id, topic }, 'subscribed');
   const off = user.digestTime === 'off';
   const parts = [say(ctx, off ? 'sub-added-off' : 'sub-added', { topic, time: user.digestTime ?? config.DIGEST_TIME })];
@@ -142,7 +142,7 @@ async function subscribe(deps: SubscribeDeps, ctx: Ctx, raw: string): Promise<vo
   } else {
     parts.push(say(ctx, 'sub-preview-none'));
   }
-  await ctx.reply(parts.join('\n\n'), HTML);
+  await ctx.reply(parts.join('\n\n'), NO_PREVIEW);
 }
 
 /** `/subscribe 话题`, and a `?start=sub_…` link (same reply). */
@@ -163,9 +163,9 @@ function subscriptionsCommand<C extends Ctx>({ state }: SubscribeDeps): Composer
   composer.command('subscriptions', async (ctx) => {
     if (!ctx.from || !ctx.chat) return;
     const subs = await state.listSubscriptions({ chatId: ctx.chat.id, userId: ctx.from.id });
-    if (!subs.length) return void (await ctx.reply(say(ctx, 'subs-empty'), HTML));
+    if (!subs.length) return void (await ctx.reply(say(ctx, 'subs-empty'), NO_PREVIEW));
     const v = listView(ctx, subs, 'subs-title');
-    await ctx.reply(v.text, { ...HTML, reply_markup: v.keyboard });
+    await ctx.reply(v.text, { ...NO_PREVIEW, reply_markup: v.keyboard });
   });
   return composer;
 }
@@ -181,11 +181,11 @@ function unsubscribeCommand<C extends Ctx>({ state }: SubscribeDeps): Composer<C
       const own = subs.find((s) => s.topicNorm === normalizeTopic(topic));
       const removed = own ? await state.removeSubscription(ctx.chat.id, own.id) : undefined;
       const key = removed ? 'unsub-done' : 'unsub-not-found';
-      return void (await ctx.reply(say(ctx, key, { topic: removed?.topic ?? topic }), HTML));
+      return void (await ctx.reply(say(ctx, key, { topic: removed?.topic ?? topic }), NO_PREVIEW));
     }
-    if (!subs.length) return void (await ctx.reply(say(ctx, 'subs-empty'), HTML));
+    if (!subs.length) return void (await ctx.reply(say(ctx, 'subs-empty'), NO_PREVIEW));
     const v = listView(ctx, subs, 'unsub-choose');
-    await ctx.reply(v.text, { ...HTML, reply_markup: v.keyboard });
+    await ctx.reply(v.text, { ...NO_PREVIEW, reply_markup: v.keyboard });
   });
   return composer;
 }
@@ -205,10 +205,10 @@ function unsubscribeButton<C extends Ctx>({ state, log }: SubscribeDeps): Compos
     await ctx.answerCallbackQuery({ text: ctx.t('unsub-done-toast', { topic: short(sub.topic, 40) }) });
     const subs = await state.listSubscriptions({ chatId, userId: ctx.from.id });
     try {
-      if (!subs.length) await ctx.editMessageText(say(ctx, 'subs-empty'), HTML);
+      if (!subs.length) await ctx.editMessageText(say(ctx, 'subs-empty'), NO_PREVIEW);
       else {
         const v = listView(ctx, subs, 'subs-title');
-        await ctx.editMessageText(v.text, { ...HTML, reply_markup: v.keyboard });
+        await ctx.editMessageText(v.text, { ...NO_PREVIEW, reply_markup: v.keyboard });
       }
     } catch (e) {
       log.debug({ err: e }, 'unsubscribe: could not edit the list message');
@@ -225,12 +225,12 @@ function digestCommand<C extends Ctx>(deps: SubscribeDeps): Composer<C> {
     if (!ctx.from || !ctx.chat) return;
     await ensureUser(state, ctx);
     const subs = await state.listSubscriptions({ userId: ctx.from.id });
-    if (!subs.length) return void (await ctx.reply(say(ctx, 'digest-no-subs'), HTML));
+    if (!subs.length) return void (await ctx.reply(say(ctx, 'digest-no-subs'), NO_PREVIEW));
     await ctx.replyWithChatAction('typing').catch(() => undefined);
     const report = await runDeliveryRound({ engine, state, api: ctx.api, log, config, userIds: [ctx.from.id], reason: 'command' });
     if (report.sent.length) return;
-    if (report.failed.length) return void (await ctx.reply(say(ctx, 'digest-failed'), HTML));
-    await ctx.reply(say(ctx, 'digest-nothing-new', { topics: subs.map((s) => s.topic).join('、') }), HTML);
+    if (report.failed.length) return void (await ctx.reply(say(ctx, 'digest-failed'), NO_PREVIEW));
+    await ctx.reply(say(ctx, 'digest-nothing-new', { topics: subs.map((s) => s.topic).join('、') }), NO_PREVIEW);
   });
   return composer;
 }
@@ -245,14 +245,14 @@ function digestTimeCommand<C extends Ctx>({ config, state }: SubscribeDeps): Com
     const tz = config.DIGEST_TZ;
     if (!arg) {
       const key = user.digestTime === 'off' ? 'digest-time-current-off' : 'digest-time-current';
-      return void (await ctx.reply(say(ctx, key, { time: user.digestTime ?? config.DIGEST_TIME, tz }), HTML));
+      return void (await ctx.reply(say(ctx, key, { time: user.digestTime ?? config.DIGEST_TIME, tz }), NO_PREVIEW));
     }
     const parsed = parseDigestTime(arg);
-    if (parsed === undefined) return void (await ctx.reply(say(ctx, 'digest-time-invalid', { input: short(arg, 40) }), HTML));
+    if (parsed === undefined) return void (await ctx.reply(say(ctx, 'digest-time-invalid', { input: short(arg, 40) }), NO_PREVIEW));
     await state.setDigestTime(ctx.from.id, parsed);
-    if (parsed === 'off') return void (await ctx.reply(say(ctx, 'digest-time-off'), HTML));
-    if (parsed === null) return void (await ctx.reply(say(ctx, 'digest-time-default', { time: config.DIGEST_TIME, tz }), HTML));
-    await ctx.reply(say(ctx, 'digest-time-set', { time: parsed, tz }), HTML);
+    if (parsed === 'off') return void (await ctx.reply(say(ctx, 'digest-time-off'), NO_PREVIEW));
+    if (parsed === null) return void (await ctx.reply(say(ctx, 'digest-time-default', { time: config.DIGEST_TIME, tz }), NO_PREVIEW));
+    await ctx.reply(say(ctx, 'digest-time-set', { time: parsed, tz }), NO_PREVIEW);
   });
   return composer;
 }

@@ -7,6 +7,7 @@ import { GrammyError, HttpError, type BotError } from 'grammy';
 import { redactToken, type Logger } from '../../log.js';
 import { isForbidden, type BlockedChats } from '../blocked.js';
 import type { BotContext } from '../context.js';
+import { escapeHtml } from '../../text/html.js';
 
 export function errorHandler(log: Logger, blocked?: BlockedChats) {
   return async (err: BotError<BotContext>): Promise<void> => {
@@ -23,7 +24,7 @@ export function errorHandler(log: Logger, blocked?: BlockedChats) {
     try {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text });
       else if (ctx.inlineQuery) await ctx.answerInlineQuery([], { cache_time: 0 });
-      else if (ctx.chat && ctx.message) await ctx.reply(text);
+      else if (ctx.chat && ctx.message) await ctx.reply(escapeHtml(text));
     } catch {
       /* the apology itself failed (network): the log line is all we can do */
     }

@@ -5,6 +5,7 @@
  */
 import type { MiddlewareFn } from 'grammy';
 import type { BotContext } from '../context.js';
+import { escapeHtml } from '../../text/html.js';
 import { isAddressedToBot } from '../filters.js';
 import type { RateDecision, State } from '../../state/index.js';
 
@@ -32,6 +33,6 @@ export function rateLimit(limiter: Pick<StateRateLimiter, 'hit'>): MiddlewareFn<
     const text = ctx.t('rate-limited', { seconds: d.retryAfter });
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: d.notify ? text : undefined });
     else if (ctx.inlineQuery) await ctx.answerInlineQuery([], { cache_time: 0, is_personal: true });
-    else if (d.notify && ctx.chat) await ctx.reply(text, { reply_parameters: { message_id: ctx.message?.message_id ?? 0, allow_sending_without_reply: true } });
+    else if (d.notify && ctx.chat) await ctx.reply(escapeHtml(text), { reply_parameters: { message_id: ctx.message?.message_id ?? 0, allow_sending_without_reply: true } });
   };
 }

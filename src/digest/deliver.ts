@@ -21,9 +21,11 @@
  *    whoever claims next: no skip), `sending` → `unknown` (**not** resent).
  *
  * The one ambiguous window is between Telegram accepting `sendMessage` and the `sent` commit
- * (a crash there). We resolve it at-most-once: the user may miss that one message, never gets it
- * twice. A network error (`HttpError`) is treated as "not sent" and retried — the request may
- * rarely have reached Telegram, which is the same window seen from the other side.
+ * (a crash there). We resolve it at-most-once: the row becomes `unknown`, the user has that message
+ * once or (killed before the request arrived) not at all, never twice. A network error (`HttpError`)
+ * is treated as "not sent" and retried (by auto-retry on the Api) — the request may rarely have
+ * reached Telegram, which is the same window seen from the other side: there, and only there, a
+ * message can arrive twice.
  *
  * Pacing: every send takes a token from a bucket kept in the database (`rate_buckets`), so all
  * instances together stay under BROADCAST_PER_SECOND.

@@ -66,6 +66,18 @@ interface Base {
 /** Delta postings of one term in one field: [shortId, tf, shortId, tf, ...], ids ascending. */
 type DeltaPostings = number[];
 
+/**
+ * What adding documents keeps per term, so a token costs one Map lookup: the term's delta postings
+ * per field (the very arrays the delta maps hold) and the document whose text is being counted.
+ */
+interface TermSlot {
+  term: string;
+  lists: [DeltaPostings | undefined, DeltaPostings | undefined];
+  /** Short id of the document whose text field last counted this term, and its count there. */
+  doc: number;
+  tf: number;
+}
+
 export interface CompiledPosting {
   /** Short document ids. */
   ids: Int32Array;
@@ -120,7 +132,10 @@ export class KeywordIndex {
   private compiledVersion = -1;
   private compiledEntries = 0;
   private buffers: SearchBuffers | null = null;
-  private lastHeadline: { text: string; terms: [string, number][] } | null = null;
+  /** Valid while the delta maps are (see {@link resetDelta}). */
+  private slots = new Map<string, TermSlot>();
+  /** The last headline added (consecutive chunks share their article's): its terms' slots and counts. */
+  private lastHeadline: { text: string; slots: TermSlot[]; tfs: number[] } | null = null;
   /** The file the base postings are (or, not loaded yet, will be read) from; null once a merge changed them. */
   private baseFile: string | null = null;
   private baseLoaded = true;
@@ -150,22 +165,53 @@ export class KeywordIndex {
     this.docIds[id] = chunk.id;
     map.set(chunk.id, id);
     const headline = headlineOf(article);
-    if (this.lastHeadline?.text !== headline) this.lastHeadline = { text: headline, terms: countTerms(tokenize(headline)) };
-    const fields = [countTerms(tokenize(chunk.text)), this.lastHeadline.terms];
-    for (const f of FIELD_IDS) {
-      const terms = fields[f] as [string, number][];
-      // MiniSearch's running mean of field lengths (distinct terms), kept for identical scores.
-      this.lens[f][id] = terms.length;
-      this.avg[f] = (this.avg[f] * this.documentCount + terms.length) / (this.documentCount + 1);
-      const delta = this.delta[f];
-      for (const [term, tf] of terms) {
-        const list = delta.get(term);
-        if (list) list.push(id, tf);
-        else delta.set(term, [id, tf]);
+    if (this.lastHeadline?.text !== headline) {
+      const terms = countTerms(tokenize(headline));
+      this.lastHeadline = { text: headline, slots: terms.map(([t]) => this.slotOf(t)), tfs: terms.map(([, tf]) => tf) };
+    }
+    // The text's distinct terms with their counts, in first-occurrence order.
+    const text: TermSlot[] = [];
+    for (const t of tokenize(chunk.text)) {
+      const slot = this.slotOf(t);
+      if (slot.doc === id) slot.tf++;
+      else {
+        slot.doc = id;
+        slot.tf = 1;
+        text.push(slot);
       }
+    }
+    const h = this.lastHeadline;
+    for (const f of FIELD_IDS) {
+      const slots = f === 0 ? text : h.slots;
+      // MiniSearch's running mean of field lengths (distinct terms), kept for identical scores.
+      this.lens[f][id] = slots.length;
+      this.avg[f] = (this.avg[f] * this.documentCount + slots.length) / (this.documentCount + 1);
+      slots.forEach((slot, i) => {
+        const tf = f === 0 ? slot.tf : (h.tfs[i] as number);
+        const list = slot.lists[f];
+        if (list) list.push(id, tf);
+        else this.delta[f].set(slot.term, (slot.lists[f] = [id, tf]));
+      });
     }
     this.documentCount++;
     this.version++;
+  }
+
+  /** The term's slot (made on first use, with the delta postings it already has). */
+  private slotOf(term: string): TermSlot {
+    let slot = this.slots.get(term);
+    if (!slot) {
+      slot = { term, lists: [this.delta[0].get(term), this.delta[1].get(term)], doc: -1, tf: 0 };
+      this.slots.set(term, slot);
+    }
+    return slot;
+  }
+
+  /** Empty delta maps (after they were folded into the base); the slots pointing into the old ones go with them. */
+  private resetDelta(): void {
+    this.delta = [new Map(), new Map()];
+    this.slots = new Map();
+    this.lastHeadline = null;
   }
 
   addAll(items: Iterable<{ chunk: Pick<Chunk, 'id' | 'text'>; article: Pick<Article, 'kicker' | 'title'> }>): void {
@@ -487,7 +533,7 @@ export class KeywordIndex {
       tfs: [fields[0]!.tfs, fields[1]!.tfs],
     };
     this.baseTerms = terms.length;
-    this.delta = [new Map(), new Map()];
+    this.resetDelta();
     this.baseFile = null;
   }
 
@@ -500,7 +546,7 @@ export class KeywordIndex {
     this.baseNextId = d.deltaHeader.baseNextId;
     this.documentCount = d.documentCount;
     this.avg = d.avg;
-    this.delta = [new Map(), new Map()];
+    this.resetDelta();
     for (const f of FIELD_IDS) {
       for (let t = 0; t < d.baseTerms; t++) {
         const list: number[] = [];
@@ -778,13 +824,12 @@ export class KeywordIndex {
       tfs: [tfs[0].slice(0, pos[0]), tfs[1].slice(0, pos[1])],
     };
     this.baseTerms = terms;
-    this.delta = [new Map(), new Map()];
+    this.resetDelta();
     this.renumber(remap, live);
     this.baseNextId = live;
     this.baseFile = null;
     this.dead = 0;
     this.byChunk = null;
-    this.lastHeadline = null;
     this.version++;
   }
 

@@ -4,8 +4,11 @@
  * Terms = dictionary words from `Intl.Segmenter` (ICU's Chinese dictionary) plus character bigrams
  * of every CJK run. Words give precision (`工会会员`), bigrams give recall when ICU's segmentation
  * of names and places differs between question and article (`德胜街道` vs `德胜`+`街道`).
- * Text is segmented piece by piece (split at punctuation) because one Segmenter call over a long
- * string is super-linear in practice.
+ * Text is cut into pieces at punctuation and whitespace. A Segmenter call per piece spends more
+ * time setting up ICU than segmenting, and one call over a long string is super-linear (about
+ * 1,000 characters and up), so the pieces are segmented in batches of up to {@link BATCH_CHARS}
+ * characters, joined by newlines: ICU always breaks at a newline (UAX #29 WB3a/b), so each piece
+ * gets the segments it gets alone.
  */
 import { normalizeForMatch } from './normalize.js';
 
@@ -13,6 +16,8 @@ const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 const CJK = /\p{Script=Han}/u;
 /** Pieces to segment separately: runs between punctuation/whitespace. */
 const PIECE = /(?:[^\s\p{P}\p{S}]|(?<=\d)[.,](?=\d))+/gu;
+/** Characters per Segmenter call (pieces joined by newlines; a longer piece goes alone). */
+const BATCH_CHARS = 256;
 
 /** Function words and ubiquitous newspaper words that carry no topic (kept small on purpose). */
 export const STOPWORDS: ReadonlySet<string> = new Set([
@@ -35,29 +40,39 @@ function isCjk(s: string): boolean {
  */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  const norm = normalizeForMatch(text);
-  for (const m of norm.matchAll(PIECE)) {
-    let run = '';
-    const flush = (): void => {
-      for (let i = 0; i + 2 <= run.length; i++) {
-        const bg = run.slice(i, i + 2);
-        if (!STOPWORDS.has(bg)) out.push(bg);
-      }
-      run = '';
-    };
-    for (const seg of segmenter.segment(m[0])) {
-      const w = seg.segment;
-      if (!seg.isWordLike || STOPWORDS.has(w) || !isCjk(w)) {
-        flush();
-        if (seg.isWordLike && !STOPWORDS.has(w)) out.push(w);
-        continue;
-      }
-      out.push(w);
-      run += w;
+  let batch = '';
+  for (const m of normalizeForMatch(text).matchAll(PIECE)) {
+    if (batch && batch.length + m[0].length >= BATCH_CHARS) {
+      segmentInto(batch, out);
+      batch = '';
     }
-    flush();
+    batch = batch ? `${batch}\n${m[0]}` : m[0];
   }
+  if (batch) segmentInto(batch, out);
   return out;
+}
+
+/** Words and bigrams of `pieces` (newline-separated) appended to `out`; a newline ends a CJK run as a piece's end does. */
+function segmentInto(pieces: string, out: string[]): void {
+  let run = '';
+  const flush = (): void => {
+    for (let i = 0; i + 2 <= run.length; i++) {
+      const bg = run.slice(i, i + 2);
+      if (!STOPWORDS.has(bg)) out.push(bg);
+    }
+    run = '';
+  };
+  for (const seg of segmenter.segment(pieces)) {
+    const w = seg.segment;
+    if (!seg.isWordLike || STOPWORDS.has(w) || !isCjk(w)) {
+      flush();
+      if (seg.isWordLike && !STOPWORDS.has(w)) out.push(w);
+      continue;
+    }
+    out.push(w);
+    run += w;
+  }
+  flush();
 }
 
 /** Distinct tokens, first occurrence order (for queries, where repeats should not double-count). */

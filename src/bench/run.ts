@@ -113,14 +113,19 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'baowen-bench-'));
   try {
     const pagesDir = path.join(root, 'pages');
-    say(`[bench] generating ≈${chunks} chunks of pages in ${pagesDir}`);
+    if (only.has('ingest') || only.has('index')) say(`[bench] generating ≈${chunks} chunks of pages in ${pagesDir}`);
     const t0 = performance.now();
     const material = readSeedMaterial(opts.seedsDir ?? REPO_SEEDS);
     // Seed-pages runs still synthesize questions from a small generated sample (phrasing only).
+    // An HNSW-only run draws its vectors itself: no pages but a small sample for the questions.
+    const needsPages = only.has('ingest') || only.has('index');
+    const sampleOnly = () => generateCorpus(material, path.join(root, 'sample-pages'), { chunks: 2000, seed }).sample;
     const corpus =
-      chunks > 0
-        ? generateCorpus(material, pagesDir, { chunks, seed })
-        : { pages: copySeeds(opts.seedsDir ?? REPO_SEEDS, pagesDir), source: 'seed pages', sample: generateCorpus(material, path.join(root, 'sample-pages'), { chunks: 2000, seed }).sample };
+      !needsPages
+        ? { pages: 0, source: 'none (no phase reads pages)', sample: sampleOnly() }
+        : chunks > 0
+          ? generateCorpus(material, pagesDir, { chunks, seed })
+          : { pages: copySeeds(opts.seedsDir ?? REPO_SEEDS, pagesDir), source: 'seed pages', sample: sampleOnly() };
     const genS = (performance.now() - t0) / 1000;
     const devFile = opts.devQuestions ?? process.env.BENCH_DEV_QUESTIONS ?? SHARED_DEV;
     const dev = readDevQuestions(devFile);

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadConfig } from '../config.js';
-import { generateCorpus, readSeedMaterial } from './corpus.js';
+import { generateCorpus, readSeedMaterial, type CorpusResult, type SampleArticle } from './corpus.js';
 import type { PhaseInput, PhaseName } from './phases.js';
 import { buildQuestions, readDevQuestions } from './questions.js';
 import { resolveShape } from './model/bert.js';
@@ -113,19 +113,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'baowen-bench-'));
   try {
     const pagesDir = path.join(root, 'pages');
-    if (only.has('ingest') || only.has('index')) say(`[bench] generating ≈${chunks} chunks of pages in ${pagesDir}`);
     const t0 = performance.now();
-    const material = readSeedMaterial(opts.seedsDir ?? REPO_SEEDS);
-    // Seed-pages runs still synthesize questions from a small generated sample (phrasing only).
-    // An HNSW-only run draws its vectors itself: no pages but a small sample for the questions.
-    const needsPages = only.has('ingest') || only.has('index');
-    const sampleOnly = () => generateCorpus(material, path.join(root, 'sample-pages'), { chunks: 2000, seed }).sample;
-    const corpus =
-      !needsPages
-        ? { pages: 0, source: 'none (no phase reads pages)', sample: sampleOnly() }
-        : chunks > 0
-          ? generateCorpus(material, pagesDir, { chunks, seed })
-          : { pages: copySeeds(opts.seedsDir ?? REPO_SEEDS, pagesDir), source: 'seed pages', sample: sampleOnly() };
+    const corpus = makeCorpus({ root, pagesDir, chunks, seed, seedsDir: opts.seedsDir ?? REPO_SEEDS, needsPages: only.has('ingest') || only.has('index'), say });
     const genS = (performance.now() - t0) / 1000;
     const devFile = opts.devQuestions ?? process.env.BENCH_DEV_QUESTIONS ?? SHARED_DEV;
     const dev = readDevQuestions(devFile);
@@ -181,6 +170,20 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
   } finally {
     if (!opts.keep) fs.rmSync(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * The pages the phases read: `chunks` of generated pages, or (0) the seed pages themselves; with the
+ * sample the questions are phrased from. Seed-pages runs still take that sample from a small generated
+ * corpus, and an HNSW-only run (its vectors are drawn) gets only that sample.
+ */
+function makeCorpus(o: { root: string; pagesDir: string; chunks: number; seed: number; seedsDir: string; needsPages: boolean; say: (line: string) => void }): CorpusResult | { pages: number; source: string; sample: SampleArticle[] } {
+  const material = readSeedMaterial(o.seedsDir);
+  const sampleOnly = () => generateCorpus(material, path.join(o.root, 'sample-pages'), { chunks: 2000, seed: o.seed }).sample;
+  if (!o.needsPages) return { pages: 0, source: 'none (no phase reads pages)', sample: sampleOnly() };
+  o.say(`[bench] generating ≈${o.chunks} chunks of pages in ${o.pagesDir}`);
+  if (o.chunks > 0) return generateCorpus(material, o.pagesDir, { chunks: o.chunks, seed: o.seed });
+  return { pages: copySeeds(o.seedsDir, o.pagesDir), source: 'seed pages', sample: sampleOnly() };
 }
 
 /** Copies the seed pages into `dir`; returns how many. */

@@ -3,33 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeForMatch } from './normalize.js';
-import { queryTerms, STOPWORDS, tokenize } from './tokenize.js';
+import { queryTerms, tokenize } from './tokenize.js';
 
 const SEEDS = path.join(import.meta.dirname, '../../seeds');
 
-/** The rule spelled out the slow way: every piece segmented on its own. */
+/** The rule the slow way: every piece (a run between punctuation and whitespace) tokenized on its own. */
 function tokenizeByPiece(text: string): string[] {
-  const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-  const out: string[] = [];
-  for (const m of normalizeForMatch(text).matchAll(/(?:[^\s\p{P}\p{S}]|(?<=\d)[.,](?=\d))+/gu)) {
-    let run = '';
-    const flush = (): void => {
-      for (let i = 0; i + 2 <= run.length; i++) if (!STOPWORDS.has(run.slice(i, i + 2))) out.push(run.slice(i, i + 2));
-      run = '';
-    };
-    for (const seg of segmenter.segment(m[0])) {
-      const w = seg.segment;
-      if (!seg.isWordLike || STOPWORDS.has(w) || !/\p{Script=Han}/u.test(w)) {
-        flush();
-        if (seg.isWordLike && !STOPWORDS.has(w)) out.push(w);
-        continue;
-      }
-      out.push(w);
-      run += w;
-    }
-    flush();
-  }
-  return out;
+  return [...normalizeForMatch(text).matchAll(/(?:[^\s\p{P}\p{S}]|(?<=\d)[.,](?=\d))+/gu)].flatMap((m) => tokenize(m[0]));
 }
 
 describe('tokenize', () => {

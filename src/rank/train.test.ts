@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fromEvalQuestion } from '../eval/labeled.js';
 import { chooseThreshold, splitOf, type ThresholdPoint } from './train.js';
 
-const point = (threshold: number, answered: number, refused: number): ThresholdPoint => ({ threshold, answered, precision: 0.9, refused });
+const point = (threshold: number, answeredRight: number, refused: number): ThresholdPoint => ({ threshold, answered: answeredRight, answeredRight, precision: 0.9, refused });
 
 describe('calibration', () => {
   it('chooses the threshold where the worse of answering and refusing is best', () => {

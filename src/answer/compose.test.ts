@@ -105,9 +105,15 @@ describe('answerQuestion (keyword mode, real seed index)', () => {
   });
 
   it('trims the byline prefix off a quoted lead sentence', async () => {
-    const a = await ask('台北市劳工总工会代表团到北京康复医院交流，带队的理事长叫什么？');
-    expect(quoted(a)).toContain('古明禾');
+    const a = await ask('台北市劳工总工会代表团哪天到北京康复医院参观交流？');
+    expect(quoted(a)).toContain('8月29日');
     expect(quoted(a)).not.toMatch(/^本报讯/u);
   });
-});
 
+  it('keeps the byline for "who reported" questions: its names are the answer', async () => {
+    const a = await ask('北京住总集团工会举办帮扶产品大集的报道，通讯员是谁？');
+    expect(a.answered).toBe(true);
+    expect(quoted(a)).toContain('通讯员 张慕群');
+    for (const q of a.quotes) expect(seed.index.articles.get(q.articleId)?.text.slice(q.start, q.end)).toBe(q.text);
+  });
+});

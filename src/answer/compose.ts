@@ -35,8 +35,8 @@ export interface RankedCandidate extends Ranked {
   quote: { start: number; end: number };
 }
 
-function withQuote(c: Ranked): RankedCandidate {
-  const q = quoteSpan(c.article.text, sentenceSpansOf(c.article), c.sentenceIndex);
+function withQuote(c: Ranked, keepByline: boolean): RankedCandidate {
+  const q = quoteSpan(c.article.text, sentenceSpansOf(c.article), c.sentenceIndex, { keepByline });
   return { ...c, quote: { start: q.start, end: q.end } };
 }
 
@@ -107,7 +107,10 @@ export async function answerQuestion(index: SearchIndex, embedder: Embedder | nu
   // 更多 / More (src/answer/more.ts) takes the next-best sentences, at least half as likely as the bar for a quote.
   const moreBar = quoteBar / 2;
   // Only sentences that can still be quoted get their quote span shaped (ranked is best first).
-  const quotable = ranked.filter((c) => c.probability >= moreBar).map(withQuote);
+  // A "who …" question keeps the byline (`本报讯（记者 X 通讯员 Y）`) in the quote: who reported or
+  // photographed is asked often, and jieba's person tags are too noisy to tell when it is not.
+  const keepByline = q.wantsPerson;
+  const quotable = ranked.filter((c) => c.probability >= moreBar).map((c) => withQuote(c, keepByline));
   const picked = pickQuotes(quotable, quoteBar, maxQuotes, perArticle);
   const shown = toQuotes(picked);
   const more = moreQuotes(quotable.filter((c) => !picked.includes(c)), shown.quotes, { floor: moreBar, round });

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { splitSentences } from '../text/sentences.js';
 import { quoteSpan } from './quotes.js';
 
-const quoteOf = (text: string, sentence: string): string => {
+const quoteOf = (text: string, sentence: string, keepByline = false): string => {
   const spans = splitSentences(text);
   const i = spans.findIndex((s) => text.slice(s.start, s.end).includes(sentence));
-  const q = quoteSpan(text, spans, i);
+  const q = quoteSpan(text, spans, i, { keepByline });
   return text.slice(q.start, q.end);
 };
 
@@ -24,6 +24,7 @@ describe('quoteSpan', () => {
     const text = '本报讯（记者 李四）近日，某区总工会开展植树活动。职工80人参加。';
     expect(quoteOf(text, '植树')).toBe('近日，某区总工会开展植树活动。');
     expect(quoteOf(text, '80人')).toBe('职工80人参加。');
+    expect(quoteOf(text, '植树', true)).toBe('本报讯（记者 李四）近日，某区总工会开展植树活动。');
   });
 
   it('never crosses a paragraph and always returns a slice of the text', () => {

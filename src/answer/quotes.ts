@@ -1,6 +1,6 @@
 /**
  * From a chosen sentence to the verbatim span a reader is shown: whole sentences only, the byline
- * prefix trimmed, and a quotation shown with the sentence that says who spoke. Chinese reports
+ * prefix trimmed (unless it is the answer), and a quotation shown with the sentence that says who spoke. Chinese reports
  * usually name the speaker after the quotation (`“……。”某区总工会副主席某某指出，……`), sometimes
  * before it (`某某说：“……。……。”`). Every span is still an exact slice of article.text.
  */
@@ -26,9 +26,15 @@ function paragraphsOf(text: string, spans: readonly SentenceSpan[]): number[] {
 
 /**
  * The span to quote for sentence `i`: extended over the quotation it belongs to and the sentence
- * naming the speaker, then trimmed of the byline prefix and of a dangling closing quote.
+ * naming the speaker, then trimmed of the byline prefix (unless `keepByline`: its names are asked
+ * for) and of a dangling closing quote.
  */
-export function quoteSpan(text: string, spans: readonly SentenceSpan[], i: number): { start: number; end: number; first: number; last: number } {
+export function quoteSpan(
+  text: string,
+  spans: readonly SentenceSpan[],
+  i: number,
+  opts: { keepByline?: boolean } = {},
+): { start: number; end: number; first: number; last: number } {
   const paras = paragraphsOf(text, spans);
   const at = (k: number): string => {
     const s = spans[k] as SentenceSpan;
@@ -82,7 +88,7 @@ export function quoteSpan(text: string, spans: readonly SentenceSpan[], i: numbe
   }
   let start = (spans[first] as SentenceSpan).start;
   let end = (spans[last] as SentenceSpan).end;
-  start += bylinePrefixLength(text.slice(start, end));
+  if (!opts.keepByline) start += bylinePrefixLength(text.slice(start, end));
   const s = text.slice(start, end);
   if (count(s, '”') > count(s, '“') && s.endsWith('”')) end -= 1;
   if (count(s, '“') > count(s, '”') && s.startsWith('“')) start += 1;

@@ -116,4 +116,12 @@ describe('answerQuestion (keyword mode, real seed index)', () => {
     expect(quoted(a)).toContain('通讯员 张慕群');
     for (const q of a.quotes) expect(seed.index.articles.get(q.articleId)?.text.slice(q.start, q.end)).toBe(q.text);
   });
+
+  it('answers a "which …" question with every report about it, one quote each (the topic model lists them)', async () => {
+    const a = await ask('哪些工会带职工子女参加了活动？');
+    expect(a.answered).toBe(true);
+    const titles = citedTitles(a).join(' | ');
+    for (const t of ['小候鸟', '家庭日', '亲子活动']) expect(titles).toContain(t);
+    expect(new Set(a.quotes.map((q) => q.articleId)).size).toBe(a.quotes.length);
+  });
 });

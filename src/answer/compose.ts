@@ -5,14 +5,15 @@
  * The ranker (src/rank) gives every candidate sentence a probability that it answers the question,
  * and the confidence model the probability that the best one does. The answer quotes the best
  * sentence when the confidence reaches the calibrated threshold (`npm run train` picks it on
- * validation data), plus further sentences nearly as likely (several articles for "which …"
- * questions); below it the answer is refused with no quote — a wrong citation is worse than none.
+ * validation data), plus further sentences nearly as likely; a "which …" question is answered
+ * report by report, with the articles the topic model finds about it; below it the answer is refused with no quote — a wrong citation is worse than none.
  * Every quote is an exact slice of its article's text.
  */
 import type { Embedder } from '../embed/types.js';
 import { sentenceSpansOf } from '../rank/features.js';
 import { confidenceModel, confidenceOf, rankSentences, type RankedCandidate as Ranked } from '../rank/sentences.js';
 import { analyzeQuestion } from '../rank/question.js';
+import { matchArticles } from '../rank/topic.js';
 import type { SearchIndex } from '../store/types.js';
 import { citationOf, type Answer, type Citation, type Quote } from '../types.js';
 import { moreQuotes } from './more.js';
@@ -111,10 +112,31 @@ export async function answerQuestion(index: SearchIndex, embedder: Embedder | nu
   // photographed is asked often, and jieba's person tags are too noisy to tell when it is not.
   const keepByline = q.wantsPerson;
   const quotable = ranked.filter((c) => c.probability >= moreBar).map((c) => withQuote(c, keepByline));
-  const picked = pickQuotes(quotable, quoteBar, maxQuotes, perArticle);
+  const listed = q.wantsMany ? await reportsAbout(index, keywordOnly ? null : embedder, question, ranked, maxQuotes) : [];
+  const picked = listed.length ? listed.map((c) => withQuote(c, keepByline)) : pickQuotes(quotable, quoteBar, maxQuotes, perArticle);
   const shown = toQuotes(picked);
-  const more = moreQuotes(quotable.filter((c) => !picked.includes(c)), shown.quotes, { floor: moreBar, round });
+  const more = moreQuotes(quotable.filter((c) => !picked.some((p) => p.article.id === c.article.id && p.sentenceIndex === c.sentenceIndex)), shown.quotes, { floor: moreBar, round });
   return { question, answered: true, mode, quotes: shown.quotes, citations: shown.citations, confidence: round(confidence), ...(more.quotes.length ? { more } : {}) };
+}
+
+/**
+ * A "which …" question asks for a list of reports, as a digest topic does: the best sentence's
+ * report first, then the articles the topic model (src/rank/topic.ts, trained on digest topics)
+ * finds *about* the question, each quoted by the ranker's best sentence in it. Empty when the topic
+ * model lists nothing with a candidate sentence (the caller then quotes by the sentence ranker alone).
+ */
+async function reportsAbout(index: SearchIndex, embedder: Embedder | null, question: string, ranked: readonly Ranked[], max: number): Promise<Ranked[]> {
+  const about = await matchArticles(index, embedder, question);
+  const first = ranked[0];
+  if (!first || about.length === 0) return [];
+  const out: Ranked[] = [first];
+  for (const a of about) {
+    if (out.length >= max) break;
+    if (out.some((c) => c.article.id === a.article.id)) continue;
+    const best = ranked.find((c) => c.article.id === a.article.id);
+    if (best) out.push(best);
+  }
+  return out.length > 1 ? out : [];
 }
 
 /** The quote ratio stored with the confidence model by `npm run train` (its own for "which …" questions). */

@@ -14,6 +14,7 @@ import { sentenceSpansOf } from '../rank/features.js';
 import { confidenceModel, confidenceOf, rankSentences, type RankedCandidate as Ranked } from '../rank/sentences.js';
 import { analyzeQuestion } from '../rank/question.js';
 import { matchArticles } from '../rank/topic.js';
+import type { Retrieval } from '../search/retrieve.js';
 import type { SearchIndex } from '../store/types.js';
 import { citationOf, type Answer, type Citation, type Quote } from '../types.js';
 import { moreQuotes } from './more.js';
@@ -93,7 +94,7 @@ export async function answerQuestion(index: SearchIndex, embedder: Embedder | nu
   if (q.terms.length === 0) return refusal(question, mode, 'empty');
   if (keywordOnly && q.lang === 'en') return refusal(question, mode, 'needs-model');
 
-  const { ranked } = await rankSentences(index, keywordOnly ? null : embedder, question);
+  const { ranked, set } = await rankSentences(index, keywordOnly ? null : embedder, question);
   const calibrator = confidenceModel();
   const threshold = opts.threshold ?? calibrator.threshold;
   const best = ranked[0];
@@ -112,7 +113,7 @@ export async function answerQuestion(index: SearchIndex, embedder: Embedder | nu
   // photographed is asked often, and jieba's person tags are too noisy to tell when it is not.
   const keepByline = q.wantsPerson;
   const quotable = ranked.filter((c) => c.probability >= moreBar).map((c) => withQuote(c, keepByline));
-  const listed = q.wantsMany ? await reportsAbout(index, keywordOnly ? null : embedder, question, ranked, maxQuotes) : [];
+  const listed = q.wantsMany ? await reportsAbout(index, keywordOnly ? null : embedder, question, ranked, set.retrieval, maxQuotes) : [];
   const picked = listed.length ? listed.map((c) => withQuote(c, keepByline)) : pickQuotes(quotable, quoteBar, maxQuotes, perArticle);
   const shown = toQuotes(picked);
   const more = moreQuotes(quotable.filter((c) => !picked.some((p) => p.article.id === c.article.id && p.sentenceIndex === c.sentenceIndex)), shown.quotes, { floor: moreBar, round });
@@ -125,8 +126,16 @@ export async function answerQuestion(index: SearchIndex, embedder: Embedder | nu
  * finds *about* the question, each quoted by the ranker's best sentence in it. Empty when the topic
  * model lists nothing with a candidate sentence (the caller then quotes by the sentence ranker alone).
  */
-async function reportsAbout(index: SearchIndex, embedder: Embedder | null, question: string, ranked: readonly Ranked[], max: number): Promise<Ranked[]> {
-  const about = await matchArticles(index, embedder, question);
+async function reportsAbout(
+  index: SearchIndex,
+  embedder: Embedder | null,
+  question: string,
+  ranked: readonly Ranked[],
+  retrieval: Retrieval,
+  max: number,
+): Promise<Ranked[]> {
+  // The candidates' own retrieval: a listed article needs a ranked sentence anyway, and a second search would double a list question's cost.
+  const about = await matchArticles(index, embedder, question, { retrieval });
   const first = ranked[0];
   if (!first || about.length === 0) return [];
   const out: Ranked[] = [first];

@@ -8,7 +8,7 @@
  */
 import type { Embedder } from '../embed/types.js';
 import { bylinePrefixLength } from '../ingest/byline.js';
-import { retrieve } from '../search/retrieve.js';
+import { retrieve, type Retrieval } from '../search/retrieve.js';
 import { termStatsOf } from '../search/stats.js';
 import type { SearchIndex } from '../store/types.js';
 import { translateTerms } from '../text/glossary.js';
@@ -46,6 +46,17 @@ export interface TopicOptions {
   threshold?: number;
   /** Articles considered (from retrieval over chunks). */
   candidates?: number;
+  /**
+   * A retrieval already made for the same text (the answer path's, for a "which …" question), so
+   * the index is not searched twice; each article counts once, at its best passage.
+   */
+  retrieval?: Retrieval;
+}
+
+/** Each article once, at its first (best) passage. */
+function firstPerArticle<P extends { article: Article }>(passages: readonly P[]): P[] {
+  const seen = new Set<string>();
+  return passages.filter((p) => !seen.has(p.article.id) && seen.add(p.article.id));
 }
 
 let model: LinearModel | null = null;
@@ -81,14 +92,15 @@ export async function scoreTopic(
   // (hybrid mode) also reads the topic as written.
   const q = asked.lang === 'en' ? analyzeQuestion(translateTerms(topic)) : asked;
   if (q.terms.length === 0 && !hybrid) return [];
-  const retrieval = await retrieve(index, embedder, hybrid ? `${topic} ${q.text}`.trim() : q.text, { k: opts.candidates ?? 60, perArticle: 1, candidates: 300 });
+  const retrieval = opts.retrieval ?? (await retrieve(index, embedder, hybrid ? `${topic} ${q.text}`.trim() : q.text, { k: opts.candidates ?? 60, perArticle: 1, candidates: 300 }));
+  const passages = firstPerArticle(retrieval.passages);
   const w = knownUnits(weighTerms(q, termStatsOf(index)));
   if (w.units.length === 0 && !hybrid) return [];
-  const kw = retrieval.passages.filter((p) => p.keywordScore !== undefined).sort((a, b) => (b.keywordScore ?? 0) - (a.keywordScore ?? 0));
-  const dn = retrieval.passages.filter((p) => p.denseScore !== undefined).sort((a, b) => (b.denseScore ?? 0) - (a.denseScore ?? 0));
+  const kw = passages.filter((p) => p.keywordScore !== undefined).sort((a, b) => (b.keywordScore ?? 0) - (a.keywordScore ?? 0));
+  const dn = passages.filter((p) => p.denseScore !== undefined).sort((a, b) => (b.denseScore ?? 0) - (a.denseScore ?? 0));
   const topKeyword = Math.max(1e-9, kw[0]?.keywordScore ?? 0);
   const out: ScoredArticle[] = [];
-  for (const p of retrieval.passages) {
+  for (const p of passages) {
     const a = p.article;
     const headline = normalizeForMatch(headlineOf(a));
     const body = normalizeForMatch(a.text);

@@ -3,7 +3,7 @@
  * the dev-format questions over the seed pages (eval/dev.jsonl, eval/more.jsonl, eval/extra.jsonl)
  * and the SQuAD-format external sets (eval/external/), each paragraph an article, a fifth left out.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Embedder } from '../embed/types.js';
@@ -11,6 +11,7 @@ import { indexPages } from '../eval/corpus.js';
 import { EvalQuestion, EvalTopic, readJsonl } from '../eval/dataset.js';
 import { fromEvalQuestion } from '../eval/labeled.js';
 import { readSquad } from '../eval/squad.js';
+import { listPages } from '../ingest/seeds.js';
 import type { Logger } from '../log.js';
 import type { TrainingSet } from './train.js';
 
@@ -33,10 +34,7 @@ export async function trainingSets(log: Logger, opts: { embedder?: Embedder | nu
   const cleanups: (() => void)[] = [];
   const sets: TrainingSet[] = [];
   const seedsDir = path.join(ROOT, 'seeds');
-  const pages = readdirSync(seedsDir)
-    .filter((f) => f.endsWith('.txt'))
-    .sort()
-    .map((file) => ({ file, content: readFileSync(path.join(seedsDir, file), 'utf8') }));
+  const pages = listPages(seedsDir).map((file) => ({ file, content: readFileSync(path.join(seedsDir, file), 'utf8') }));
   const seeds = await indexPages(pages, log, { embedder: opts.embedder ?? null });
   cleanups.push(seeds.cleanup);
   const devQuestions = DEV_FORMAT_FILES.flatMap((f) => readJsonl(path.join(ROOT, f), EvalQuestion))

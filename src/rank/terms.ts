@@ -110,7 +110,8 @@ function uncovered(unit: string, known: string[]): string[] {
 }
 
 export function weighTerms(q: QuestionAnalysis, stats: TermStats): TermWeights {
-  const unseen = 0.5 * Math.log(1 + (stats.docCount + 0.5) / 0.5);
+  // A word the corpus never uses: half the IDF of a word in no document (it cannot tell sentences apart, yet it was asked).
+  const unseen = 0.5 * idfOf(stats.docCount, 0);
   const texts: string[] = [];
   for (const u of attachSingles(questionUnits(q.text), stats)) {
     // An unseen run like `去植树` (segmenter split `去|植|树`) still holds a known bigram (`植树`).

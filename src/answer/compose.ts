@@ -113,7 +113,7 @@ export async function answerQuestion(index: SearchIndex, embedder: Embedder | nu
   // photographed is asked often, and jieba's person tags are too noisy to tell when it is not.
   const keepByline = q.wantsPerson;
   const quotable = ranked.filter((c) => c.probability >= moreBar).map((c) => withQuote(c, keepByline));
-  const listed = q.wantsMany ? await reportsAbout(index, keywordOnly ? null : embedder, question, ranked, set.retrieval, maxQuotes) : [];
+  const listed = q.wantsMany ? await reportsAbout(index, question, ranked, set.keywordRetrieval, maxQuotes) : [];
   const picked = listed.length ? listed.map((c) => withQuote(c, keepByline)) : pickQuotes(quotable, quoteBar, maxQuotes, perArticle);
   const shown = toQuotes(picked);
   const more = moreQuotes(quotable.filter((c) => !picked.some((p) => p.article.id === c.article.id && p.sentenceIndex === c.sentenceIndex)), shown.quotes, { floor: moreBar, round });
@@ -128,14 +128,15 @@ export async function answerQuestion(index: SearchIndex, embedder: Embedder | nu
  */
 async function reportsAbout(
   index: SearchIndex,
-  embedder: Embedder | null,
   question: string,
   ranked: readonly Ranked[],
   retrieval: Retrieval,
   max: number,
 ): Promise<Ranked[]> {
-  // The candidates' own retrieval: a listed article needs a ranked sentence anyway, and a second search would double a list question's cost.
-  const about = await matchArticles(index, embedder, question, { retrieval });
+  // The candidates' own keyword retrieval: a listed article needs a ranked sentence anyway, a second
+  // search would double a list question's cost, and (as for the ranker's article choice) keyword
+  // evidence alone decides, so a loaded model cannot change which reports are listed.
+  const about = await matchArticles(index, null, question, { retrieval });
   const first = ranked[0];
   if (!first || about.length === 0) return [];
   const out: Ranked[] = [first];

@@ -346,6 +346,8 @@ function onlyIn(w: TermWeights, where: string, not: string[]): number {
 export interface CandidateSet {
   question: QuestionContext;
   retrieval: Retrieval;
+  /** The keyword list alone (the same object keyword-only): where keyword evidence is read. */
+  keywordRetrieval: Retrieval;
   candidates: Candidate[];
 }
 
@@ -479,7 +481,7 @@ export async function candidatesFor(
       c.features.dense_z = scale(cos[i] as number);
     });
   }
-  return { question: qc, retrieval, candidates };
+  return { question: qc, retrieval, keywordRetrieval: keywordOnly, candidates };
 }
 
 /** The feature vector in SENTENCE_FEATURES order. */

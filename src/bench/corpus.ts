@@ -15,7 +15,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chunkArticle, estimateTokens, parsePage, splitSentences } from '../ingest/index.js';
+import { chunkArticle, estimateTokens, listPages, parsePage, splitSentences } from '../ingest/index.js';
 import type { Article } from '../types.js';
 import { fnv1a, Rng } from './random.js';
 
@@ -88,7 +88,7 @@ const COMPANIES = ['北京住总', '首都机场安保公司', '北京公交集�
 
 /** Reads the seed pages into raw material. */
 export function readSeedMaterial(seedsDir: string): SeedMaterial {
-  const files = fs.readdirSync(seedsDir).filter((f) => f.endsWith('.txt')).sort();
+  const files = listPages(seedsDir);
   const articles: SeedArticle[] = [];
   let banner = '深入学习贯彻党的二十大精神 奋力开拓首都工会工作新局面';
   for (const file of files) {

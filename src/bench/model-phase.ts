@@ -13,7 +13,7 @@ import { configOverrides, loadEmbedder } from '../embed/load.js';
 import { resolvePreset } from '../embed/models.js';
 import type { Embedder } from '../embed/types.js';
 import { chunksOf, passageText } from '../indexer/run.js';
-import { parsePage } from '../ingest/index.js';
+import { listPages, parsePage } from '../ingest/index.js';
 import { createLogger } from '../log.js';
 import { createShapedModel, resolveShape, type ShapeDtype } from './model/bert.js';
 import { machineLoad, peakRssMb, round, summarize, timeBest } from './stats.js';
@@ -77,7 +77,7 @@ export async function modelPhase(input: { pagesDir: string; questionsFile: strin
 
   // The chunk passages the indexer would embed for these pages (its sizing, its passage text).
   const passages: string[] = [];
-  for (const f of fs.readdirSync(input.pagesDir).filter((x) => x.endsWith('.txt')).sort()) {
+  for (const f of listPages(input.pagesDir)) {
     for (const a of parsePage(f, fs.readFileSync(path.join(input.pagesDir, f), 'utf8')).articles) {
       for (const c of chunksOf(a, embedder, 0)) passages.push(passageText(a, c));
     }

@@ -11,7 +11,7 @@ import { loadConfig, type Config } from '../config.js';
 import { loadEmbedder } from '../embed/load.js';
 import type { Embedder } from '../embed/types.js';
 import { chunksOf, runIndexer, KEYWORD_MAX_TOKENS, type IndexProgress } from '../indexer/run.js';
-import { chunkArticle, estimateTokens, parsePage } from '../ingest/index.js';
+import { chunkArticle, estimateTokens, listPages, parsePage } from '../ingest/index.js';
 import { createLogger } from '../log.js';
 import { currentGeneration, GEN_FILES } from '../store/disk.js';
 import { VectorIndex, type HnswParams } from '../store/hnsw.js';
@@ -107,7 +107,7 @@ export async function ingestPhase(input: PhaseInput): Promise<Record<string, unk
 
 /** The pages parsed and chunked as the hybrid indexer sizes them (headline prefix counted, 512-token ceiling), timed. */
 function parseAndChunk(pagesDir: string): { chunks: { chunk: Chunk; article: Article }[]; articles: number; summary: Record<string, unknown> } {
-  const files = fs.readdirSync(pagesDir).filter((f) => f.endsWith('.txt')).sort();
+  const files = listPages(pagesDir);
   const pages = files.map((f) => ({ file: f, content: fs.readFileSync(path.join(pagesDir, f), 'utf8') }));
   const chars = pages.reduce((n, p) => n + p.content.length, 0);
   progress(`ingest: parsing ${pages.length} pages (${(chars / 1e6).toFixed(1)} M chars)`);
@@ -409,7 +409,7 @@ function indexSizes(indexDir: string): { files: Record<string, number>; indexByt
 
 /** One page edited: a sentence appended to its first article's body (or an article added when it has none). */
 function editOnePage(pagesDir: string): void {
-  const pages = fs.readdirSync(pagesDir).filter((f) => f.endsWith('.txt')).sort();
+  const pages = listPages(pagesDir);
   const victim = pages[Math.floor(pages.length / 2)] as string;
   const vf = path.join(pagesDir, victim);
   const lines = fs.readFileSync(vf, 'utf8').split('\n');

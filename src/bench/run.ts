@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadConfig } from '../config.js';
+import { listPages } from '../ingest/index.js';
 import { generateCorpus, readSeedMaterial, type CorpusResult, type SampleArticle } from './corpus.js';
 import type { PhaseInput, PhaseName } from './phases.js';
 import { buildQuestions, readDevQuestions } from './questions.js';
@@ -189,7 +190,7 @@ function makeCorpus(o: { root: string; pagesDir: string; chunks: number; seed: n
 /** Copies the seed pages into `dir`; returns how many. */
 function copySeeds(seedsDir: string, dir: string): number {
   fs.mkdirSync(dir, { recursive: true });
-  const files = fs.readdirSync(seedsDir).filter((f) => f.endsWith('.txt'));
+  const files = listPages(seedsDir);
   for (const f of files) fs.copyFileSync(path.join(seedsDir, f), path.join(dir, f));
   return files.length;
 }

@@ -3,9 +3,10 @@
  * token per CJK character, as BERT-style Chinese tokenizers do), `tokenizer.json`,
  * `tokenizer_config.json`, a BERT `config.json`, and seeded pseudo-random tables.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listPages } from '../../ingest/index.js';
 import { mulberry32 } from '../../random.js';
 
 export const DEFAULT_SEEDS_DIR = fileURLToPath(new URL('../../../seeds/', import.meta.url));
@@ -62,7 +63,7 @@ export async function buildVocab(seedsDir: string = DEFAULT_SEEDS_DIR, size?: nu
   const chars = new Set<string>();
   let files: string[] = [];
   try {
-    files = (await readdir(seedsDir)).filter((f) => f.endsWith('.txt')).sort();
+    files = listPages(seedsDir);
   } catch {
     files = []; // no seeds: the common characters still make a usable vocabulary
   }

@@ -6,7 +6,8 @@
  * and the confidence model the probability that the best one does. The answer quotes the best
  * sentence when the confidence reaches the calibrated threshold (`npm run train` picks it on
  * validation data), plus further sentences nearly as likely; a "which …" question is answered
- * report by report, with the articles the topic model finds about it; below it the answer is refused with no quote — a wrong citation is worse than none.
+ * report by report, with the articles the topic model finds about it. Below the threshold the
+ * answer is refused with no quote — a wrong citation is worse than none.
  * Every quote is an exact slice of its article's text.
  */
 import type { Embedder } from '../embed/types.js';

@@ -1,7 +1,7 @@
 /**
  * From a chosen sentence to the verbatim span a reader is shown: whole sentences only, the byline
- * prefix trimmed (unless it is the answer), and a quotation shown with the sentence that says who spoke. Chinese reports
- * usually name the speaker after the quotation (`“……。”某区总工会副主席某某指出，……`), sometimes
+ * prefix trimmed (unless it is the answer), and a quotation shown with the sentence that says who
+ * spoke. Chinese reports usually name the speaker after the quotation (`“……。”某区总工会副主席某某指出，……`), sometimes
  * before it (`某某说：“……。……。”`). Every span is still an exact slice of article.text.
  */
 import { bylinePrefixLength } from '../ingest/byline.js';

@@ -8,9 +8,16 @@ import { chooseThreshold, splitOf, type ThresholdPoint } from './train.js';
 const point = (threshold: number, answeredRight: number, refused: number): ThresholdPoint => ({ threshold, answered: answeredRight, answeredRight, precision: 0.9, refused });
 
 describe('calibration', () => {
-  it('chooses the threshold where the worse of answering and refusing is best', () => {
+  it('chooses the threshold where answered-right plus refused is highest', () => {
     const curve = [point(0.1, 1, 0.2), point(0.3, 0.95, 0.7), point(0.5, 0.88, 0.86), point(0.7, 0.7, 0.95)];
     expect(chooseThreshold(curve).threshold).toBe(0.5);
+    // Not the worse-of-the-two rule: 0.6 has the better minimum (0.7 vs 0.6), 0.4 the more right outcomes.
+    expect(chooseThreshold([point(0.4, 0.9, 0.6), point(0.6, 0.7, 0.7)]).threshold).toBe(0.4);
+  });
+
+  it('counts an answer citing the wrong report as a miss, not as answered', () => {
+    const answeredWrongly: ThresholdPoint = { threshold: 0.3, answered: 0.95, answeredRight: 0.6, precision: 0.6, refused: 0.7 };
+    expect(chooseThreshold([answeredWrongly, point(0.5, 0.85, 0.8)]).threshold).toBe(0.5);
   });
 });
 

@@ -48,6 +48,8 @@ export function formatReport(r: BenchResult): string {
       ['re-index unchanged', r.reindex.seconds, `s, ${r.reindex.embedded} embedded`],
       ['re-index, one page edited', one.seconds, `s, ${fmt(one.embedded)} embedded`],
       ['index load (bot)', r.load_ms, 'ms'],
+      ['bot memory after load', botMemory(r.settings.serve_memory_mb, 'after_load'), 'MB'],
+      ['bot memory after the questions', botMemory(r.settings.serve_memory_mb, 'after_asks'), 'MB'],
       ['index on disk', r.index_mb, 'MB'],
       ['peak RSS (indexer, bot)', r.rss_peak_mb, `MB; by phase ${Object.entries(r.rss_by_phase_mb).map(([k, v]) => `${k} ${v}`).join(', ')}`],
     ]),
@@ -76,4 +78,10 @@ export function formatReport(r: BenchResult): string {
   parts.push('targets:');
   parts.push(r.targets.map((t) => `  ${t.ok ? 'PASS' : 'FAIL'}  ${t.name.padEnd(32)} ${t.value.padEnd(22)} (${t.target})`).join('\n'));
   return `${parts.join('\n')}\n`;
+}
+
+/** "RSS r (heap h, outside the heap e)" of the serve phase's memory record, or "-". */
+function botMemory(memory: unknown, when: 'after_load' | 'after_asks'): string {
+  const m = (memory as Record<string, Record<string, number> | undefined> | null)?.[when];
+  return m ? `RSS ${fmt(m.rss_mb)} (JS heap ${fmt(m.heap_mb)}, buffers ${fmt(m.external_mb)})` : '-';
 }

@@ -524,6 +524,7 @@ export async function servePhase(input: PhaseInput): Promise<Record<string, unkn
   const index = loadIndex(input.indexDir, { ef: config.HNSW_EF });
   const loadMs = performance.now() - t0;
   const rssAfterLoad = peakRssMb();
+  const afterLoad = memoryNow();
 
   const answered = { keyword: 0, hybrid: 0, embedded: 0 };
   /** Warm-up on 20 questions, one pass counting answers, then the timed passes (sentence vectors are memoized by then). */
@@ -589,8 +590,18 @@ export async function servePhase(input: PhaseInput): Promise<Record<string, unkn
     ...machineLoad(),
     load_avg_start: loadStart,
     rss_mb: peakRssMb(),
+    // What the loaded index holds (after a collection), and after every question was answered.
+    memory: { after_load: afterLoad, after_asks: memoryNow() },
     free_mem_mb: Math.round(os.freemem() / 2 ** 20),
   };
+}
+
+/** This process's memory now, after a full collection (MiB): resident, JS heap, buffers outside it. */
+function memoryNow(): { rss_mb: number; heap_mb: number; external_mb: number } {
+  collectGarbage();
+  const m = process.memoryUsage();
+  const mb = (x: number): number => round(x / 2 ** 20, 1);
+  return { rss_mb: mb(m.rss), heap_mb: mb(m.heapUsed), external_mb: mb(m.external) };
 }
 
 export const PHASES: Record<PhaseName, (input: PhaseInput) => Promise<Record<string, unknown>>> = {

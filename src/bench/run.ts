@@ -329,7 +329,7 @@ function assemble(a: {
       // Other processes on the machine inflate timings; [start, end] 1-minute load average per phase.
       load_avg_by_phase: Object.fromEntries(Object.entries(a.results).map(([k, v]) => [k, [num(v, 'load_avg_start'), num(v, 'load_avg_1m')]])),
     },
-    settings: { dim: a.dim, seed: a.seed, M: a.config.HNSW_M, ef_construction: a.config.HNSW_EF_CONSTRUCTION, ef: a.config.HNSW_EF, serve_rss_after_load_mb: num(serve, 'rss_after_load_mb') },
+    settings: { dim: a.dim, seed: a.seed, M: a.config.HNSW_M, ef_construction: a.config.HNSW_EF_CONSTRUCTION, ef: a.config.HNSW_EF, serve_rss_after_load_mb: num(serve, 'rss_after_load_mb'), serve_memory_mb: serve?.memory ?? null },
     wall_s: 0,
   };
   result.targets = checkTargets(result);

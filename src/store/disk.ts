@@ -213,6 +213,17 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/** Closes a reader's file descriptors once the object holding them is garbage (the bot replaced the index). */
+export const closeWhenCollected = new FinalizationRegistry<number[]>((fds) => {
+  for (const fd of fds) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
+});
+
 export function isErrno(e: unknown, code: string): boolean {
   return typeof e === 'object' && e !== null && (e as NodeJS.ErrnoException).code === code;
 }

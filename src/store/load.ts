@@ -8,7 +8,7 @@ import { DEFAULTS } from '../config.js';
 import { CHUNKER_VERSION } from '../ingest/index.js';
 import type { Chunk } from '../types.js';
 import { currentGeneration, GEN_FILES, generationDir, isErrno } from './disk.js';
-import { readAllDocs } from './docs.js';
+import { DocReader } from './docs-reader.js';
 import { IndexCorruptError, IndexMismatchError, IndexNotFoundError } from './errors.js';
 import { VectorIndex } from './hnsw.js';
 import { KeywordIndex } from './keyword.js';
@@ -93,14 +93,15 @@ export function checkCompatible(manifest: IndexManifest, dir: string, expect: Lo
 }
 
 /**
- * Reads every file of generation `gen` (already checked) into a {@link MemoryIndex}: what a reader
- * (the bot) loads.
+ * Opens generation `gen` (already checked) as a {@link MemoryIndex}: what a reader (the bot) loads.
+ * The keyword index, the HNSW graph and the small tables are read into memory; articles and chunks
+ * are read from their docs segments when asked for (see docs-reader.ts), vectors by row.
  */
 export function readGeneration(dir: string, gen: string, manifest: IndexManifest, ef = DEFAULT_EF): MemoryIndex {
   const genDir = generationDir(dir, gen);
   const file = (name: string): string => path.join(genDir, name);
   try {
-    const { articles, chunks } = readAllDocs(genDir, manifest);
+    const { articles, chunks } = new DocReader(dir, genDir, manifest);
     const keyword = KeywordIndex.readWithDelta(file(GEN_FILES.keyword), keywordDeltaFile(genDir));
     let vectors: VectorIndex | null = null;
     let sentences: SentenceStore | null = null;
@@ -114,6 +115,7 @@ export function readGeneration(dir: string, gen: string, manifest: IndexManifest
     }
     return new MemoryIndex(dir, gen, manifest, articles, chunks, keyword, vectors, sentences, passages);
   } catch (e) {
+    if (e instanceof IndexCorruptError) throw e;
     throw new IndexCorruptError(`${gen}: ${e instanceof Error ? e.message : String(e)}`, dir, { cause: e });
   }
 }

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { splitSentences } from '../text/sentences.js';
 import type { Article, Chunk, SentenceSpan } from '../types.js';
-import { isErrno, linkOrCopy, readLines, writeLinesSynced, type GenerationFile } from './disk.js';
+import { closeWhenCollected, isErrno, linkOrCopy, readLines, writeLinesSynced, type GenerationFile } from './disk.js';
 
 export const SENTENCE_TABLE = 'sentences.ndjson';
 const SEGMENT_RE = /^(?:sentvec|passvec)-(\d{6})\.f32$/u;
@@ -413,16 +413,6 @@ export class SentenceStore {
  * replaced do not keep descriptors (and deleted files' disk space) forever.
  */
 const openFiles = new Map<string, number>();
-/** Closes a reader's segment descriptors once its store is garbage (the bot replaced the index). */
-const closeWhenCollected = new FinalizationRegistry<number[]>((fds) => {
-  for (const fd of fds) {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      // already closed
-    }
-  }
-});
 const MAX_OPEN = 32;
 
 function openSegment(file: string): number {

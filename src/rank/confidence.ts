@@ -25,6 +25,7 @@ export const CONFIDENCE_FEATURES = [
   'top_new_content',
   'top_ranker_log_odds',
   'article_lacks_asked_type',
+  'names_missing_x_ranker',
 ] as const;
 export type ConfidenceFeature = (typeof CONFIDENCE_FEATURES)[number];
 
@@ -58,6 +59,10 @@ export function confidenceFeatures(ranked: readonly (Pick<RankedCandidate, 'prob
     top_ranker_log_odds: top.logOdds,
     // The question asks for a kind of thing (a number in its unit, a person…) that no sentence of
     // the best article has: the article is on topic, the fact is not reported.
+    // A close match whose article lacks the question's place or its rarest words is a close match
+    // about something else (门头沟 asked, 平谷 reported): the ranker's log-odds count for less then, a
+    // product a linear model cannot form from the two features alone.
+    names_missing_x_ranker: f.names_missing_article * top.logOdds,
     article_lacks_asked_type: ASKED_TYPES.some((t) => f[t] !== 0 && !ranked.some((r) => r.article.id === top.article.id && r.features[t] === 1)) ? 1 : 0,
   };
 }

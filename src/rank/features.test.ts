@@ -54,6 +54,18 @@ describe('sentence features (real seed index)', () => {
     expect(thisYear?.features.relative_year_conflict).toBe(1);
   });
 
+  it('asks for a time as precise as the question: 近日 does not say which day, a year is written with its digits', async () => {
+    const day = await candidatesFor(seed.index, null, '经开区总工会的植树志愿活动具体是哪天搞的？');
+    const lead = day.candidates.find((c) => sentenceOf(c).includes('近日') && sentenceOf(c).includes('植此青绿'));
+    expect(lead?.features.asks_time_has).toBe(-1);
+    const year = await candidatesFor(seed.index, null, '顺义区总工会是在哪一年的工作部署中明确各单位建会任务的？');
+    const written = year.candidates.find((c) => sentenceOf(c).includes('2024年各项工作'));
+    expect(written?.features.asks_time_has).toBe(1);
+    // `什么时候` takes any time word, as before.
+    const any = await candidatesFor(seed.index, null, '经开区总工会什么时候开展了植树志愿活动？');
+    expect(any.candidates.find((c) => sentenceOf(c).includes('植此青绿'))?.features.asks_time_has).toBe(1);
+  });
+
   it('only questions asking for a type get a type signal', async () => {
     const { candidates } = await candidatesFor(seed.index, null, '德胜街道总工会组织职工植树');
     for (const c of candidates) expect([c.features.asks_number_has, c.features.asks_person_has, c.features.asks_place_has]).toEqual([0, 0, 0]);

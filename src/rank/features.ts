@@ -15,7 +15,7 @@ import { isNameTag, tagWords } from '../text/segment.js';
 import { splitSentences } from '../text/sentences.js';
 import { headlineOf, type Article, type SentenceSpan } from '../types.js';
 import { hasPersonName } from './names.js';
-import { analyzeQuestion, type QuestionAnalysis } from './question.js';
+import { analyzeQuestion, type QuestionAnalysis, type TimeGrain } from './question.js';
 import { denseScale, sentenceCosines } from './dense.js';
 import { coverage, coverageAnywhere, weighTerms, type TermWeights } from './terms.js';
 
@@ -214,6 +214,18 @@ function rankArticles(retrieval: Retrieval, keyword: Retrieval, n: number, extra
 const NUMERAL = /[0-9零〇一二三四五六七八九十两百千万亿]/u;
 const DIGITS = /\d/u;
 const DATE = /\d{1,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*[日号]|[一二三四五六七八九十〇零]+年|[一二三四五六七八九十]+月/u;
+/**
+ * What answers a "when" of each precision: a year is written with its digits (`2019年`, `一九四九年`),
+ * a day with its day of the month or week, a clock time with its hour, a duration with a count of
+ * units. Words that only point at a time (`近日`, `近年来`, jieba's `t`) answer `什么时候` at most.
+ */
+const TIME_OF_GRAIN: Record<Exclude<TimeGrain, 'any'>, RegExp> = {
+  year: /\d{3,4}\s*年|[〇零一二三四五六七八九]{3,4}年/u,
+  month: /\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月/u,
+  day: /\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}[日号]|(?:星期|周|礼拜)[一二三四五六日天]/u,
+  clock: /\d{1,2}\s*(?:[点时]|[:：]\d{2})|[一二三四五六七八九十两]{1,3}[点时]/u,
+  span: /\d+(?:\.\d+)?\s*(?:个)?\s*(?:年|月|周|星期|天|日|小时|分钟|秒)|[一二两三四五六七八九十百半]+(?:个)?(?:年|月|周|星期|天|小时|分钟)/u,
+};
 const MEASURE_EQUIV: Record<string, string> = { 人: '人名位', 名: '名人位', 位: '位名人', 个: '个家项处所', 点: '点时:：' };
 
 /** A number in the unit asked (`1546件` for 多少件), dates excluded: `3月` is not a quantity of anything. */
@@ -228,7 +240,7 @@ function hasQuantity(text: string, measure: string | null): boolean {
  * What jieba finds in the sentence beyond the question's own words: a person (`nr`), a place
  * (`ns`), an organisation (`nt`), a time (`t`, or a date). The sentence is tagged once (cached).
  */
-function answerTypesIn(sentence: string, residual: string, question: string): { person: boolean; place: boolean; time: boolean; org: boolean } {
+function answerTypesIn(sentence: string, residual: string, question: string, grain: TimeGrain | null): { person: boolean; place: boolean; time: boolean; org: boolean } {
   const words = tagWords(sentence);
   const person = hasPersonName(words, question);
   let place = false;
@@ -241,6 +253,9 @@ function answerTypesIn(sentence: string, residual: string, question: string): { 
     else if (t.tag === 't') time = true;
   }
   if (DATE.test(residual)) time = true;
+  // Matched in the sentence itself (blanking the question's words would cut `1995年上映` at `年上`),
+  // and only a time the question does not already name.
+  if (grain && grain !== 'any') time = [...sentence.matchAll(new RegExp(TIME_OF_GRAIN[grain].source, 'gu'))].some((m) => !question.includes(m[0]));
   return { person, place, time, org };
 }
 
@@ -383,7 +398,7 @@ function sentenceFeatures(sc: Scene, a: ArticleScene, si: number): Record<Senten
   const s = a.sentences[si] as string;
   const context = [a.sentences[si - 1] ?? '', s, a.sentences[si + 1] ?? ''].join(' ');
   const residual = residualOf(w, s);
-  const types = answerTypesIn(s, residual, qc.plain);
+  const types = answerTypesIn(s, residual, qc.plain, q.timeGrain);
   const has = (asks: boolean, got: boolean): number => (asks ? (got ? 1 : -1) : 0);
   const residualChars = (residual.match(/[\p{Script=Han}\p{N}\p{L}]/gu) ?? []).length;
   const covSentence = coverage(w, { sentence: s, headline: '', passage: '' });

@@ -13,6 +13,15 @@ describe('analyzeQuestion', () => {
     expect(analyzeQuestion('开工第一课已经连续办了几年？').wantsNumber).toBe(true);
   });
 
+  it('tells how precise a "when" is asked for, the most precise cue first', () => {
+    expect(analyzeQuestion('窦店镇第一个暖心驿站是哪一年建成的？').timeGrain).toBe('year');
+    expect(analyzeQuestion('植树活动是哪一年的哪一天搞的？').timeGrain).toBe('day');
+    expect(analyzeQuestion('驿站每天几点开门？').timeGrain).toBe('clock');
+    expect(analyzeQuestion('夏令营办了多长时间？').timeGrain).toBe('span');
+    expect(analyzeQuestion('活动什么时候举行？').timeGrain).toBe('any');
+    expect(analyzeQuestion('活动在哪里举行？')).toMatchObject({ timeGrain: null, wantsTime: false });
+  });
+
   it('keeps the content words and drops question words', () => {
     const terms = analyzeQuestion('通州区去年新发展了多少工会会员？').terms;
     expect(terms).toContain('通州');

@@ -17,6 +17,11 @@ export interface QuestionAnalysis {
   wantsPerson: boolean;
   /** When: a date, a year, a time of day. */
   wantsTime: boolean;
+  /**
+   * How precise a "when" the question asks for: a year, a day, a clock time, a duration, or any
+   * time at all (`什么时候`). A sentence saying only `近日` does not answer `哪一天`.
+   */
+  timeGrain: TimeGrain | null;
   /** Which organisation / unit / company. */
   wantsOrg: boolean;
   /**
@@ -51,7 +56,21 @@ const NUMBER_CUE = /多少|(?<!哪)几|how many|how much|what number|数量|数�
 const MANY_CUE = /哪些|哪几|有哪|都有|都配|都是|分别|which (?:units|unions|districts|places|organi[sz]ations)|what are|list/iu;
 const PLACE_CUE = /哪里|哪儿|在哪|什么地方|何地|去哪|到哪|where/iu;
 const PERSON_CUE = /谁|哪位|叫什么|名字|什么人|who|whose|whom/iu;
-const TIME_CUE = /什么时候|何时|哪一?年|哪一?天|几月|几号|几点|多久|多长时间|when|what year|what time/iu;
+export type TimeGrain = 'year' | 'month' | 'day' | 'clock' | 'span' | 'any';
+/** Most precise first: `哪一年的哪一天` asks for a day. */
+const TIME_CUES: readonly [TimeGrain, RegExp][] = [
+  ['clock', /几点|几时|what time/iu],
+  ['day', /哪一?天|哪一?日|几号|几日|what date|which day/iu],
+  ['month', /几月|哪个月|which month/iu],
+  ['year', /哪一?年|哪个年份|what year|which year/iu],
+  ['span', /多久|多长时间|how long/iu],
+  ['any', /什么时候|何时|when/iu],
+];
+
+function timeGrainOf(text: string): TimeGrain | null {
+  for (const [grain, cue] of TIME_CUES) if (cue.test(text)) return grain;
+  return null;
+}
 const ORG_CUE = /哪个单位|哪家|哪一?所|哪个组织|什么组织|什么机构|哪个机构|哪个公司|什么公司|哪个部门|which (?:company|organi[sz]ation|unit)/iu;
 
 const PLACE_SUFFIXES = new Set(['省', '市', '区', '县', '镇', '乡', '街道', '地区', '自治区']);
@@ -123,7 +142,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     wantsMany: MANY_CUE.test(text),
     wantsPlace: PLACE_CUE.test(text),
     wantsPerson: PERSON_CUE.test(text),
-    wantsTime: TIME_CUE.test(text),
+    wantsTime: timeGrainOf(text) !== null,
+    timeGrain: timeGrainOf(text),
     wantsOrg: ORG_CUE.test(text),
     places: extractPlaces(text),
     focus: extractFocus(text),

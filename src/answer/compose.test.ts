@@ -78,6 +78,15 @@ describe('answerQuestion (keyword mode, real seed index)', () => {
     }
   });
 
+  it('refuses a close match about another district: the same fact reported for 平谷 does not answer 门头沟', async () => {
+    const other = await ask('门头沟区总工会五年来成功调解了多少件劳动争议案件？');
+    expect(other.answered).toBe(false);
+    const own = await ask('平谷区总工会五年来成功调解了多少件劳动争议案件？');
+    expect(own.answered).toBe(true);
+    expect(own.quotes[0]?.text).toContain('1546件');
+    expect(own.confidence).toBeGreaterThan(other.confidence ?? 1);
+  });
+
   it('does not answer from one shared word (今天天气如何 vs a report mentioning 天气)', async () => {
     const a = await ask('今天天气如何？');
     expect(a.answered).toBe(false);

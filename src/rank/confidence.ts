@@ -26,6 +26,7 @@ export const CONFIDENCE_FEATURES = [
   'top_ranker_log_odds',
   'article_lacks_asked_type',
   'names_missing_x_ranker',
+  'top_article_share',
 ] as const;
 export type ConfidenceFeature = (typeof CONFIDENCE_FEATURES)[number];
 
@@ -63,6 +64,10 @@ export function confidenceFeatures(ranked: readonly (Pick<RankedCandidate, 'prob
     // about something else (门头沟 asked, 平谷 reported): the ranker's log-odds count for less then, a
     // product a linear model cannot form from the two features alone.
     names_missing_x_ranker: f.names_missing_article * top.logOdds,
+    // The label is "the first citation is right": the ranker's belief in that article is the sum
+    // over its sentences, not the best sentence's share alone (a report that answers in three
+    // sentences splits the probability that a near miss holds in one).
+    top_article_share: ranked.reduce((sum, r) => sum + (r.article.id === top.article.id ? r.probability : 0), 0),
     article_lacks_asked_type: ASKED_TYPES.some((t) => f[t] !== 0 && !ranked.some((r) => r.article.id === top.article.id && r.features[t] === 1)) ? 1 : 0,
   };
 }

@@ -12,6 +12,7 @@
  */
 import type { Embedder } from '../embed/types.js';
 import { sentenceSpansOf } from '../rank/features.js';
+import { MAX_QUOTES } from '../rank/confidence.js';
 import { confidenceModel, confidenceOf, rankSentences, type RankedCandidate as Ranked } from '../rank/sentences.js';
 import { analyzeQuestion } from '../rank/question.js';
 import { matchArticles } from '../rank/topic.js';
@@ -31,7 +32,7 @@ export interface AnswerOptions {
   perArticle?: number;
 }
 
-export const DEFAULT_MAX_QUOTES = 4;
+export const DEFAULT_MAX_QUOTES = MAX_QUOTES;
 
 /** A ranked sentence with the span a reader is shown for it (speaker included, byline trimmed). */
 export interface RankedCandidate extends Ranked {
@@ -100,7 +101,7 @@ export async function answerQuestion(index: SearchIndex, embedder: Embedder | nu
   const threshold = opts.threshold ?? calibrator.threshold;
   const best = ranked[0];
   if (!best) return refusal(question, mode, 'no-match');
-  const confidence = confidenceOf(ranked, calibrator);
+  const confidence = confidenceOf(ranked, q.wantsMany, calibrator);
   if (confidence < threshold) return refusal(question, mode, 'weak-evidence', confidence);
 
   const maxQuotes = opts.maxQuotes ?? DEFAULT_MAX_QUOTES;

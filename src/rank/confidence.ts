@@ -26,7 +26,7 @@ export const CONFIDENCE_FEATURES = [
   'top_ranker_log_odds',
   'article_lacks_asked_type',
   'names_missing_x_ranker',
-  'top_article_share',
+  'cited_share',
 ] as const;
 export type ConfidenceFeature = (typeof CONFIDENCE_FEATURES)[number];
 
@@ -37,7 +37,21 @@ const logit = (p: number): number => {
 
 const ASKED_TYPES = ['asks_number_has', 'asks_person_has', 'asks_place_has', 'asks_time_has', 'asks_org_has'] as const;
 
-export function confidenceFeatures(ranked: readonly (Pick<RankedCandidate, 'probability' | 'logOdds' | 'features'> & { article: { id: string } })[]): Record<ConfidenceFeature, number> {
+/** Quotes in one answer at most; a "which …" answer cites up to this many reports. */
+export const MAX_QUOTES = 4;
+
+/** The ranker's probability summed per article, largest first. */
+function articleShares(ranked: readonly { probability: number; article: { id: string } }[]): number[] {
+  const byArticle = new Map<string, number>();
+  for (const r of ranked) byArticle.set(r.article.id, (byArticle.get(r.article.id) ?? 0) + r.probability);
+  return [...byArticle.values()].sort((a, b) => b - a);
+}
+
+/** `many`: the question asks "which …" (the answer cites several reports). */
+export function confidenceFeatures(
+  ranked: readonly (Pick<RankedCandidate, 'probability' | 'logOdds' | 'features'> & { article: { id: string } })[],
+  many: boolean,
+): Record<ConfidenceFeature, number> {
   const top = ranked[0];
   if (!top) return Object.fromEntries(CONFIDENCE_FEATURES.map((f) => [f, 0])) as Record<ConfidenceFeature, number>;
   const second = ranked[1];
@@ -64,10 +78,10 @@ export function confidenceFeatures(ranked: readonly (Pick<RankedCandidate, 'prob
     // about something else (门头沟 asked, 平谷 reported): the ranker's log-odds count for less then, a
     // product a linear model cannot form from the two features alone.
     names_missing_x_ranker: f.names_missing_article * top.logOdds,
-    // The label is "the first citation is right": the ranker's belief in that article is the sum
-    // over its sentences, not the best sentence's share alone (a report that answers in three
-    // sentences splits the probability that a near miss holds in one).
-    top_article_share: ranked.reduce((sum, r) => sum + (r.article.id === top.article.id ? r.probability : 0), 0),
+    // The ranker's belief in the reports the answer cites: the sum over their sentences, not the
+    // best sentence's share alone (a report that answers in three sentences splits what a near miss
+    // holds in one) — the best article, or for a "which …" question the articles it lists.
+    cited_share: articleShares(ranked).slice(0, many ? MAX_QUOTES : 1).reduce((a, b) => a + b, 0),
     article_lacks_asked_type: ASKED_TYPES.some((t) => f[t] !== 0 && !ranked.some((r) => r.article.id === top.article.id && r.features[t] === 1)) ? 1 : 0,
   };
 }

@@ -6,6 +6,7 @@ import type { Embedder } from '../embed/types.js';
 import type { SearchIndex } from '../store/types.js';
 import { headlineOf } from '../types.js';
 import { confidenceFeatures } from './confidence.js';
+import { analyzeQuestion } from './question.js';
 import type { Contribution } from './model.js';
 import { confidenceModel, rankSentences } from './sentences.js';
 
@@ -30,7 +31,7 @@ export interface Explanation {
 export async function explainQuestion(index: SearchIndex, embedder: Embedder | null, question: string, top = 5): Promise<Explanation> {
   const { ranked, model } = await rankSentences(index, embedder, question);
   const cal = confidenceModel();
-  const cf = confidenceFeatures(ranked);
+  const cf = confidenceFeatures(ranked, analyzeQuestion(question).wantsMany);
   const confidence = ranked.length ? cal.probability(cf) : 0;
   return {
     question,

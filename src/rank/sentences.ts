@@ -32,9 +32,9 @@ export function confidenceModel(): LinearModel {
   return calibrator;
 }
 
-/** Probability that the best of `ranked` answers the question. */
-export function confidenceOf(ranked: RankedCandidate[], m: LinearModel = confidenceModel()): number {
-  return ranked.length ? m.probability(confidenceFeatures(ranked)) : 0;
+/** Probability that the best of `ranked` answers the question (`many`: a "which …" question). */
+export function confidenceOf(ranked: RankedCandidate[], many: boolean, m: LinearModel = confidenceModel()): number {
+  return ranked.length ? m.probability(confidenceFeatures(ranked, many)) : 0;
 }
 
 /** Scores candidates with `m`, best first; ties go to the better-retrieved article, then reading order. */

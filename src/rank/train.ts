@@ -11,7 +11,7 @@ import { answerable, isExpectedArticle, sentenceAnswers, type LabeledQuestion } 
 import { groupFraction } from '../eval/split.js';
 import type { SearchIndex } from '../store/types.js';
 import { featureVector, SENTENCE_FEATURES } from './features.js';
-import { CONFIDENCE_FEATURES, confidenceFeatures, recordOf } from './confidence.js';
+import { CONFIDENCE_FEATURES, confidenceFeatures, MAX_QUOTES, recordOf } from './confidence.js';
 import { fitLogistic, fitSoftmaxRanker } from './logistic.js';
 import { analyzeQuestion } from './question.js';
 import { LinearModel, type WeightsFile } from './model.js';
@@ -124,8 +124,8 @@ function rankRows(rows: QuestionRows[], ranker: LinearModel): Ranked[] {
 }
 
 /** The confidence model's reading of a ranked training question. */
-function confidenceOfOrder(order: Ranked['order']): ReturnType<typeof confidenceFeatures> {
-  return confidenceFeatures(order.map((o) => ({ probability: o.p, logOdds: o.z, features: o.features, article: { id: o.article } })));
+function confidenceOfOrder(order: Ranked['order'], many: boolean): ReturnType<typeof confidenceFeatures> {
+  return confidenceFeatures(order.map((o) => ({ probability: o.p, logOdds: o.z, features: o.features, article: { id: o.article } })), many);
 }
 
 /** The quotes the answer path would pick: sentences within `ratio` of the best, ≤ 4, ≤ 2 per article. */
@@ -135,7 +135,7 @@ function simulateQuotes(order: Ranked['order'], ratio: number, perArticle = 2): 
   const picked: Ranked['order'] = [];
   const per = new Map<string, number>();
   for (const c of order) {
-    if (picked.length >= 4 || c.p < ratio * top.p) break;
+    if (picked.length >= MAX_QUOTES || c.p < ratio * top.p) break;
     if ((per.get(c.article) ?? 0) >= perArticle) continue;
     per.set(c.article, (per.get(c.article) ?? 0) + 1);
     picked.push(c);
@@ -153,7 +153,7 @@ function decide(ranked: Ranked[], calibrator: LinearModel | null, ratios: QuoteR
   return ranked.map(({ r, many, order }) => {
     const quoted = simulateQuotes(order, many ? ratios.many : ratios.single, many ? 1 : 2);
     const conf = calibrator
-      ? calibrator.probability(confidenceOfOrder(order))
+      ? calibrator.probability(confidenceOfOrder(order, many))
       : (order[0]?.p ?? 0);
     return {
       set: r.set,
@@ -306,9 +306,9 @@ export function fitModels(rows: QuestionRows[], sets: string[]): FittedModels {
   const CX: number[][] = [];
   const cy: number[] = [];
   const cw: number[] = [];
-  for (const { r, order } of rankedTrain) {
+  for (const { r, order, many } of rankedTrain) {
     if (order.length === 0) continue;
-    const f = confidenceOfOrder(order);
+    const f = confidenceOfOrder(order, many);
     CX.push(CONFIDENCE_FEATURES.map((n) => f[n]));
     cy.push(order[0]?.articleRight ? 1 : 0);
     cw.push(qw.get(r) as number);

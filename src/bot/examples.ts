@@ -2,8 +2,7 @@
  * Example questions drawn from the index (for /start and refusals): a few report headlines,
  * picked by a hash of the article id so the choice is stable for a given index.
  */
-import type { Article } from '../types.js';
-import type { SearchIndex } from '../store/types.js';
+import type { ArticleHead, SearchIndex } from '../store/types.js';
 import type { Translate } from './render.js';
 import { fnv1a } from '../text/hash.js';
 
@@ -11,7 +10,7 @@ const topicsCache = new WeakMap<SearchIndex, string[]>();
 
 
 /** The main headline without an appended sub-headline. */
-function topicOf(a: Article): string {
+function topicOf(a: Pick<ArticleHead, 'title'>): string {
   const main = a.title.split(/\s+/u)[0] ?? a.title;
   return [...main].length >= 6 ? main : a.title;
 }
@@ -20,7 +19,8 @@ function topicOf(a: Article): string {
 export function exampleTopics(index: SearchIndex, n = 3): string[] {
   let topics = topicsCache.get(index);
   if (!topics) {
-    const candidates = [...index.articles.values()]
+    // Heads only: a loaded index reads them without the articles' text (see store/docs-reader.ts).
+    const candidates = [...index.articleHeads()]
       .filter((a) => a.kind === 'report')
       .map((a) => ({ a, topic: topicOf(a) }))
       .filter(({ topic }) => [...topic].length >= 6 && [...topic].length <= 30)

@@ -39,6 +39,10 @@ describe('DocReader (the bot reads articles by offset)', () => {
     expect([...lazy.articles.values()]).toEqual([...full.articles.values()]);
     expect([...lazy.chunks.keys()]).toEqual([...full.chunks.keys()]);
     expect(lazy.chunks.size).toBe(full.chunks.size);
+    // Heads (for listings) read from the start of each line: every field before the body, in order.
+    const headFields = ['id', 'file', 'position', 'kicker', 'title', 'byline', 'reporters', 'correspondents', 'photographers', 'kind'] as const;
+    const want = [...full.articles.values()].map((a) => Object.fromEntries(headFields.map((k) => [k, a[k]])));
+    expect([...lazy.heads()]).toEqual(want);
     expect(lazy.articles.size).toBe(full.articles.size);
     // Looked up out of order through a 2-article cache: same content, and the same object while cached.
     const ids = [...full.chunks.keys()].reverse();

@@ -15,7 +15,8 @@ import { docGenerationFiles, readDoc, storedChunk, withText, type DocLine } from
 import type { VectorIndex } from './hnsw.js';
 import type { KeywordIndex } from './keyword.js';
 import type { SentenceStore } from './sentences.js';
-import type { DenseHit, DenseStats, IndexManifest, KeywordHit, SearchIndex } from './types.js';
+import { ArticleMap } from './docs-reader.js';
+import type { ArticleHead, DenseHit, DenseStats, IndexManifest, KeywordHit, SearchIndex } from './types.js';
 
 /** Bumped when the on-disk layout changes (files, their shapes). */
 export const FORMAT_VERSION = 4;
@@ -97,6 +98,10 @@ export class MemoryIndex implements LoadedIndex {
     this.articles.set(id, article);
     for (const c of withText(article, stored)) this.chunks.set(c.id, c);
     return article;
+  }
+
+  articleHeads(): Iterable<ArticleHead> {
+    return this.articles instanceof ArticleMap ? this.articles.heads() : this.articles.values();
   }
 
   chunksOf(articleId: string): Chunk[] {

@@ -1,6 +1,9 @@
 /** What a loaded index offers to search, answer, digest and the bot. */
 import type { Article, Chunk, SearchMode } from '../types.js';
 
+/** What an article's docs line holds before its body: headline, kind, byline, place on the page (no text, no metadata). */
+export type ArticleHead = Pick<Article, 'id' | 'file' | 'position' | 'kicker' | 'title' | 'byline' | 'reporters' | 'correspondents' | 'photographers' | 'kind'>;
+
 /** A keyword hit: its BM25 score (unbounded, higher is better). */
 export interface KeywordHit {
   chunkId: number;
@@ -97,6 +100,8 @@ export interface SearchIndex {
   readonly chunks: ReadonlyMap<number, Chunk>;
   /** Chunks of an article in reading order. */
   chunksOf(articleId: string): Chunk[];
+  /** Every article's head in `articles` order, without its text (cheap where articles stay on disk, as in a loaded index). */
+  articleHeads(): Iterable<ArticleHead>;
   /** BM25 over chunks (Chinese-aware tokens), best first. */
   keywordSearch(query: string, k: number): KeywordHit[];
   /** Number of keyword documents (chunks) — for IDF. */

@@ -127,6 +127,7 @@ export function makeIndex(articles: Article[] = ARTICLES, mode: SearchMode = 'ke
     articles: new Map(articles.map((a) => [a.id, a])),
     chunks,
     chunksOf: (articleId) => [...chunks.values()].filter((c) => c.articleId === articleId),
+    articleHeads: () => articles,
     keywordSearch: () => [],
     keywordDocCount: () => chunks.size,
     keywordDf: () => 0,

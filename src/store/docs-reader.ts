@@ -17,8 +17,12 @@ import { docSegmentName, withText, type DocLine } from './docs.js';
 import { IndexCorruptError } from './errors.js';
 import type { ArticleHead, IndexManifest } from './types.js';
 
-/** Articles kept parsed (least recently used dropped first): a question touches tens. */
-export const DOC_CACHE_ARTICLES = 4096;
+/**
+ * Articles kept parsed (least recently used dropped first). A question touches ≈ 16 (the bench's 300
+ * questions at 100k: 4,760 distinct), so this holds the last ≈ 500 questions' articles; at 1M-chunk
+ * article sizes ≈ 15 kB each with their sentence views, ≈ 120 MB when full.
+ */
+export const DOC_CACHE_ARTICLES = 8192;
 
 interface Parsed {
   article: Article;

@@ -36,6 +36,27 @@ describe('splitSentences', () => {
     expect(sentenceTexts('Family Day. It was v1.2 fun.')).toEqual(['Family Day.', 'It was v1.2 fun.']);
   });
 
+  it('keeps a Latin name with initials or St. whole inside Chinese text (a quote never ends at "W.")', () => {
+    const text = '其次，机长Reginald W. Stewart在收到警告4秒种后才决定放弃起飞程序。两旁也摆著圣若望．玛达（St. John of Matha）的雕像。';
+    expect(sentenceTexts(text)).toEqual([
+      '其次，机长Reginald W. Stewart在收到警告4秒种后才决定放弃起飞程序。',
+      '两旁也摆著圣若望．玛达（St. John of Matha）的雕像。',
+    ]);
+    expect(sentenceTexts('由S.G. Hulme设计。')).toEqual(['由S.G. Hulme设计。']);
+    // A word with a vowel ends an English sentence as before.
+    expect(sentenceTexts('Family Day. It was fun.')).toEqual(['Family Day.', 'It was fun.']);
+  });
+
+  it('never ends a sentence inside a book title that closes in the same paragraph', () => {
+    expect(sentenceTexts('2008年3月播放的《CDTV×Sacas！》节目中第一次于公开场合演唱。她又唱了《你好？再见。》！')).toEqual([
+      '2008年3月播放的《CDTV×Sacas！》节目中第一次于公开场合演唱。',
+      '她又唱了《你好？再见。》！',
+    ]);
+    // An unclosed 《 closes nothing: the sentences end as usual.
+    expect(sentenceTexts('书名号《没有闭合。下一句！')).toEqual(['书名号《没有闭合。', '下一句！']);
+    expect(sentenceTexts('标题《一！\n二》。三。')).toEqual(['标题《一！', '二》。', '三。']);
+  });
+
   it('keeps an ASCII closing quote only when it closes a quote of the same sentence', () => {
     expect(sentenceTexts('他说"好。"然后走了。')).toEqual(['他说"好。"', '然后走了。']);
     expect(sentenceTexts('结束了。"新的"开始。')).toEqual(['结束了。', '"新的"开始。']);

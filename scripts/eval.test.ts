@@ -1,4 +1,4 @@
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,34 +25,42 @@ describe('npm run eval -- --squad', () => {
 
   it('says clearly what is wrong with a file that is not SQuAD', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'baowen-squad-'));
-    const bad = path.join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ data: [{ title: 'x' }] }));
-    const r = runScript('scripts/eval.ts', ['--squad', bad], { LOG_LEVEL: 'silent' });
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/not SQuAD format: data\.0\.paragraphs/u);
-    const bogus = runScript('scripts/eval.ts', ['--squad', bad, '--left-out', '2'], { LOG_LEVEL: 'silent' });
-    expect(bogus.code).toBe(2);
-    expect(bogus.stderr).toMatch(/--left-out must be a number from 0 to 0.9/u);
+    try {
+      const bad = path.join(dir, 'bad.json');
+      writeFileSync(bad, JSON.stringify({ data: [{ title: 'x' }] }));
+      const r = runScript('scripts/eval.ts', ['--squad', bad], { LOG_LEVEL: 'silent' });
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/not SQuAD format: data\.0\.paragraphs/u);
+      const bogus = runScript('scripts/eval.ts', ['--squad', bad, '--left-out', '2'], { LOG_LEVEL: 'silent' });
+      expect(bogus.code).toBe(2);
+      expect(bogus.stderr).toMatch(/--left-out must be a number from 0 to 0.9/u);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
 describe('npm run ask -- --explain', () => {
   it('shows each candidate with every feature\'s contribution and the confidence against its threshold', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'baowen-explain-'));
-    const r = runScript('scripts/ask.ts', ['--explain', '--json', '平谷区总工会五年来成功调解了多少件劳动争议案件？'], {
-      LOG_LEVEL: 'silent',
-      INDEX_DIR: path.join(dir, 'index'),
-    });
-    expect(r.code).toBe(0);
-    const e = JSON.parse(r.stdout);
-    expect(e.answered).toBe(true);
-    expect(e.confidence).toBeGreaterThanOrEqual(e.threshold);
-    expect(e.candidates[0].sentence).toContain('1546件');
-    const c = e.candidates[0];
-    const sum = c.contributions.reduce((a: number, x: { contribution: number }) => a + x.contribution, 0);
-    expect(sum).toBeCloseTo(c.logOdds, 6);
-    expect(c.contributions.map((x: { feature: string }) => x.feature)).toContain('asks_number_has');
-    const text = runScript('scripts/ask.ts', ['--explain', '饺子馅怎么调才鲜嫩多汁？'], { LOG_LEVEL: 'silent', INDEX_DIR: path.join(dir, 'index') });
-    expect(text.stdout).toMatch(/→ refused/u);
+    try {
+      const r = runScript('scripts/ask.ts', ['--explain', '--json', '平谷区总工会五年来成功调解了多少件劳动争议案件？'], {
+        LOG_LEVEL: 'silent',
+        INDEX_DIR: path.join(dir, 'index'),
+      });
+      expect(r.code).toBe(0);
+      const e = JSON.parse(r.stdout);
+      expect(e.answered).toBe(true);
+      expect(e.confidence).toBeGreaterThanOrEqual(e.threshold);
+      expect(e.candidates[0].sentence).toContain('1546件');
+      const c = e.candidates[0];
+      const sum = c.contributions.reduce((a: number, x: { contribution: number }) => a + x.contribution, 0);
+      expect(sum).toBeCloseTo(c.logOdds, 6);
+      expect(c.contributions.map((x: { feature: string }) => x.feature)).toContain('asks_number_has');
+      const text = runScript('scripts/ask.ts', ['--explain', '饺子馅怎么调才鲜嫩多汁？'], { LOG_LEVEL: 'silent', INDEX_DIR: path.join(dir, 'index') });
+      expect(text.stdout).toMatch(/→ refused/u);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 });

@@ -1,4 +1,7 @@
 /** Answers in hybrid mode: the real transformers.js pipeline on the generated tiny model, end to end. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTinyModel } from '../bench/model/tiny.js';
 import { buildSeedIndex, quietLog, type SeedIndex } from '../../test/helpers.js';
@@ -10,9 +13,10 @@ import { answerQuestion } from './compose.js';
 
 let seed: SeedIndex;
 let embedder: Embedder;
+let dir: string | undefined;
 
 beforeAll(async () => {
-  const dir = (await import('node:fs')).mkdtempSync(`${(await import('node:os')).tmpdir()}/baowen-hybrid-`);
+  dir = mkdtempSync(path.join(os.tmpdir(), 'baowen-hybrid-'));
   const model = await createTinyModel(dir, { dim: 32 });
   const env = { EMBED_LOCAL_DIR: model.modelDir, EMBED_MODEL: model.modelId, EMBED_ALLOW_REMOTE: 'false', EMBED_DTYPE: 'fp32' };
   const load = await loadEmbedder(loadConfig(env), quietLog);
@@ -20,7 +24,10 @@ beforeAll(async () => {
   embedder = load.embedder;
   seed = await buildSeedIndex({ embedder, env });
 });
-afterAll(() => seed?.cleanup());
+afterAll(() => {
+  seed?.cleanup();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('answerQuestion in hybrid mode (tiny real model)', () => {
   it('answers from the fused dense + keyword candidates, quoting verbatim', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,8 +26,12 @@ describe('the model a measuring CLI runs with (--model, --model-shape)', () => {
   it('--model stops with the reason when the configured model does not load (never measures keyword-only instead)', async () => {
     const empty = mkdtempSync(path.join(os.tmpdir(), 'baowen-no-model-'));
     const config = loadConfig({ EMBED_LOCAL_DIR: empty, EMBED_ALLOW_REMOTE: 'false', EMBED_MODEL: 'Xenova/bge-small-zh-v1.5' });
-    const run = modelFromArgs(args('--model'), config, log);
-    await expect(run).rejects.toBeInstanceOf(UsageError);
-    await expect(run).rejects.toThrow(/--model: Xenova\/bge-small-zh-v1\.5 did not load: .*is not in/u);
+    try {
+      const run = modelFromArgs(args('--model'), config, log);
+      await expect(run).rejects.toBeInstanceOf(UsageError);
+      await expect(run).rejects.toThrow(/--model: Xenova\/bge-small-zh-v1\.5 did not load: .*is not in/u);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -8,7 +8,7 @@ import { headlineOf } from '../types.js';
 import { chunkArticle, estimateTokens, parseSeedsDir } from '../ingest/index.js';
 import { SEEDS_DIR } from '../../test/indexing.js';
 import type { Article, Chunk } from '../types.js';
-import { KeywordIndex, topK } from './keyword.js';
+import { KeywordIndex } from './keyword.js';
 
 let articles: Article[];
 let chunks: Chunk[];
@@ -195,14 +195,3 @@ function miniSearchOf(list: Chunk[]): MiniSearch<{ id: number; text: string; hea
   for (const c of list) ms.add({ id: c.id, text: c.text, headline: headlineOf(articleOf(c)) });
   return ms;
 }
-
-describe('topK', () => {
-  it('keeps the k best, best first, ties by lower item', () => {
-    const items = [5, 3, 9, 1, 7, 2, 8];
-    const score = (i: number): number => (i === 2 ? 9 : i);
-    expect(topK(items, score, 3)).toEqual([[2, 9], [9, 9], [8, 8]]);
-    expect(topK(items, score, 100).map(([i]) => i)).toEqual([2, 9, 8, 7, 5, 3, 1]);
-    expect(topK([], score, 3)).toEqual([]);
-  });
-});
-

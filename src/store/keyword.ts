@@ -13,7 +13,8 @@
  * (a Map of plain arrays). Removing marks the short id dead. Saving merges both into a new base with
  * dead postings dropped and short ids renumbered in order (so ties still go to the earlier-added
  * chunk). Readers load the file as a base and never build a Map of terms: lookups binary-search the
- * sorted term table, and BM25+ weights are computed per term on first use and cached.
+ * sorted term table, and a query reads the postings where they lie, scoring only the documents that
+ * can still make the top k (MaxScore, keyword-query.ts; the same results as scoring every posting).
  *
  * File format (`keyword.bin`, little-endian): `BWKW`, u32 version, u32 header length, header JSON,
  * then 8-aligned sections named in the header (see {@link KEYWORD_FORMAT}).
@@ -21,6 +22,7 @@
 import fs from 'node:fs';
 import { queryTerms, tokenize } from '../text/tokenize.js';
 import { headlineOf, type Article, type Chunk } from '../types.js';
+import { BM25, bm25Weight, exhaustiveTopDocs, topDocs, weighField, type PostingRun, type TermPostings } from './keyword-query.js';
 import type { KeywordHit } from './types.js';
 
 /** Weight of a headline match relative to a body match. */
@@ -38,19 +40,14 @@ const FIELDS = ['text', 'headline'] as const;
 const BOOST = [1, HEADLINE_BOOST] as const;
 const FIELD_IDS = [0, 1] as const;
 
-/** MiniSearch's BM25+ parameters (its defaults, which we use). */
-export const BM25 = { k: 1.2, b: 0.7, d: 0.5 } as const;
+/** BM25+ parameters and the one posting's weight (the query's own, keyword-query.ts). */
+export { BM25, bm25Weight };
 
 /** BM25's IDF, always positive: ln(1 + (N − df + 0.5) / (df + 0.5)); the one formula (search/stats.ts re-exports it). */
 export function idfOf(docCount: number, df: number): number {
   return Math.log(1 + (docCount - df + 0.5) / (df + 0.5));
 }
 
-/** One posting's BM25+ contribution: term frequency `tf` in a field of length `len`. */
-export function bm25Weight(tf: number, len: number, avgLen: number, idf: number, boost: number): number {
-  const { k, b, d } = BM25;
-  return boost * idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * len) / avgLen)));
-}
 
 /** The frozen part: sorted terms and, per field, each term's postings as typed arrays. */
 interface Base {
@@ -78,24 +75,6 @@ interface TermSlot {
   tf: number;
 }
 
-export interface CompiledPosting {
-  /** Short document ids. */
-  ids: Int32Array;
-  /** BM25+ contribution of the term in this field for each id, boost included. */
-  weights: Float64Array;
-}
-
-/** Per-document accumulators for one query at a time, indexed by short id. */
-export interface SearchBuffers {
-  scores: Float64Array;
-  matched: Uint16Array;
-  lastTerm: Uint16Array;
-}
-
-export function searchBuffers(size: number): SearchBuffers {
-  return { scores: new Float64Array(size), matched: new Uint16Array(size), lastTerm: new Uint16Array(size) };
-}
-
 const EMPTY_BASE: Base = {
   termBlob: Buffer.alloc(0),
   termStarts: new Int32Array(1),
@@ -104,8 +83,9 @@ const EMPTY_BASE: Base = {
   tfs: [new Uint16Array(0), new Uint16Array(0)],
 };
 
-/** Postings cached per term (compiled weights), bounded by total postings. */
-const COMPILED_CACHE_POSTINGS = 16_000_000;
+/** Terms whose postings a query keeps ready (see {@link KeywordIndex.postingsOf}), and delta postings copied for them. */
+const TERM_CACHE_ENTRIES = 100_000;
+const TERM_CACHE_DELTA_POSTINGS = 4_000_000;
 
 /**
  * @example
@@ -128,10 +108,9 @@ export class KeywordIndex {
   private dead = 0;
   private byChunk: ChunkIds | null = new ChunkIds();
   private version = 0;
-  private compiledTerms = new Map<string, { df: number; fields: CompiledPosting[] }>();
-  private compiledVersion = -1;
-  private compiledEntries = 0;
-  private buffers: SearchBuffers | null = null;
+  private terms = new Map<string, TermPostings & { df: number }>();
+  private termsVersion = -1;
+  private termsDeltaPostings = 0;
   /** Valid while the delta maps are (see {@link resetDelta}). */
   private slots = new Map<string, TermSlot>();
   /** The last headline added (consecutive chunks share their article's): its terms' slots and counts. */
@@ -237,18 +216,30 @@ export class KeywordIndex {
 
   /** Chunks whose text contains `term` (an exact token from `tokenize`). */
   df(term: string): number {
-    return this.compiled(term).df;
+    this.loadBase();
+    if (this.dead > 0) return this.postingsOf(term).df;
+    const bi = this.baseIndex(term);
+    const base = bi >= 0 ? (this.base.postStart[0][bi + 1] as number) - (this.base.postStart[0][bi] as number) : 0;
+    return base + (this.delta[0].get(term)?.length ?? 0) / 2;
   }
 
-  /** Best `k` chunks for `query`, best first. */
+  /** Best `k` chunks for `query`, best first (MaxScore: the same as scoring every posting; keyword-query.ts). */
   search(query: string, k: number): KeywordHit[] {
-    if (k <= 0) return [];
-    if (!this.buffers || this.buffers.scores.length < this.nextId) this.buffers = searchBuffers(Math.max(64, Math.ceil(this.nextId * 1.25)));
-    const top = scorePostings(
-      queryTerms(query).map((term) => this.compiled(term).fields),
-      this.buffers,
-      k,
-    );
+    return this.hits(topDocs(this.queryPostings(query), k, this.dead > 0 ? this.docIds : null));
+  }
+
+  /** {@link search} scoring every posting of every query term: what the pruned search is checked against (tests, bench). */
+  searchExhaustive(query: string, k: number): KeywordHit[] {
+    return this.hits(exhaustiveTopDocs(this.queryPostings(query), k, this.dead > 0 ? this.docIds : null));
+  }
+
+  private queryPostings(query: string): TermPostings[] {
+    return queryTerms(query)
+      .map((t) => this.postingsOf(t))
+      .filter((t) => t.fields.length > 0);
+  }
+
+  private hits(top: [number, number][]): KeywordHit[] {
     return top.map(([id, bm25]) => ({ chunkId: this.docIds[id] as number, bm25 }));
   }
 
@@ -692,62 +683,57 @@ export class KeywordIndex {
   }
 
   /**
-   * A term's live postings per field with BM25+ weights, and its document frequency in the text field.
-   * Computed on first use and kept until the index changes: the same words (`工会`, `职工`) come back in
-   * almost every question.
+   * A term's postings per field, as the query reads them: the base file's (a view, not a copy) and the
+   * delta's, with the field's IDF over live documents and an upper bound on its weights. Kept until
+   * the index changes: the same words (`工会`, `职工`) come back in almost every question, and their
+   * bounds take one pass over their postings.
    */
-  private compiled(term: string): { df: number; fields: CompiledPosting[] } {
+  private postingsOf(term: string): TermPostings & { df: number } {
     this.loadBase();
-    if (this.compiledVersion !== this.version) {
-      this.compiledTerms.clear();
-      this.compiledEntries = 0;
-      this.compiledVersion = this.version;
+    if (this.termsVersion !== this.version || this.terms.size >= TERM_CACHE_ENTRIES || this.termsDeltaPostings > TERM_CACHE_DELTA_POSTINGS) {
+      this.terms.clear();
+      this.termsDeltaPostings = 0;
+      this.termsVersion = this.version;
     }
-    const hit = this.compiledTerms.get(term);
+    const hit = this.terms.get(term);
     if (hit) return hit;
     const bi = this.baseIndex(term);
-    const out: { df: number; fields: CompiledPosting[] } = { df: 0, fields: [] };
+    const out: TermPostings & { df: number } = { fields: [], df: 0 };
     for (const f of FIELD_IDS) {
-      const ids: number[] = [];
-      const tfs: number[] = [];
+      const runs: PostingRun[] = [];
       if (bi >= 0) {
         const from = this.base.postStart[f][bi] as number;
         const to = this.base.postStart[f][bi + 1] as number;
-        const bIds = this.base.ids[f];
-        const bTfs = this.base.tfs[f];
-        for (let i = from; i < to; i++) {
-          const id = bIds[i] as number;
-          if (this.dead > 0 && (this.docIds[id] as number) < 0) continue;
-          ids.push(id);
-          tfs.push(bTfs[i] as number);
-        }
+        if (to > from) runs.push({ ids: this.base.ids[f].subarray(from, to), tfs: this.base.tfs[f].subarray(from, to) });
       }
       const d = this.delta[f].get(term);
-      if (d) {
-        for (let i = 0; i < d.length; i += 2) {
-          const id = d[i] as number;
-          if (this.dead > 0 && (this.docIds[id] as number) < 0) continue;
-          ids.push(id);
-          tfs.push(d[i + 1] as number);
+      if (d && d.length > 0) {
+        const n = d.length / 2;
+        const run = { ids: new Int32Array(n), tfs: new Uint16Array(n) };
+        for (let i = 0; i < n; i++) {
+          run.ids[i] = d[2 * i] as number;
+          run.tfs[i] = d[2 * i + 1] as number;
         }
+        runs.push(run);
+        this.termsDeltaPostings += n;
       }
-      const n = ids.length;
-      if (f === 0) out.df = n;
-      if (n === 0) continue;
-      const idf = idfOf(this.documentCount, n);
-      const avg = this.avg[f] || 1;
-      const lens = this.lens[f];
-      const weights = new Float64Array(n);
-      for (let i = 0; i < n; i++) weights[i] = bm25Weight(tfs[i] as number, lens[ids[i] as number] as number, avg, idf, BOOST[f]);
-      out.fields.push({ ids: Int32Array.from(ids), weights });
-      this.compiledEntries += n;
+      const live = this.liveCount(runs);
+      if (f === 0) out.df = live;
+      if (live === 0) continue;
+      out.fields.push(weighField(runs, { lens: this.lens[f], avgLen: this.avg[f] || 1, idf: idfOf(this.documentCount, live), boost: BOOST[f] }));
     }
-    if (this.compiledEntries > COMPILED_CACHE_POSTINGS) {
-      this.compiledTerms.clear();
-      this.compiledEntries = 0;
-    }
-    this.compiledTerms.set(term, out);
+    this.terms.set(term, out);
     return out;
+  }
+
+  /** Live documents among a field's posting runs. */
+  private liveCount(runs: readonly PostingRun[]): number {
+    let n = 0;
+    for (const r of runs) n += r.ids.length;
+    if (this.dead === 0 || n === 0) return n;
+    let live = 0;
+    for (const r of runs) for (let i = 0; i < r.ids.length; i++) if ((this.docIds[r.ids[i] as number] as number) >= 0) live++;
+    return live;
   }
 
   /**
@@ -983,71 +969,4 @@ function countTerms(tokens: string[]): [string, number][] {
 
 function align8(n: number): number {
   return (n + 7) & ~7;
-}
-
-/**
- * Sums the query terms' precomputed postings per document, multiplies by the number of terms
- * matched (MiniSearch's OR scoring), keeps the best `k` and leaves the buffers zeroed again.
- * Returns [short id, score] pairs, best first.
- */
-export function scorePostings(perTerm: readonly (readonly CompiledPosting[])[], buf: SearchBuffers, k: number): [number, number][] {
-  const { scores, matched, lastTerm } = buf;
-  const touched: number[] = [];
-  perTerm.forEach((postings, t) => {
-    for (const { ids, weights } of postings) {
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i] as number;
-        scores[id] = (scores[id] as number) + (weights[i] as number);
-        if (lastTerm[id] !== t + 1) {
-          if (lastTerm[id] === 0) touched.push(id);
-          lastTerm[id] = t + 1;
-          matched[id] = (matched[id] as number) + 1;
-        }
-      }
-    }
-  });
-  const top = topK(touched, (id) => (scores[id] as number) * (matched[id] as number), k);
-  for (const id of touched) {
-    scores[id] = 0;
-    matched[id] = 0;
-    lastTerm[id] = 0;
-  }
-  return top;
-}
-
-/** The `k` items with the highest score, best first (ties: lower item first), via a size-k min-heap. */
-export function topK(items: readonly number[], score: (item: number) => number, k: number): [number, number][] {
-  const heap: [number, number][] = [];
-  // "a below b" in the min-heap: lower score, or equal score and later item.
-  const below = (a: [number, number], b: [number, number]): boolean => a[1] < b[1] || (a[1] === b[1] && a[0] > b[0]);
-  const swap = (i: number, j: number): void => {
-    const t = heap[i]!;
-    heap[i] = heap[j]!;
-    heap[j] = t;
-  };
-  for (const item of items) {
-    const entry: [number, number] = [item, score(item)];
-    if (heap.length < k) {
-      heap.push(entry);
-      for (let i = heap.length - 1; i > 0; ) {
-        const p = (i - 1) >> 1;
-        if (!below(heap[i]!, heap[p]!)) break;
-        swap(i, p);
-        i = p;
-      }
-    } else if (below(heap[0]!, entry)) {
-      heap[0] = entry;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && below(heap[l]!, heap[m]!)) m = l;
-        if (r < heap.length && below(heap[r]!, heap[m]!)) m = r;
-        if (m === i) break;
-        swap(i, m);
-        i = m;
-      }
-    }
-  }
-  return heap.sort((a, b) => (below(a, b) ? 1 : below(b, a) ? -1 : 0));
 }

@@ -1,0 +1,329 @@
+/**
+ * The keyword index's query: the best `k` documents by BM25+ with MiniSearch's OR scoring (the sum of
+ * the query terms' weights, times the number of query terms matched), without scoring every posting.
+ *
+ * MaxScore (Turtle & Flood, 1995) over document-ordered postings: each term has an upper bound on
+ * what it can add to a document (its largest weight per field, summed). Sorted by that bound, the
+ * cheapest terms whose bounds together — times how many of them there are — cannot reach the k-th
+ * best score so far are *non-essential*: a document in none of the other terms cannot enter the top
+ * k, so only the essential terms' postings are walked, and the non-essential ones are looked up for
+ * those documents (galloping search), giving up on a document as soon as even the bounds of the terms
+ * not looked up yet cannot lift it to the k-th score. A question's commonest words (`工会`, `职工`: in
+ * most chunks of an archive) are then looked up for some documents instead of walked in full.
+ *
+ * Exact, not approximate: a document is given up only when its bound (inflated by
+ * {@link BOUND_SLACK} against rounding in the bound's own sums) is below the k-th score, and every
+ * other document is scored in full, its terms' weights added in the order exhaustive scoring adds
+ * them (query term, then field), so scores agree to the bit; ties go to the lower short id.
+ * keyword-query.test.ts checks it against exhaustive scoring ({@link exhaustiveTopDocs}).
+ */
+
+/** MiniSearch's BM25+ parameters (its defaults, which we use). */
+export const BM25 = { k: 1.2, b: 0.7, d: 0.5 } as const;
+
+/** One posting's BM25+ contribution: term frequency `tf` in a field of length `len`. */
+export function bm25Weight(tf: number, len: number, avgLen: number, idf: number, boost: number): number {
+  const { k, b, d } = BM25;
+  return boost * idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * len) / avgLen)));
+}
+
+/** Part of a term's postings in one field: short ids ascending, with their term frequencies. */
+export interface PostingRun {
+  ids: Int32Array;
+  tfs: Uint16Array;
+}
+
+/** A term's postings in one field: runs in id order (the base file's, then documents added since) and what weighs them. */
+export interface FieldPostings {
+  runs: PostingRun[];
+  /** Field length per short id. */
+  lens: Int32Array;
+  avgLen: number;
+  idf: number;
+  boost: number;
+  /** The largest weight of any of its postings. */
+  max: number;
+}
+
+/** A query term: its fields with postings, in field order (the order their weights are added in). */
+export interface TermPostings {
+  fields: FieldPostings[];
+}
+
+/** Relative slack on upper bounds, far above the rounding of sums of a few dozen positive numbers. */
+export const BOUND_SLACK = 1e-9;
+
+/**
+ * A field's postings ready for queries, with the largest weight among them (one pass; removed
+ * documents' postings included: it stays an upper bound).
+ */
+export function weighField(runs: readonly PostingRun[], w: { lens: Int32Array; avgLen: number; idf: number; boost: number }): FieldPostings {
+  let max = 0;
+  for (const { ids, tfs } of runs) {
+    for (let i = 0; i < ids.length; i++) {
+      const wt = bm25Weight(tfs[i] as number, w.lens[ids[i] as number] as number, w.avgLen, w.idf, w.boost);
+      if (wt > max) max = wt;
+    }
+  }
+  return { runs: runs.filter((r) => r.ids.length > 0), lens: w.lens, avgLen: w.avgLen, idf: w.idf, boost: w.boost, max };
+}
+
+/** "a ranks below b": lower score, or the same score and a later document. */
+function below(sa: number, ia: number, sb: number, ib: number): boolean {
+  return sa < sb || (sa === sb && ia > ib);
+}
+
+/** A size-k min-heap of (document, score) by {@link below}. */
+class TopHeap {
+  readonly ids: Int32Array;
+  readonly scores: Float64Array;
+  size = 0;
+
+  constructor(readonly k: number) {
+    this.ids = new Int32Array(k);
+    this.scores = new Float64Array(k);
+  }
+
+  /** The k-th best score so far (−∞ until the heap is full). */
+  get threshold(): number {
+    return this.size < this.k ? -Infinity : (this.scores[0] as number);
+  }
+
+  /** Offers a document; true when it entered. */
+  offer(id: number, score: number): boolean {
+    const { ids, scores } = this;
+    if (this.size < this.k) {
+      let i = this.size++;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!below(score, id, scores[p] as number, ids[p] as number)) break;
+        ids[i] = ids[p] as number;
+        scores[i] = scores[p] as number;
+        i = p;
+      }
+      ids[i] = id;
+      scores[i] = score;
+      return true;
+    }
+    if (!below(scores[0] as number, ids[0] as number, score, id)) return false;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.size) break;
+      const r = l + 1;
+      let m = l;
+      if (r < this.size && below(scores[r] as number, ids[r] as number, scores[l] as number, ids[l] as number)) m = r;
+      if (!below(scores[m] as number, ids[m] as number, score, id)) break;
+      ids[i] = ids[m] as number;
+      scores[i] = scores[m] as number;
+      i = m;
+    }
+    ids[i] = id;
+    scores[i] = score;
+    return true;
+  }
+
+  /** [document, score] pairs, best first. */
+  sorted(): [number, number][] {
+    const out: [number, number][] = [];
+    for (let i = 0; i < this.size; i++) out.push([this.ids[i] as number, this.scores[i] as number]);
+    return out.sort((a, b) => (below(a[1], a[0], b[1], b[0]) ? 1 : below(b[1], b[0], a[1], a[0]) ? -1 : 0));
+  }
+}
+
+/** One run of one term's field, walked or looked up in id order. */
+interface Cursor {
+  ids: Int32Array;
+  tfs: Uint16Array;
+  pos: number;
+  f: FieldPostings;
+  /** Slot of (term, field) in the per-document contributions: 2·term + field position. */
+  slot: number;
+  term: number;
+}
+
+/** Moves `c` to its first posting with id ≥ `x` (galloping, then binary search); its position. */
+function advance(c: Cursor, x: number): number {
+  const { ids } = c;
+  const n = ids.length;
+  let lo = c.pos;
+  if (lo >= n || (ids[lo] as number) >= x) return lo;
+  let step = 1;
+  let hi = lo + 1;
+  while (hi < n && (ids[hi] as number) < x) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > n) hi = n;
+  // ids[lo] < x; the answer is in (lo, hi].
+  lo++;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((ids[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  c.pos = lo;
+  return lo;
+}
+
+const NONE = 0x7fffffff;
+
+/** What one query keeps while it walks: the terms' order by bound, the contributions of the document at hand. */
+class Walk {
+  readonly m: number;
+  /** Terms by upper bound, smallest first. */
+  readonly order: Int32Array;
+  /** prefix[j]: the bounds of order[0..j) summed. */
+  readonly prefix: Float64Array;
+  readonly cursorsOf: Cursor[][];
+  readonly heap: TopHeap;
+  /** Per slot: the weight the current document got, valid when stamp[slot] is the document's visit. */
+  readonly contrib: Float64Array;
+  readonly stamp: Int32Array;
+  readonly termStamp: Int32Array;
+  visit = 0;
+  /** order[0 .. nonEssential) are looked up, the rest walked. */
+  nonEssential = 0;
+  essential: Cursor[];
+  /** Set when {@link updateSplit} moved terms out of the essential ones. */
+  splitMoved = false;
+
+  constructor(terms: readonly TermPostings[], k: number) {
+    const m = (this.m = terms.length);
+    const ub = terms.map((t) => t.fields.reduce((s, f) => s + f.max, 0));
+    this.order = Int32Array.from(ub.map((_, i) => i).sort((a, b) => (ub[a] as number) - (ub[b] as number) || a - b));
+    this.prefix = new Float64Array(m + 1);
+    for (let j = 0; j < m; j++) this.prefix[j + 1] = (this.prefix[j] as number) + (ub[this.order[j] as number] as number);
+    this.cursorsOf = terms.map((t, ti) => t.fields.flatMap((f, fi) => f.runs.map((r) => ({ ids: r.ids, tfs: r.tfs, pos: 0, f, slot: 2 * ti + fi, term: ti }))));
+    this.essential = this.cursorsOf.flat();
+    this.heap = new TopHeap(k);
+    this.contrib = new Float64Array(2 * m);
+    this.stamp = new Int32Array(2 * m);
+    this.termStamp = new Int32Array(m);
+  }
+
+  /** After the k-th score rose: the terms that can no longer carry a document alone become looked-up ones. */
+  updateSplit(): void {
+    const theta = this.heap.threshold;
+    let p = this.nonEssential;
+    while (p < this.m && (this.prefix[p + 1] as number) * (p + 1) * (1 + BOUND_SLACK) < theta) p++;
+    if (p === this.nonEssential) return;
+    this.nonEssential = p;
+    this.splitMoved = true;
+    const walked = new Set(this.order.slice(p));
+    this.essential = this.essential.filter((c) => walked.has(c.term));
+  }
+
+  /**
+   * Looks the non-essential terms up for document `x` (most valuable first), then offers it when it
+   * can still reach the k-th score. `sum`, `matched`: what its essential terms gave.
+   */
+  finish(x: number, sum: number, matched: number): void {
+    const { heap, order, prefix, contrib, stamp, termStamp, visit } = this;
+    const theta = heap.threshold;
+    for (let j = this.nonEssential - 1; j >= 0; j--) {
+      if ((sum + (prefix[j + 1] as number)) * (matched + j + 1) * (1 + BOUND_SLACK) < theta) return;
+      const t = order[j] as number;
+      for (const c of this.cursorsOf[t] as Cursor[]) {
+        const at = advance(c, x);
+        if (at < c.ids.length && c.ids[at] === x) {
+          const w = bm25Weight(c.tfs[at] as number, c.f.lens[x] as number, c.f.avgLen, c.f.idf, c.f.boost);
+          contrib[c.slot] = w;
+          stamp[c.slot] = visit;
+          sum += w;
+          if (termStamp[t] !== visit) {
+            termStamp[t] = visit;
+            matched++;
+          }
+        }
+      }
+    }
+    if (matched * sum * (1 + BOUND_SLACK) < theta) return;
+    // The exact score: weights added term by term, field by field, as exhaustive scoring adds them.
+    let s = 0;
+    for (let slot = 0; slot < 2 * this.m; slot++) if (stamp[slot] === visit) s += contrib[slot] as number;
+    if (heap.offer(x, s * matched) && heap.size === heap.k) this.updateSplit();
+  }
+}
+
+/**
+ * The best `k` documents for `terms` (in query order), as [short id, score] pairs, best first; the
+ * same as {@link exhaustiveTopDocs}. `docIds` (when some documents are removed): short id → chunk id,
+ * negative for a removed document, which is never returned.
+ */
+export function topDocs(terms: readonly TermPostings[], k: number, docIds: Int32Array | null = null): [number, number][] {
+  if (k <= 0 || terms.length === 0) return [];
+  const walk = new Walk(terms, k);
+  const { contrib, stamp, termStamp } = walk;
+  let x = NONE;
+  for (const c of walk.essential) if (c.ids.length > 0 && (c.ids[0] as number) < x) x = c.ids[0] as number;
+  while (x !== NONE) {
+    const visit = ++walk.visit;
+    let sum = 0;
+    let matched = 0;
+    let next = NONE;
+    // The essential terms' weights for x, and the next document any of them has.
+    for (const c of walk.essential) {
+      let pos = c.pos;
+      const { ids } = c;
+      if (pos >= ids.length) continue;
+      if (ids[pos] === x) {
+        const w = bm25Weight(c.tfs[pos] as number, c.f.lens[x] as number, c.f.avgLen, c.f.idf, c.f.boost);
+        contrib[c.slot] = w;
+        stamp[c.slot] = visit;
+        sum += w;
+        if (termStamp[c.term] !== visit) {
+          termStamp[c.term] = visit;
+          matched++;
+        }
+        c.pos = ++pos;
+        if (pos >= ids.length) continue;
+      }
+      const id = ids[pos] as number;
+      if (id < next) next = id;
+    }
+    if (docIds === null || (docIds[x] as number) >= 0) walk.finish(x, sum, matched);
+    x = next;
+    if (walk.splitMoved) {
+      // A term that just became non-essential no longer proposes documents.
+      walk.splitMoved = false;
+      x = NONE;
+      for (const c of walk.essential) if (c.pos < c.ids.length && (c.ids[c.pos] as number) < x) x = c.ids[c.pos] as number;
+    }
+  }
+  return walk.heap.sorted();
+}
+
+/**
+ * Every posting scored: the reference {@link topDocs} is tested against (and the bench's "before").
+ * Same result, same order.
+ */
+export function exhaustiveTopDocs(terms: readonly TermPostings[], k: number, docIds: Int32Array | null = null): [number, number][] {
+  if (k <= 0) return [];
+  let size = 0;
+  for (const t of terms) for (const f of t.fields) for (const r of f.runs) if (r.ids.length > 0) size = Math.max(size, (r.ids[r.ids.length - 1] as number) + 1);
+  const scores = new Float64Array(size);
+  const matched = new Uint16Array(size);
+  const last = new Int32Array(size);
+  const touched: number[] = [];
+  terms.forEach((t, ti) => {
+    for (const f of t.fields) {
+      for (const { ids, tfs } of f.runs) {
+        for (let i = 0; i < ids.length; i++) {
+          const id = ids[i] as number;
+          if (docIds !== null && (docIds[id] as number) < 0) continue;
+          scores[id] = (scores[id] as number) + bm25Weight(tfs[i] as number, f.lens[id] as number, f.avgLen, f.idf, f.boost);
+          if (last[id] !== ti + 1) {
+            if (last[id] === 0) touched.push(id);
+            last[id] = ti + 1;
+            matched[id] = (matched[id] as number) + 1;
+          }
+        }
+      }
+    }
+  });
+  const heap = new TopHeap(k);
+  for (const id of touched) heap.offer(id, (scores[id] as number) * (matched[id] as number));
+  return heap.sorted();
+}

@@ -72,16 +72,16 @@ export function confidenceFeatures(
     // The ranker's probabilities are relative (they sum to 1 over the candidates); its log-odds say
     // how good the best sentence is on its own, so a near miss that beats weak rivals still looks weak.
     top_ranker_log_odds: top.logOdds,
-    // The question asks for a kind of thing (a number in its unit, a person…) that no sentence of
-    // the best article has: the article is on topic, the fact is not reported.
-    // A close match whose article lacks the question's place or its rarest words is a close match
-    // about something else (门头沟 asked, 平谷 reported): the ranker's log-odds count for less then, a
-    // product a linear model cannot form from the two features alone.
+    // A close match whose article lacks the question's places is a close match about something
+    // else (门头沟 asked, 平谷 reported): the ranker's log-odds count for less then, a product a
+    // linear model cannot form from the two features alone.
     names_missing_x_ranker: f.names_missing_article * top.logOdds,
     // The ranker's belief in the reports the answer cites: the sum over their sentences, not the
     // best sentence's share alone (a report that answers in three sentences splits what a near miss
     // holds in one) — the best article, or for a "which …" question the articles it lists.
     cited_share: articleShares(ranked).slice(0, many ? MAX_QUOTES : 1).reduce((a, b) => a + b, 0),
+    // The question asks for a kind of thing (a number in its unit, a person…) that no sentence of
+    // the best article has: the article is on topic, the fact is not reported.
     article_lacks_asked_type: ASKED_TYPES.some((t) => f[t] !== 0 && !ranked.some((r) => r.article.id === top.article.id && r.features[t] === 1)) ? 1 : 0,
   };
 }

@@ -6,7 +6,6 @@ import type { Embedder } from '../embed/types.js';
 import type { SearchIndex } from '../store/types.js';
 import { headlineOf } from '../types.js';
 import { confidenceFeatures } from './confidence.js';
-import { analyzeQuestion } from './question.js';
 import type { Contribution } from './model.js';
 import { confidenceModel, rankSentences } from './sentences.js';
 
@@ -29,9 +28,9 @@ export interface Explanation {
 }
 
 export async function explainQuestion(index: SearchIndex, embedder: Embedder | null, question: string, top = 5): Promise<Explanation> {
-  const { ranked, model } = await rankSentences(index, embedder, question);
+  const { ranked, set, model } = await rankSentences(index, embedder, question);
   const cal = confidenceModel();
-  const cf = confidenceFeatures(ranked, analyzeQuestion(question).wantsMany);
+  const cf = confidenceFeatures(ranked, set.question.analysis.wantsMany);
   const confidence = ranked.length ? cal.probability(cf) : 0;
   return {
     question,

@@ -220,11 +220,11 @@ const DATE = /\d{1,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*[日号]|[一二三四五六
  * units. Words that only point at a time (`近日`, `近年来`, jieba's `t`) answer `什么时候` at most.
  */
 const TIME_OF_GRAIN: Record<Exclude<TimeGrain, 'any'>, RegExp> = {
-  year: /\d{3,4}\s*年|[〇零一二三四五六七八九]{3,4}年/u,
-  month: /\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月/u,
-  day: /\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}[日号]|(?:星期|周|礼拜)[一二三四五六日天]/u,
-  clock: /\d{1,2}\s*(?:[点时]|[:：]\d{2})|[一二三四五六七八九十两]{1,3}[点时]/u,
-  span: /\d+(?:\.\d+)?\s*(?:个)?\s*(?:年|月|周|星期|天|日|小时|分钟|秒)|[一二两三四五六七八九十百半]+(?:个)?(?:年|月|周|星期|天|小时|分钟)/u,
+  year: /\d{3,4}\s*年|[〇零一二三四五六七八九]{3,4}年/gu,
+  month: /\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月/gu,
+  day: /\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}[日号]|(?:星期|周|礼拜)[一二三四五六日天]/gu,
+  clock: /\d{1,2}\s*(?:[点时]|[:：]\d{2})|[一二三四五六七八九十两]{1,3}[点时]/gu,
+  span: /\d+(?:\.\d+)?\s*(?:个)?\s*(?:年|月|周|星期|天|日|小时|分钟|秒)|[一二两三四五六七八九十百半]+(?:个)?(?:年|月|周|星期|天|小时|分钟)/gu,
 };
 const MEASURE_EQUIV: Record<string, string> = { 人: '人名位', 名: '名人位', 位: '位名人', 个: '个家项处所', 点: '点时:：' };
 
@@ -255,7 +255,8 @@ function answerTypesIn(sentence: string, residual: string, question: string, gra
   if (DATE.test(residual)) time = true;
   // Matched in the sentence itself (blanking the question's words would cut `1995年上映` at `年上`),
   // and only a time the question does not already name.
-  if (grain && grain !== 'any') time = [...sentence.matchAll(new RegExp(TIME_OF_GRAIN[grain].source, 'gu'))].some((m) => !question.includes(m[0]));
+  // (matchAll works on a copy of the global pattern, so the shared one keeps no state.)
+  if (grain && grain !== 'any') time = [...sentence.matchAll(TIME_OF_GRAIN[grain])].some((m) => !question.includes(m[0]));
   return { person, place, time, org };
 }
 

@@ -18,7 +18,7 @@ export interface QuestionAnalysis {
   /** When: a date, a year, a time of day. */
   wantsTime: boolean;
   /**
-   * How precise a "when" the question asks for: a year, a day, a clock time, a duration, or any
+   * How precise a "when" the question asks for: a year, a month, a day, a clock time, a duration, or any
    * time at all (`什么时候`). A sentence saying only `近日` does not answer `哪一天`.
    */
   timeGrain: TimeGrain | null;
@@ -134,6 +134,7 @@ export function extractMeasure(text: string): string | null {
 
 export function analyzeQuestion(question: string): QuestionAnalysis {
   const text = question.trim();
+  const timeGrain = timeGrainOf(text);
   return {
     text,
     lang: detectLang(text),
@@ -142,8 +143,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     wantsMany: MANY_CUE.test(text),
     wantsPlace: PLACE_CUE.test(text),
     wantsPerson: PERSON_CUE.test(text),
-    wantsTime: timeGrainOf(text) !== null,
-    timeGrain: timeGrainOf(text),
+    wantsTime: timeGrain !== null,
+    timeGrain,
     wantsOrg: ORG_CUE.test(text),
     places: extractPlaces(text),
     focus: extractFocus(text),

@@ -137,7 +137,7 @@ interface Cursor {
   tfs: Uint16Array;
   pos: number;
   f: FieldPostings;
-  /** Slot of (term, field) in the per-document contributions: 2·term + field position. */
+  /** Slot of (term, field) in the per-document contributions: 2·term + field position; also the unit's. */
   slot: number;
   term: number;
 }
@@ -169,13 +169,21 @@ function advance(c: Cursor, x: number): number {
 
 const NONE = 0x7fffffff;
 
-/** What one query keeps while it walks: the terms' order by bound, the contributions of the document at hand. */
+/**
+ * What one query keeps while it walks. MaxScore's units are the (term, field) pairs, not the terms: a
+ * common word's text postings have a small bound even when its headline postings (short field, boosted)
+ * have a large one, so the text ones can be looked up while only the headline ones are walked. A unit
+ * adds its field's weight to the sum and at most one to the terms matched.
+ */
 class Walk {
-  readonly m: number;
-  /** Terms by upper bound, smallest first. */
+  /** Units: 2·term + field position (slots). */
+  readonly units: number;
+  /** Units by upper bound, smallest first. */
   readonly order: Int32Array;
   /** prefix[j]: the bounds of order[0..j) summed. */
   readonly prefix: Float64Array;
+  /** terms[j]: distinct terms among order[0..j) (what they can add to the terms matched). */
+  readonly terms: Int32Array;
   readonly cursorsOf: Cursor[][];
   readonly heap: TopHeap;
   /** Per slot: the weight the current document got, valid when stamp[slot] is the document's visit. */
@@ -186,54 +194,70 @@ class Walk {
   /** order[0 .. nonEssential) are looked up, the rest walked. */
   nonEssential = 0;
   essential: Cursor[];
-  /** Set when {@link updateSplit} moved terms out of the essential ones. */
+  /** Set when {@link updateSplit} moved units out of the essential ones. */
   splitMoved = false;
 
-  constructor(terms: readonly TermPostings[], k: number) {
-    const m = (this.m = terms.length);
-    const ub = terms.map((t) => t.fields.reduce((s, f) => s + f.max, 0));
-    this.order = Int32Array.from(ub.map((_, i) => i).sort((a, b) => (ub[a] as number) - (ub[b] as number) || a - b));
-    this.prefix = new Float64Array(m + 1);
-    for (let j = 0; j < m; j++) this.prefix[j + 1] = (this.prefix[j] as number) + (ub[this.order[j] as number] as number);
-    this.cursorsOf = terms.map((t, ti) => t.fields.flatMap((f, fi) => f.runs.map((r) => ({ ids: r.ids, tfs: r.tfs, pos: 0, f, slot: 2 * ti + fi, term: ti }))));
+  constructor(termList: readonly TermPostings[], k: number) {
+    const slots = 2 * termList.length;
+    const ub = new Float64Array(slots);
+    const present: number[] = [];
+    this.cursorsOf = Array.from({ length: slots }, () => []);
+    termList.forEach((t, ti) =>
+      t.fields.forEach((f, fi) => {
+        const slot = 2 * ti + fi;
+        ub[slot] = f.max;
+        present.push(slot);
+        for (const r of f.runs) (this.cursorsOf[slot] as Cursor[]).push({ ids: r.ids, tfs: r.tfs, pos: 0, f, slot, term: ti });
+      }),
+    );
+    const u = (this.units = present.length);
+    this.order = Int32Array.from(present.sort((a, b) => (ub[a] as number) - (ub[b] as number) || a - b));
+    this.prefix = new Float64Array(u + 1);
+    this.terms = new Int32Array(u + 1);
+    const seen = new Set<number>();
+    for (let j = 0; j < u; j++) {
+      const slot = this.order[j] as number;
+      this.prefix[j + 1] = (this.prefix[j] as number) + (ub[slot] as number);
+      seen.add(slot >> 1);
+      this.terms[j + 1] = seen.size;
+    }
     this.essential = this.cursorsOf.flat();
     this.heap = new TopHeap(k);
-    this.contrib = new Float64Array(2 * m);
-    this.stamp = new Int32Array(2 * m);
-    this.termStamp = new Int32Array(m);
+    this.contrib = new Float64Array(slots);
+    this.stamp = new Int32Array(slots);
+    this.termStamp = new Int32Array(termList.length);
   }
 
-  /** After the k-th score rose: the terms that can no longer carry a document alone become looked-up ones. */
+  /** After the k-th score rose: the units that can no longer carry a document alone become looked-up ones. */
   updateSplit(): void {
     const theta = this.heap.threshold;
     let p = this.nonEssential;
-    while (p < this.m && (this.prefix[p + 1] as number) * (p + 1) * (1 + BOUND_SLACK) < theta) p++;
+    while (p < this.units && (this.prefix[p + 1] as number) * (this.terms[p + 1] as number) * (1 + BOUND_SLACK) < theta) p++;
     if (p === this.nonEssential) return;
     this.nonEssential = p;
     this.splitMoved = true;
     const walked = new Set(this.order.slice(p));
-    this.essential = this.essential.filter((c) => walked.has(c.term));
+    this.essential = this.essential.filter((c) => walked.has(c.slot));
   }
 
   /**
-   * Looks the non-essential terms up for document `x` (most valuable first), then offers it when it
-   * can still reach the k-th score. `sum`, `matched`: what its essential terms gave.
+   * Looks the non-essential units up for document `x` (most valuable first), then offers it when it
+   * can still reach the k-th score. `sum`, `matched`: what its essential units gave.
    */
   finish(x: number, sum: number, matched: number): void {
-    const { heap, order, prefix, contrib, stamp, termStamp, visit } = this;
+    const { heap, order, prefix, terms, contrib, stamp, termStamp, visit } = this;
     const theta = heap.threshold;
     for (let j = this.nonEssential - 1; j >= 0; j--) {
-      if ((sum + (prefix[j + 1] as number)) * (matched + j + 1) * (1 + BOUND_SLACK) < theta) return;
-      const t = order[j] as number;
-      for (const c of this.cursorsOf[t] as Cursor[]) {
+      if ((sum + (prefix[j + 1] as number)) * (matched + (terms[j + 1] as number)) * (1 + BOUND_SLACK) < theta) return;
+      for (const c of this.cursorsOf[order[j] as number] as Cursor[]) {
         const at = advance(c, x);
         if (at < c.ids.length && c.ids[at] === x) {
           const w = bm25Weight(c.tfs[at] as number, c.f.lens[x] as number, c.f.avgLen, c.f.idf, c.f.boost);
           contrib[c.slot] = w;
           stamp[c.slot] = visit;
           sum += w;
-          if (termStamp[t] !== visit) {
-            termStamp[t] = visit;
+          if (termStamp[c.term] !== visit) {
+            termStamp[c.term] = visit;
             matched++;
           }
         }
@@ -242,7 +266,7 @@ class Walk {
     if (matched * sum * (1 + BOUND_SLACK) < theta) return;
     // The exact score: weights added term by term, field by field, as exhaustive scoring adds them.
     let s = 0;
-    for (let slot = 0; slot < 2 * this.m; slot++) if (stamp[slot] === visit) s += contrib[slot] as number;
+    for (let slot = 0; slot < contrib.length; slot++) if (stamp[slot] === visit) s += contrib[slot] as number;
     if (heap.offer(x, s * matched) && heap.size === heap.k) this.updateSplit();
   }
 }

@@ -455,7 +455,7 @@ export async function candidatesFor(
   const qc = questionContext(index, question);
   const ropts = { k: opts.passages ?? 30, perArticle: 3, candidates: 60 };
   const retrieval = await retrieve(index, embedder, question, ropts);
-  const keywordOnly = retrieval.mode === 'hybrid' ? await retrieve(index, null, question, ropts) : retrieval;
+  const keywordOnly = retrieval.keywordOnly ?? retrieval;
   const ranked = rankArticles(retrieval, keywordOnly, opts.articles ?? DEFAULT_CANDIDATE_ARTICLES, opts.denseOnly ?? 3);
   const w = qc.weights;
   const sc: Scene = {

@@ -5,7 +5,7 @@
 import type { Embedder } from '../embed/types.js';
 import type { SearchIndex } from '../store/types.js';
 import type { Passage, SearchMode } from '../types.js';
-import { fuseRrf, type RankedList } from './fuse.js';
+import { fuseRrf, type FusedChunk, type RankedList } from './fuse.js';
 
 export interface RetrieveOptions {
   /** Passages to return. */
@@ -21,6 +21,11 @@ export interface Retrieval {
   passages: Passage[];
   /** The query's vector when dense retrieval ran (reused for sentence scoring). */
   queryVector: Float32Array | null;
+  /**
+   * What keyword-only retrieval returns for the same query (the same keyword list, unfused): in
+   * hybrid mode, so the answer can weigh both without searching twice; in keyword mode, this retrieval.
+   */
+  keywordOnly?: Retrieval;
 }
 
 export function searchMode(index: SearchIndex, embedder: Embedder | null): SearchMode {
@@ -45,7 +50,14 @@ export async function retrieve(
     lists.push({ items: index.denseSearch(queryVector, candidates).map((h) => ({ chunkId: h.chunkId, raw: h.cosine })) });
   }
 
-  const fused = fuseRrf(lists);
+  const passages = diversified(index, fuseRrf(lists), k, perArticle);
+  if (mode !== 'hybrid') return { mode, passages, queryVector };
+  const keywordOnly: Retrieval = { mode: 'keyword', passages: diversified(index, fuseRrf(lists.slice(0, 1)), k, perArticle), queryVector: null };
+  return { mode, passages, queryVector, keywordOnly };
+}
+
+/** The fused list's first `k` passages, at most `perArticle` from one article. */
+function diversified(index: SearchIndex, fused: FusedChunk[], k: number, perArticle: number): Passage[] {
   const perArticleCount = new Map<string, number>();
   const passages: Passage[] = [];
   for (const f of fused) {
@@ -62,5 +74,5 @@ export async function retrieve(
     if (f.raw[1] !== undefined) passage.denseScore = f.raw[1];
     passages.push(passage);
   }
-  return { mode, passages, queryVector };
+  return passages;
 }

@@ -111,7 +111,6 @@ export class KeywordIndex {
   private terms = new Map<string, TermPostings & { df: number }>();
   private termsVersion = -1;
   private termsDeltaPostings = 0;
-  private lastSearch: { query: string; k: number; version: number; hits: KeywordHit[] } | null = null;
   /** Valid while the delta maps are (see {@link resetDelta}). */
   private slots = new Map<string, TermSlot>();
   /** The last headline added (consecutive chunks share their article's): its terms' slots and counts. */
@@ -226,12 +225,7 @@ export class KeywordIndex {
 
   /** Best `k` chunks for `query`, best first (MaxScore: the same as scoring every posting; keyword-query.ts). */
   search(query: string, k: number): KeywordHit[] {
-    // The answer path asks twice for the same question in hybrid mode (fused, and keyword alone).
-    const last = this.lastSearch;
-    if (last && last.query === query && last.k === k && last.version === this.version) return last.hits.map((h) => ({ ...h }));
-    const hits = this.hits(topDocs(this.queryPostings(query), k, this.dead > 0 ? this.docIds : null));
-    this.lastSearch = { query, k, version: this.version, hits: hits.map((h) => ({ ...h })) };
-    return hits;
+    return this.hits(topDocs(this.queryPostings(query), k, this.dead > 0 ? this.docIds : null));
   }
 
   /** {@link search} scoring every posting of every query term: what the pruned search is checked against (tests, bench). */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSeedIndex, type SeedIndex } from '../../test/helpers.js';
-import { candidatesFor, longestCommonRun, SENTENCE_FEATURES } from './features.js';
+import { candidatesFor, frameFeatures, longestCommonRun, SENTENCE_FEATURES } from './features.js';
+import { whFrameOf } from './question.js';
 
 let seed: SeedIndex;
 beforeAll(async () => {
@@ -77,5 +78,25 @@ describe('longestCommonRun', () => {
     expect(longestCommonRun('调解劳动争议案件', '成功调解劳动争议案件1546件')).toBe(8);
     expect(longestCommonRun('abc', 'xyz')).toBe(0);
     expect(longestCommonRun('', 'x')).toBe(0);
+  });
+});
+
+describe('frameFeatures (the words either side of the wh-word)', () => {
+  const frame = (q: string, s: string) => frameFeatures(whFrameOf(q), s);
+
+  it('finds the answer slot between the two sides, in order', () => {
+    expect(whFrameOf('蓝线裸顶鲷以什么为食？')).toEqual({ left: '线裸顶鲷以'.slice(-4), right: '为食' });
+    expect(frame('蓝线裸顶鲷以什么为食？', '属肉食性以甲壳类头足类和小鱼为食')).toMatchObject({ wh_frame_slot: 1 });
+    expect(frame('蓝线裸顶鲷以什么为食？', '蓝线裸顶鲷又称蓝线白鱼')).toMatchObject({ wh_frame_slot: 0 });
+    // The sides in the wrong order leave no slot.
+    expect(frame('开工第一课请谁来授课', '授课的是请来的专家开工第一课').wh_frame_slot).toBe(0);
+  });
+
+  it('grows with how much of the frame the sentence keeps, and is 0 without a wh-word', () => {
+    const full = frame('神圣十月是何时开始播放的', '神圣十月是在2007年1月4日开始播放的').wh_frame;
+    const half = frame('神圣十月是何时开始播放的', '神圣十月是一部在千叶电视台首次播放的动画').wh_frame;
+    expect(full).toBeGreaterThan(half);
+    expect(half).toBeGreaterThan(0);
+    expect(frame('平谷区总工会调解劳动争议', '平谷区总工会调解劳动争议')).toEqual({ wh_frame: 0, wh_frame_slot: 0 });
   });
 });

@@ -56,6 +56,8 @@ export const SENTENCE_FEATURES = [
   'in_quotation',
   'focus_in_sentence',
   'unit_proximity',
+  'wh_frame',
+  'wh_frame_slot',
 ] as const;
 export type SentenceFeature = (typeof SENTENCE_FEATURES)[number];
 
@@ -443,7 +445,41 @@ function sentenceFeatures(sc: Scene, a: ArticleScene, si: number): Record<Senten
     // The head noun after the wh-word (`哪个工区` → 工区) usually stands next to the answer.
     focus_in_sentence: q.focus ? (s.includes(q.focus) ? 1 : -1) : 0,
     unit_proximity: proximity(w, s),
+    ...frameFeatures(q.whFrame, s.replace(PLAIN, '')),
   };
+}
+
+const FRAME_SLOT_MAX = 40;
+
+/**
+ * How much of the question's frame around its wh-word the sentence keeps (the longest start of the
+ * right side and the longest end of the left side it contains, over both sides' length), and
+ * whether both sides stand in order with something between them: the slot where the answer goes.
+ * A side counts from two characters, except a one-character left side (`以什么为食`) that closes
+ * such a slot.
+ */
+export function frameFeatures(frame: QuestionAnalysis['whFrame'], plain: string): { wh_frame: number; wh_frame_slot: number } {
+  if (!frame || frame.left.length + frame.right.length === 0) return { wh_frame: 0, wh_frame_slot: 0 };
+  let kr = 0;
+  let rightAt = -1;
+  for (let k = frame.right.length; k >= 2 && kr === 0; k--) {
+    rightAt = plain.indexOf(frame.right.slice(0, k));
+    if (rightAt >= 0) kr = k;
+  }
+  let kl = 0;
+  let slot = 0;
+  for (let k = frame.left.length; k >= 1; k--) {
+    const tail = frame.left.slice(-k);
+    const before = rightAt - k - 1;
+    const at = kr > 0 && before >= 0 ? plain.lastIndexOf(tail, before) : -1;
+    if (at >= 0 && rightAt - (at + k) <= FRAME_SLOT_MAX) {
+      kl = Math.max(kl, k);
+      slot = 1;
+      break;
+    }
+    if (kl === 0 && k >= 2 && plain.includes(tail)) kl = k;
+  }
+  return { wh_frame: (kl + kr) / (frame.left.length + frame.right.length), wh_frame_slot: slot };
 }
 
 export async function candidatesFor(

@@ -11,6 +11,10 @@ describe('analyzeQuestion', () => {
     // 哪几 asks which ones (a list), 几 alone how many.
     expect(analyzeQuestion('密云区总工会打算把暖心驿站打造成哪几个“站”？')).toMatchObject({ wantsNumber: false, wantsMany: true });
     expect(analyzeQuestion('开工第一课已经连续办了几年？').wantsNumber).toBe(true);
+    // 多 + a dimension asks a measure; 许多/很多 + an adjective does not.
+    expect(analyzeQuestion('东关街有多长？').wantsNumber).toBe(true);
+    expect(analyzeQuestion('核心保护区有多大？').wantsNumber).toBe(true);
+    expect(analyzeQuestion('许多大型企业参加了什么活动？').wantsNumber).toBe(false);
   });
 
   it('tells how precise a "when" is asked for, the most precise cue first', () => {

@@ -39,6 +39,12 @@ export interface QuestionAnalysis {
    * answer has a number in that unit. null when the question names none (`多少工会会员`).
    */
   measure: string | null;
+  /**
+   * The words either side of the wh-word (`蓝线裸顶鲷以什么为食` → `…以` and `为食…`). Chinese asks in
+   * situ, so a sentence that answers often keeps both sides with the answer between them
+   * (`以甲壳类、头足类和小鱼为食`). Punctuation removed; null when the question has no wh-word.
+   */
+  whFrame: { left: string; right: string } | null;
 }
 
 const HAN = /\p{Script=Han}/gu;
@@ -51,8 +57,9 @@ export function detectLang(text: string): Lang {
   return latin >= 2 && han <= latin ? 'en' : 'zh';
 }
 
-// `哪几…` asks which ones (a list), not how many.
-const NUMBER_CUE = /多少|(?<!哪)几|how many|how much|what number|数量|数目|比例|百分之/iu;
+// `哪几…` asks which ones (a list), not how many. `多` + a dimension (`有多长`, `多高`, `多大`) asks a
+// measure, but not after `许`/`很`/`好` (`许多大型企业` is "many large firms").
+const NUMBER_CUE = /多少|(?<!哪)几|(?<![许很好诸众更])多[大长高远深宽厚重快]|how many|how much|how (?:long|tall|high|far|big|large|deep|wide)|what number|数量|数目|比例|百分之/iu;
 const MANY_CUE = /哪些|哪几|有哪|都有|都配|都是|分别|which (?:units|unions|districts|places|organi[sz]ations)|what are|list/iu;
 const PLACE_CUE = /哪里|哪儿|在哪|什么地方|何地|去哪|到哪|where/iu;
 const PERSON_CUE = /谁|哪位|叫什么|名字|什么人|who|whose|whom/iu;
@@ -149,5 +156,17 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     places: extractPlaces(text),
     focus: extractFocus(text),
     measure: extractMeasure(text),
+    whFrame: whFrameOf(text),
   };
+}
+
+// The longer alternatives first, so `哪一年` is one wh-word, not `哪` + `一年`.
+const WH_WORD = /什么|哪一?[些个位家种类项所里儿年月天日条次]|哪|谁|多少|几|何[时地处人种]?|怎么样|怎样|怎么|如何|为什么|为何|多[大长高远深宽厚重快]/u;
+const FRAME_CHARS = 4;
+
+export function whFrameOf(question: string): QuestionAnalysis['whFrame'] {
+  const plain = normalizeForMatch(question).replace(/[\p{P}\p{S}\s]+/gu, '');
+  const m = WH_WORD.exec(plain);
+  if (!m) return null;
+  return { left: plain.slice(Math.max(0, m.index - FRAME_CHARS), m.index), right: plain.slice(m.index + m[0].length, m.index + m[0].length + FRAME_CHARS) };
 }

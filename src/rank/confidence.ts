@@ -27,6 +27,7 @@ export const CONFIDENCE_FEATURES = [
   'article_lacks_asked_type',
   'names_missing_x_ranker',
   'cited_share',
+  'top_wh_frame',
 ] as const;
 export type ConfidenceFeature = (typeof CONFIDENCE_FEATURES)[number];
 
@@ -82,6 +83,11 @@ export function confidenceFeatures(
     cited_share: articleShares(ranked).slice(0, many ? MAX_QUOTES : 1).reduce((a, b) => a + b, 0),
     // The question asks for a kind of thing (a number in its unit, a person…) that no sentence of
     // the best article has: the article is on topic, the fact is not reported.
+    // The question's frame around its wh-word, kept by the best sentence. The ranker's log-odds
+    // already count it for choosing among sentences; fitted on whether to answer at all, its weight
+    // comes out negative: a near miss often restates the question's words (the 黑板报评比 is
+    // reported, its winner is not), so the frame alone vouches for less than the ranker says.
+    top_wh_frame: f.wh_frame,
     article_lacks_asked_type: ASKED_TYPES.some((t) => f[t] !== 0 && !ranked.some((r) => r.article.id === top.article.id && r.features[t] === 1)) ? 1 : 0,
   };
 }

@@ -68,6 +68,7 @@ export const ConfigSchema = z.object({
 
   HNSW_M: z.coerce.number().int().min(4).max(128).default(16),
   HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(10).max(2000).default(100),
+  /** Query beam width up to 100k chunks; a larger graph is searched with it × (1 + 2·log10(chunks / 100k)), 3× at 1M (store/hnsw.ts `efForSize`). */
   HNSW_EF: z.coerce.number().int().min(10).max(2000).default(128),
 
   DEFAULT_LANG: z.enum(['zh', 'en']).default('zh'),

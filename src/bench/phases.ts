@@ -14,7 +14,7 @@ import { chunksOf, runIndexer, KEYWORD_MAX_TOKENS, type IndexProgress } from '..
 import { chunkArticle, estimateTokens, listPages, parsePage } from '../ingest/index.js';
 import { createLogger } from '../log.js';
 import { currentGeneration, GEN_FILES } from '../store/disk.js';
-import { VectorIndex, type HnswParams } from '../store/hnsw.js';
+import { efForSize, VectorIndex, type HnswParams } from '../store/hnsw.js';
 import { KeywordIndex } from '../store/keyword.js';
 import { buildKeywordIndex, buildThreads, PARALLEL_FROM } from '../store/keyword-build.js';
 import { loadIndex } from '../store/load.js';
@@ -216,8 +216,10 @@ interface VectorQueries {
 /** HNSW on low-rank vectors: build rate, latency, recall@10 vs brute force, ef sweep. */
 export async function hnswPhase(input: PhaseInput): Promise<Record<string, unknown>> {
   const loadStart = machineLoad().load_avg_1m;
-  const params = hnswParams(benchConfig(input));
   const { dim, chunks: n } = input;
+  const configured = hnswParams(benchConfig(input));
+  // The ef the bot would search this graph with (the sweep below measures others).
+  const params = { ...configured, ef: efForSize(configured.ef, n) };
   const rng = new Rng(input.seed ^ 0x4e5f);
   const space = new LowRankSpace({ dim, rank: 32, noise: 0.25 }, rng);
   progress(`hnsw: drawing ${n} vectors (dim ${dim}, rank 32 + noise)`);

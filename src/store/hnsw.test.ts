@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { VectorIndex, type HnswParams } from './hnsw.js';
+import { efForSize, VectorIndex, type HnswParams } from './hnsw.js';
 
 const params: HnswParams = { M: 16, efConstruction: 200, ef: 64 };
 const tmpDirs: string[] = [];
@@ -144,3 +144,13 @@ describe('VectorIndex', () => {
   });
 });
 
+describe('efForSize', () => {
+  it('keeps HNSW_EF up to 100k points and widens the beam for larger archives (3× at 1M)', () => {
+    expect(efForSize(128, 120)).toBe(128);
+    expect(efForSize(128, 100_000)).toBe(128);
+    expect(efForSize(64, 100_000)).toBe(64);
+    expect(efForSize(128, 400_000)).toBe(282);
+    expect(efForSize(128, 1_000_000)).toBe(384);
+    expect(efForSize(128, 10_000_000)).toBe(640);
+  });
+});

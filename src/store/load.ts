@@ -10,7 +10,7 @@ import type { Chunk } from '../types.js';
 import { currentGeneration, GEN_FILES, generationDir, isErrno } from './disk.js';
 import { DocReader } from './docs-reader.js';
 import { IndexCorruptError, IndexMismatchError, IndexNotFoundError } from './errors.js';
-import { VectorIndex } from './hnsw.js';
+import { efForSize, VectorIndex } from './hnsw.js';
 import { KeywordIndex } from './keyword.js';
 import { PASSAGE_NAMES, SentenceStore } from './sentences.js';
 import { FORMAT_VERSION, MemoryIndex, type LoadedIndex } from './memory.js';
@@ -111,7 +111,7 @@ export function readGeneration(dir: string, gen: string, manifest: IndexManifest
       sentences = SentenceStore.read(genDir, model.dim);
       passages = SentenceStore.read(genDir, model.dim, PASSAGE_NAMES);
       const extra = extraVectors(manifest, passages, (id) => chunks.get(id));
-      vectors = VectorIndex.read(file(GEN_FILES.vectors), model.dim, { ...hnsw, ef }, chunks.keys(), extra);
+      vectors = VectorIndex.read(file(GEN_FILES.vectors), model.dim, { ...hnsw, ef: efForSize(ef, chunks.size) }, chunks.keys(), extra);
     }
     return new MemoryIndex(dir, gen, manifest, articles, chunks, keyword, vectors, sentences, passages);
   } catch (e) {

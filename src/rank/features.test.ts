@@ -88,6 +88,10 @@ describe('frameFeatures (the words either side of the wh-word)', () => {
     expect(whFrameOf('蓝线裸顶鲷以什么为食？')).toEqual({ left: '线裸顶鲷以'.slice(-4), right: '为食' });
     expect(frame('蓝线裸顶鲷以什么为食？', '属肉食性以甲壳类头足类和小鱼为食')).toMatchObject({ wh_frame_slot: 1 });
     expect(frame('蓝线裸顶鲷以什么为食？', '蓝线裸顶鲷又称蓝线白鱼')).toMatchObject({ wh_frame_slot: 0 });
+    // `什么是X` is answered as `X是…`.
+    expect(whFrameOf('什么是标准杆？')).toEqual({ left: '标准杆是', right: '' });
+    expect(frame('什么是标准杆？', '标准杆是一个高尔夫球运动术语').wh_frame).toBe(1);
+    expect(frame('什么是标准杆？', '总杆数高于标准杆数四杆称为四柏忌').wh_frame).toBe(0);
     // The sides in the wrong order leave no slot.
     expect(frame('开工第一课请谁来授课', '授课的是请来的专家开工第一课').wh_frame_slot).toBe(0);
   });

@@ -168,5 +168,8 @@ export function whFrameOf(question: string): QuestionAnalysis['whFrame'] {
   const plain = normalizeForMatch(question).replace(/[\p{P}\p{S}\s]+/gu, '');
   const m = WH_WORD.exec(plain);
   if (!m) return null;
+  const after = plain.slice(m.index + m[0].length);
+  // `什么是X` is answered as `X是…`: the copula puts what is asked about first.
+  if (m.index === 0 && after.startsWith('是') && after.length > 1) return { left: `${after.slice(1)}是`.slice(-FRAME_CHARS), right: '' };
   return { left: plain.slice(Math.max(0, m.index - FRAME_CHARS), m.index), right: plain.slice(m.index + m[0].length, m.index + m[0].length + FRAME_CHARS) };
 }

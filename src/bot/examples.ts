@@ -8,7 +8,6 @@ import { fnv1a } from '../text/hash.js';
 
 const topicsCache = new WeakMap<SearchIndex, string[]>();
 
-
 /** The main headline without an appended sub-headline. */
 function topicOf(a: Pick<ArticleHead, 'title'>): string {
   const main = a.title.split(/\s+/u)[0] ?? a.title;

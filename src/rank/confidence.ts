@@ -81,13 +81,13 @@ export function confidenceFeatures(
     // best sentence's share alone (a report that answers in three sentences splits what a near miss
     // holds in one) — the best article, or for a "which …" question the articles it lists.
     cited_share: articleShares(ranked).slice(0, many ? MAX_QUOTES : 1).reduce((a, b) => a + b, 0),
-    // The question asks for a kind of thing (a number in its unit, a person…) that no sentence of
-    // the best article has: the article is on topic, the fact is not reported.
     // The question's frame around its wh-word, kept by the best sentence. The ranker's log-odds
     // already count it for choosing among sentences; fitted on whether to answer at all, its weight
     // comes out negative: a near miss often restates the question's words (the 黑板报评比 is
     // reported, its winner is not), so the frame alone vouches for less than the ranker says.
     top_wh_frame: f.wh_frame,
+    // The question asks for a kind of thing (a number in its unit, a person…) that no sentence of
+    // the best article has: the article is on topic, the fact is not reported.
     article_lacks_asked_type: ASKED_TYPES.some((t) => f[t] !== 0 && !ranked.some((r) => r.article.id === top.article.id && r.features[t] === 1)) ? 1 : 0,
   };
 }

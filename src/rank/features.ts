@@ -10,7 +10,7 @@ import type { Embedder } from '../embed/types.js';
 import { retrieve, type Retrieval } from '../search/retrieve.js';
 import { termStatsOf, idfOf, type TermStats } from '../search/stats.js';
 import type { SearchIndex } from '../store/types.js';
-import { normalizeForMatch } from '../text/normalize.js';
+import { normalizeForMatch, withoutPunctuation } from '../text/normalize.js';
 import { isNameTag, tagWords } from '../text/segment.js';
 import { splitSentences } from '../text/sentences.js';
 import { headlineOf, type Article, type SentenceSpan } from '../types.js';
@@ -102,7 +102,6 @@ export interface CandidateOptions {
 export const DEFAULT_CANDIDATE_ARTICLES = 6;
 
 const HAN_RUN = /[\p{Script=Han}]+/gu;
-const PLAIN = /[\p{P}\p{S}\s]+/gu;
 
 export function questionContext(index: SearchIndex, question: string): QuestionContext {
   const analysis = analyzeQuestion(question);
@@ -127,7 +126,7 @@ export function questionContext(index: SearchIndex, question: string): QuestionC
   const timeWords = new Set<string>();
   for (const t of tagWords(norm)) if (t.tag === 't' && t.word.length >= 2) timeWords.add(t.word);
   for (const m of norm.matchAll(/\d{4}\s*年/gu)) timeWords.add(m[0]);
-  return { text: question, names: [...names], timeWords: [...timeWords], analysis, weights, bigrams, plain: norm.replace(PLAIN, ''), stats };
+  return { text: question, names: [...names], timeWords: [...timeWords], analysis, weights, bigrams, plain: withoutPunctuation(norm), stats };
 }
 
 interface ArticleView {
@@ -399,6 +398,7 @@ function sentenceFeatures(sc: Scene, a: ArticleScene, si: number): Record<Senten
   const q = qc.analysis;
   const w = qc.weights;
   const s = a.sentences[si] as string;
+  const plain = withoutPunctuation(s);
   const context = [a.sentences[si - 1] ?? '', s, a.sentences[si + 1] ?? ''].join(' ');
   const residual = residualOf(w, s);
   const types = answerTypesIn(s, residual, qc.plain, q.timeGrain);
@@ -418,7 +418,7 @@ function sentenceFeatures(sc: Scene, a: ArticleScene, si: number): Record<Senten
     cov_article_margin: a.margin,
     cov_gap_to_best: 0,
     bigram_sentence: bigramShare(qc, s),
-    longest_common_run: Math.min(1, longestCommonRun(qc.plain, s.replace(PLAIN, '')) / sc.qLen),
+    longest_common_run: Math.min(1, longestCommonRun(qc.plain, plain) / sc.qLen),
     char_overlap: charOverlap(sc.qChars, s),
     rare_missing_article: rareMissing(w, a.body, a.headline),
     rare_missing_context: rareMissing(w, context, a.headline),
@@ -445,7 +445,7 @@ function sentenceFeatures(sc: Scene, a: ArticleScene, si: number): Record<Senten
     // The head noun after the wh-word (`哪个工区` → 工区) usually stands next to the answer.
     focus_in_sentence: q.focus ? (s.includes(q.focus) ? 1 : -1) : 0,
     unit_proximity: proximity(w, s),
-    ...frameFeatures(q.whFrame, s.replace(PLAIN, '')),
+    ...frameFeatures(q.whFrame, plain),
   };
 }
 

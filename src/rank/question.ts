@@ -3,7 +3,7 @@
  * a number, several items, a place or a person, and which proper names it insists on.
  * Pure and cheap: no index access here.
  */
-import { normalizeForMatch } from '../text/normalize.js';
+import { normalizeForMatch, withoutPunctuation } from '../text/normalize.js';
 import { queryTerms, STOPWORDS } from '../text/tokenize.js';
 import type { Lang } from '../types.js';
 
@@ -165,11 +165,11 @@ const WH_WORD = /什么|哪一?[些个位家种类项所里儿年月天日条次
 const FRAME_CHARS = 4;
 
 export function whFrameOf(question: string): QuestionAnalysis['whFrame'] {
-  const plain = normalizeForMatch(question).replace(/[\p{P}\p{S}\s]+/gu, '');
+  const plain = withoutPunctuation(normalizeForMatch(question));
   const m = WH_WORD.exec(plain);
   if (!m) return null;
   const after = plain.slice(m.index + m[0].length);
   // `什么是X` is answered as `X是…`: the copula puts what is asked about first.
   if (m.index === 0 && after.startsWith('是') && after.length > 1) return { left: `${after.slice(1)}是`.slice(-FRAME_CHARS), right: '' };
-  return { left: plain.slice(Math.max(0, m.index - FRAME_CHARS), m.index), right: plain.slice(m.index + m[0].length, m.index + m[0].length + FRAME_CHARS) };
+  return { left: plain.slice(Math.max(0, m.index - FRAME_CHARS), m.index), right: after.slice(0, FRAME_CHARS) };
 }

@@ -12,6 +12,11 @@ export function normalizeForMatch(text: string): string {
   return text.normalize('NFKC').replace(/\s+/gu, ' ').trim().toLowerCase();
 }
 
+/** Normalized text with punctuation, symbols and spaces removed: for runs of characters compared across them. */
+export function withoutPunctuation(normalized: string): string {
+  return normalized.replace(/[\p{P}\p{S}\s]+/gu, '');
+}
+
 /** Like {@link normalizeForMatch} but also strips punctuation and symbols to single spaces (for queries). */
 export function normalizeQuery(text: string): string {
   return normalizeForMatch(text)

@@ -21,9 +21,9 @@ export function exampleTopics(index: SearchIndex, n = 3): string[] {
     // Heads only: a loaded index reads them without the articles' text (see store/docs-reader.ts).
     const candidates = [...index.articleHeads()]
       .filter((a) => a.kind === 'report')
-      .map((a) => ({ a, topic: topicOf(a) }))
+      .map((a) => ({ a, topic: topicOf(a), key: fnv1a(a.id) }))
       .filter(({ topic }) => [...topic].length >= 6 && [...topic].length <= 30)
-      .sort((x, y) => fnv1a(x.a.id) - fnv1a(y.a.id) || x.a.id.localeCompare(y.a.id));
+      .sort((x, y) => x.key - y.key || x.a.id.localeCompare(y.a.id));
     topics = [...new Set(candidates.map((c) => c.topic))];
     topicsCache.set(index, topics);
   }

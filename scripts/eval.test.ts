@@ -57,6 +57,13 @@ describe('npm run ask -- --explain', () => {
       const sum = c.contributions.reduce((a: number, x: { contribution: number }) => a + x.contribution, 0);
       expect(sum).toBeCloseTo(c.logOdds, 6);
       expect(c.contributions.map((x: { feature: string }) => x.feature)).toContain('asks_number_has');
+      // The best quote's neighbours, each with the extension model's reading against its threshold.
+      expect(e.extension.length).toBeGreaterThan(0);
+      for (const x of e.extension) {
+        expect(['previous', 'next']).toContain(x.toward);
+        expect(x.extend).toBe(x.probability >= x.threshold);
+        expect(x.sentence.length).toBeGreaterThan(0);
+      }
       const text = runScript('scripts/ask.ts', ['--explain', '饺子馅怎么调才鲜嫩多汁？'], { LOG_LEVEL: 'silent', INDEX_DIR: path.join(dir, 'index') });
       expect(text.stdout).toMatch(/→ refused/u);
     } finally {

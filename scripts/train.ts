@@ -2,10 +2,10 @@
  * npm run train [-- --check] [--json] [--out DIR] [--model | --model-shape NAME [--dtype q8|fp32]]
  * Fits the sentence ranker on the labelled sets (eval/*.jsonl over seeds/, the SQuAD sets in
  * eval/external/), chooses the refusal threshold on the validation split, writes
- * src/rank/weights/sentence.json. --check: recompute and fail if the committed weights differ.
+ * src/rank/weights/{sentence,confidence,topic,extension}.json. --check: recompute and fail if the committed weights differ.
  * With a model (src/cli/model.ts) every set is indexed with it and the dense features
  * (`dense_rank`, `dense_z`) are computed, so they get their weights from data. --out DIR writes
- * the three files there instead of src/rank/weights/ (to compare before committing).
+ * the four files there instead of src/rank/weights/ (to compare before committing).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ const FILES = {
   ranker: fileURLToPath(new URL('../src/rank/weights/sentence.json', import.meta.url)),
   confidence: fileURLToPath(new URL('../src/rank/weights/confidence.json', import.meta.url)),
   topic: fileURLToPath(new URL('../src/rank/weights/topic.json', import.meta.url)),
+  extension: fileURLToPath(new URL('../src/rank/weights/extension.json', import.meta.url)),
 };
 
 runCli(async () => {
@@ -45,6 +46,7 @@ runCli(async () => {
       ranker: `${JSON.stringify(models.ranker, null, 2)}\n`,
       confidence: `${JSON.stringify(models.confidence, null, 2)}\n`,
       topic: `${JSON.stringify(topic, null, 2)}\n`,
+      extension: `${JSON.stringify(models.extension, null, 2)}\n`,
     };
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
     if (args.flags.has('check')) {
@@ -63,11 +65,14 @@ runCli(async () => {
     else {
       const r = models.ranker;
       const c = models.confidence;
-      process.stdout.write(`wrote ${out ?? 'src/rank/weights'}/{sentence,confidence,topic}.json${model ? ` (with ${model.label})` : ''} in ${seconds} s · ${r.training.rows} candidate rows from ${r.training.questions} training questions\n`);
+      process.stdout.write(`wrote ${out ?? 'src/rank/weights'}/{sentence,confidence,topic,extension}.json${model ? ` (with ${model.label})` : ''} in ${seconds} s · ${r.training.rows} candidate rows from ${r.training.questions} training questions\n`);
       process.stdout.write(`threshold ${c.threshold} (${c.thresholdRule})\n${JSON.stringify(c.metrics, null, 1)}\n\nranker weights:\n`);
       r.features.forEach((f, i) => process.stdout.write(`  ${f.padEnd(24)} ${(r.weights[i] as number).toFixed(3)}\n`));
       process.stdout.write('confidence weights:\n');
       c.features.forEach((f, i) => process.stdout.write(`  ${f.padEnd(24)} ${(c.weights[i] as number).toFixed(3)}\n`));
+      const e = models.extension;
+      process.stdout.write(`quote extension: threshold ${e.threshold} ${JSON.stringify(e.metrics)}\n`);
+      e.features.forEach((f, i) => process.stdout.write(`  ${f.padEnd(24)} ${(e.weights[i] as number).toFixed(3)}\n`));
       process.stdout.write(`topic model: threshold ${topic.threshold} ${JSON.stringify(topic.metrics)}\n`);
       topic.features.forEach((f, i) => process.stdout.write(`  ${f.padEnd(26)} ${(topic.weights[i] as number).toFixed(3)}\n`));
     }

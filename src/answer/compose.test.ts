@@ -3,6 +3,9 @@ import { buildSeedIndex, type SeedIndex } from '../../test/helpers.js';
 import type { Answer } from '../types.js';
 import { answerQuestion } from './compose.js';
 import { confidenceModel } from '../rank/sentences.js';
+import { EXTENSION_FEATURES, MAX_QUOTE_CHARS } from '../rank/extend.js';
+import { LinearModel } from '../rank/model.js';
+import { splitSentences } from '../text/sentences.js';
 
 let seed: SeedIndex;
 beforeAll(async () => {
@@ -132,5 +135,41 @@ describe('answerQuestion (keyword mode, real seed index)', () => {
     const titles = citedTitles(a).join(' | ');
     for (const t of ['小候鸟', '家庭日', '亲子活动']) expect(titles).toContain(t);
     expect(new Set(a.quotes.map((q) => q.articleId)).size).toBe(a.quotes.length);
+  });
+});
+
+describe('quote extension (the best quote takes in a neighbouring sentence)', () => {
+  // Models that always / never extend, to test the mechanism apart from the fitted weights.
+  const forced = (bias: number): LinearModel =>
+    new LinearModel(
+      { kind: 'quote-extension', features: [...EXTENSION_FEATURES], output: 'sigmoid', weights: EXTENSION_FEATURES.map(() => 0), bias, threshold: 0.5, training: { dataHash: 't', sets: [], rows: 0, questions: 0, l2: 1 }, metrics: {} },
+      EXTENSION_FEATURES,
+    );
+  const question = '平谷区总工会五年来成功调解了多少件劳动争议案件？';
+
+  it('grows the best quote over whole neighbouring sentences of its paragraph, still verbatim', async () => {
+    const one = await answerQuestion(seed.index, null, question, { extension: forced(-20) });
+    const two = await answerQuestion(seed.index, null, question, { extension: forced(20) });
+    const [a, b] = [one.quotes[0], two.quotes[0]];
+    expect(a && b).toBeTruthy();
+    if (!a || !b) return;
+    expect(b.articleId).toBe(a.articleId);
+    expect(b.text.length).toBeGreaterThan(a.text.length);
+    expect(b.text).toContain(a.text);
+    expect(b.text).not.toContain('\n');
+    expect(b.text.length).toBeLessThanOrEqual(MAX_QUOTE_CHARS);
+    const article = seed.index.articles.get(b.articleId);
+    expect(article?.text.slice(b.start, b.end)).toBe(b.text);
+    // No other quote repeats what the grown one now shows.
+    for (const q of two.quotes.slice(1)) if (q.articleId === b.articleId) expect(q.start >= b.end || q.end <= b.start).toBe(true);
+  });
+
+  it('leaves the quote one sentence when the model says no', async () => {
+    const a = await answerQuestion(seed.index, null, question, { extension: forced(-20) });
+    const q = a.quotes[0];
+    const article = seed.index.articles.get(q?.articleId ?? '');
+    expect(q?.text).toContain('1546件');
+    const sentences = splitSentences(article?.text ?? '').map((s) => (article?.text ?? '').slice(s.start, s.end));
+    expect(sentences.some((s) => s.endsWith(q?.text ?? '-'))).toBe(true);
   });
 });

@@ -15,6 +15,8 @@ import { sentenceSpansOf } from '../rank/features.js';
 import { MAX_QUOTES } from '../rank/confidence.js';
 import { confidenceModel, confidenceOf, rankSentences, type RankedCandidate as Ranked } from '../rank/sentences.js';
 import { analyzeQuestion } from '../rank/question.js';
+import type { LinearModel } from '../rank/model.js';
+import { extensionDecisions, extensionModel, MAX_QUOTE_CHARS } from '../rank/extend.js';
 import { matchArticles } from '../rank/topic.js';
 import type { Retrieval } from '../search/retrieve.js';
 import type { SearchIndex } from '../store/types.js';
@@ -30,6 +32,8 @@ export interface AnswerOptions {
   maxQuotes?: number;
   /** Quotes per article at most. */
   perArticle?: number;
+  /** Decides whether the best quote takes in a neighbouring sentence; default: the committed model. */
+  extension?: LinearModel;
 }
 
 export const DEFAULT_MAX_QUOTES = MAX_QUOTES;
@@ -46,6 +50,27 @@ function withQuote(c: Ranked, keepByline: boolean): RankedCandidate {
 
 function refusal(question: string, mode: Answer['mode'], why: NonNullable<Answer['refusal']>, confidence = 0): Answer {
   return { question, answered: false, mode, quotes: [], citations: [], refusal: why, confidence: round(confidence) };
+}
+
+/**
+ * The best sentence's quote, taking in the sentence before or after it when the extension model
+ * (src/rank/extend.ts) finds the answer likely to run over both; quotes it then covers are dropped.
+ */
+function withExtension(picked: RankedCandidate[], ranked: readonly Ranked[], keepByline: boolean, m: LinearModel): RankedCandidate[] {
+  const best = picked[0];
+  if (!best) return picked;
+  const spans = sentenceSpansOf(best.article);
+  let { start, end } = best.quote;
+  for (const d of extensionDecisions(best, ranked, m)) {
+    if (!d.extend) continue;
+    const q = quoteSpan(best.article.text, spans, d.neighbor.sentenceIndex, { keepByline });
+    if (Math.max(end, q.end) - Math.min(start, q.start) > MAX_QUOTE_CHARS) continue;
+    start = Math.min(start, q.start);
+    end = Math.max(end, q.end);
+  }
+  if (start === best.quote.start && end === best.quote.end) return picked;
+  const extended = { ...best, quote: { start, end } };
+  return [extended, ...picked.slice(1).filter((c) => !(c.article.id === best.article.id && c.quote.start < end && start < c.quote.end))];
 }
 
 /** Quotes for the picked candidates, numbered by source in order of first appearance. */
@@ -117,7 +142,7 @@ export async function answerQuestion(index: SearchIndex, embedder: Embedder | nu
   const quotable = ranked.filter((c) => c.probability >= moreBar).map((c) => withQuote(c, keepByline));
   const listed = q.wantsMany ? await reportsAbout(index, question, ranked, set.keywordRetrieval, maxQuotes) : [];
   const picked = listed.length ? listed.map((c) => withQuote(c, keepByline)) : pickQuotes(quotable, quoteBar, maxQuotes, perArticle);
-  const shown = toQuotes(picked);
+  const shown = toQuotes(withExtension(picked, ranked, keepByline, opts.extension ?? extensionModel()));
   const more = moreQuotes(quotable.filter((c) => !picked.some((p) => p.article.id === c.article.id && p.sentenceIndex === c.sentenceIndex)), shown.quotes, { floor: moreBar, round });
   return { question, answered: true, mode, quotes: shown.quotes, citations: shown.citations, confidence: round(confidence), ...(more.quotes.length ? { more } : {}) };
 }

@@ -8,6 +8,8 @@ import { headlineOf } from '../types.js';
 import { confidenceFeatures } from './confidence.js';
 import type { Contribution } from './model.js';
 import { confidenceModel, rankSentences } from './sentences.js';
+import { extensionDecisions, extensionModel } from './extend.js';
+import { sentenceSpansOf } from './features.js';
 
 export interface Explanation {
   question: string;
@@ -16,6 +18,8 @@ export interface Explanation {
   answered: boolean;
   /** The confidence model's inputs and their pushes. */
   confidenceContributions: Contribution[];
+  /** Whether the best sentence's quote takes in the sentence before or after it (src/rank/extend.ts). */
+  extension: { toward: 'previous' | 'next'; sentence: string; probability: number; threshold: number; extend: boolean; contributions: Contribution[] }[];
   candidates: {
     rank: number;
     probability: number;
@@ -32,22 +36,39 @@ export async function explainQuestion(index: SearchIndex, embedder: Embedder | n
   const cal = confidenceModel();
   const cf = confidenceFeatures(ranked, set.question.analysis.wantsMany);
   const confidence = ranked.length ? cal.probability(cf) : 0;
+  const ext = extensionModel();
+  const best = ranked[0];
   return {
     question,
     confidence,
     threshold: cal.threshold,
     answered: ranked.length > 0 && confidence >= cal.threshold,
     confidenceContributions: cal.explain(cf),
+    extension: best
+      ? extensionDecisions(best, ranked, ext).map((d) => ({
+          toward: d.previous ? ('previous' as const) : ('next' as const),
+          sentence: sentenceText(d.neighbor),
+          probability: d.probability,
+          threshold: ext.threshold,
+          extend: d.extend,
+          contributions: ext.explain(d.features),
+        }))
+      : [],
     candidates: ranked.slice(0, top).map((c, i) => ({
       rank: i + 1,
       probability: c.probability,
       article: headlineOf(c.article),
       file: c.article.file,
-      sentence: c.article.text.slice(c.start, c.end),
+      sentence: sentenceText(c),
       logOdds: model.logOdds(c.features),
       contributions: model.explain(c.features),
     })),
   };
+}
+
+function sentenceText(c: { article: { text: string }; sentenceIndex: number }): string {
+  const s = sentenceSpansOf(c.article as Parameters<typeof sentenceSpansOf>[0])[c.sentenceIndex];
+  return s ? c.article.text.slice(s.start, s.end) : '';
 }
 
 const f3 = (x: number): string => (x >= 0 ? ' ' : '') + x.toFixed(3);
@@ -61,6 +82,11 @@ export function explanationToText(e: Explanation, perCandidate = 8): string {
     ...e.confidenceContributions.map((c) => `    ${c.feature.padEnd(26)} ${f3(c.value)} × ${f3(c.weight)} = ${f3(c.contribution)}`),
     '',
   ];
+  for (const x of e.extension) {
+    lines.push(`quote extension toward the ${x.toward} sentence: p=${x.probability.toFixed(3)} ${x.extend ? '≥' : '<'} ${x.threshold} → ${x.extend ? 'taken in' : 'not taken in'} 「${x.sentence.slice(0, 60)}${x.sentence.length > 60 ? '…' : ''}」`);
+    for (const c of x.contributions.slice(0, 4)) lines.push(`    ${c.feature.padEnd(26)} ${f3(c.value)} × ${f3(c.weight)} = ${f3(c.contribution)}`);
+  }
+  if (e.extension.length) lines.push('');
   for (const c of e.candidates) {
     lines.push(`#${c.rank} p=${c.probability.toFixed(3)} log-odds ${c.logOdds.toFixed(2)} · ${c.article.slice(0, 30)} (${c.file})`);
     lines.push(`   「${c.sentence.slice(0, 120)}${c.sentence.length > 120 ? '…' : ''}」`);

@@ -15,7 +15,10 @@ import { CONFIDENCE_FEATURES, confidenceFeatures, MAX_QUOTES, recordOf } from '.
 import { fitLogistic, fitSoftmaxRanker } from './logistic.js';
 import { analyzeQuestion } from './question.js';
 import { LinearModel, type WeightsFile } from './model.js';
-import { candidatesFor, type CandidateSet } from './features.js';
+import { candidatesFor, sentenceSpansOf, type Candidate, type CandidateSet } from './features.js';
+import { sentenceShape, type SentenceShape } from './extend.js';
+import { extensionExamples, fitExtension } from './train-extension.js';
+import type { SentenceSpan } from '../types.js';
 
 export interface TrainingSet {
   /** Name shown in reports, e.g. `cmrc2018_trial`. */
@@ -36,6 +39,30 @@ export interface QuestionRows {
   articleRight: boolean[];
   /** Whether any candidate is a right answer (retrieval found it). */
   reachable: boolean;
+  /** Sentence index of each row in its article. */
+  sentenceIndex: number[];
+  /** Each row's sentence shape (src/rank/extend.ts). */
+  shapes: SentenceShape[];
+  /** Each row's quote would answer only when taking in the next / the previous sentence (see extensionLabel). */
+  extendNext: number[];
+  extendPrevious: number[];
+}
+
+/**
+ * 1 when the gold answer lies in sentence i and its neighbour together but not in sentence i alone,
+ * both in one paragraph of an article that answers the question: the extension's training label.
+ */
+function extensionLabel(q: LabeledQuestion, c: Candidate, spans: readonly SentenceSpan[], shapes: (k: number) => SentenceShape, previous: boolean): number {
+  const i = c.sentenceIndex;
+  const j = previous ? i - 1 : i + 1;
+  if (j < 0 || j >= spans.length || !answerable(q) || !isExpectedArticle(q, c.article)) return 0;
+  if (!shapes(Math.min(i, j)).joinsNext) return 0;
+  const text = c.article.text;
+  const own = spans[i] as SentenceSpan;
+  if (sentenceAnswers(q, c.article, text.slice(own.start, own.end))) return 0;
+  const a = spans[Math.min(i, j)] as SentenceSpan;
+  const b = spans[Math.max(i, j)] as SentenceSpan;
+  return sentenceAnswers(q, c.article, text.slice(a.start, b.end)) ? 1 : 0;
 }
 
 export const VALIDATION_SHARE = 0.3;
@@ -51,6 +78,17 @@ export async function rowsOf(set: TrainingSet, embedder: Embedder | null = null)
   for (const q of set.questions) {
     const cs: CandidateSet = await candidatesFor(set.index, embedder, q.question);
     const labels = cs.candidates.map((c) => (answerable(q) && sentenceAnswers(q, c.article, c.article.text.slice(c.start, c.end)) ? 1 : 0));
+    const shapeCache = new Map<string, SentenceShape>();
+    const shapesOf = (c: Candidate) => {
+      const spans = sentenceSpansOf(c.article);
+      const at = (k: number): SentenceShape => {
+        const key = `${c.article.id}:${k}`;
+        let v = shapeCache.get(key);
+        if (!v) shapeCache.set(key, (v = sentenceShape(c.article.text, spans, k)));
+        return v;
+      };
+      return { spans, at };
+    };
     out.push({
       set: set.name,
       question: q,
@@ -60,6 +98,16 @@ export async function rowsOf(set: TrainingSet, embedder: Embedder | null = null)
       articles: cs.candidates.map((c) => c.article.id),
       articleRight: cs.candidates.map((c) => answerable(q) && isExpectedArticle(q, c.article)),
       reachable: labels.some((l) => l === 1),
+      sentenceIndex: cs.candidates.map((c) => c.sentenceIndex),
+      shapes: cs.candidates.map((c) => shapesOf(c).at(c.sentenceIndex)),
+      extendNext: cs.candidates.map((c) => {
+        const { spans, at } = shapesOf(c);
+        return extensionLabel(q, c, spans, at, false);
+      }),
+      extendPrevious: cs.candidates.map((c) => {
+        const { spans, at } = shapesOf(c);
+        return extensionLabel(q, c, spans, at, true);
+      }),
     });
   }
   return out;
@@ -105,7 +153,7 @@ interface Ranked {
   r: QuestionRows;
   /** A "which …" question (quoted article by article). */
   many: boolean;
-  order: { p: number; z: number; label: number; article: string; articleRight: boolean; features: ReturnType<typeof recordOf> }[];
+  order: { p: number; z: number; label: number; article: string; articleRight: boolean; features: ReturnType<typeof recordOf>; row: number }[];
 }
 
 function rankRows(rows: QuestionRows[], ranker: LinearModel): Ranked[] {
@@ -117,7 +165,7 @@ function rankRows(rows: QuestionRows[], ranker: LinearModel): Ranked[] {
       r,
       many: analyzeQuestion(r.question.question).wantsMany,
       order: records
-        .map((features, i) => ({ p: ps[i] as number, z: z[i] as number, label: r.labels[i] as number, article: r.articles[i] as string, articleRight: r.articleRight[i] === true, features }))
+        .map((features, i) => ({ p: ps[i] as number, z: z[i] as number, label: r.labels[i] as number, article: r.articles[i] as string, articleRight: r.articleRight[i] === true, features, row: i }))
         .sort((a, b) => b.p - a.p),
     };
   });
@@ -242,7 +290,8 @@ function chooseQuoteRatio(ranked: Ranked[], many: boolean): number {
 export function dataHash(rows: QuestionRows[]): string {
   const h = createHash('sha256');
   for (const r of rows) {
-    h.update(`${r.set}\u0000${r.question.id}\u0000${r.split}\u0000${r.labels.join('')}\u0000`);
+    h.update(`${r.set}\u0000${r.question.id}\u0000${r.split}\u0000${r.labels.join('')}\u0000${r.extendNext.join('')}${r.extendPrevious.join('')}\u0000`);
+    h.update(r.shapes.map((s) => `${+s.opensLinked}${+s.joinsNext}${s.chars}`).join(','));
     for (const x of r.rows) h.update(x.map((v) => v.toFixed(6)).join(','));
   }
   return h.digest('hex').slice(0, 16);
@@ -276,6 +325,7 @@ function questionWeights(train: QuestionRows[]): Map<QuestionRows, number> {
 export interface FittedModels {
   ranker: WeightsFile;
   confidence: WeightsFile;
+  extension: WeightsFile;
 }
 
 export function fitModels(rows: QuestionRows[], sets: string[]): FittedModels {
@@ -347,7 +397,14 @@ export function fitModels(rows: QuestionRows[], sets: string[]): FittedModels {
     validationBySet: perSet(validation),
     trainBySet: perSet(train),
   };
-  return { ranker, confidence };
+  // The quote extension reads the ranker's best sentence and its neighbours: fitted on the training
+  // questions, reported on validation.
+  const extension = fitExtension(
+    extensionExamples(rankedTrain.map((x) => ({ ...x, weight: qw.get(x.r) as number }))),
+    extensionExamples(rankRows(validation, rankerModel).map((x) => ({ ...x, weight: 1 }))),
+    { dataHash: hash, sets, l2: L2, cost: QUOTE_COST },
+  );
+  return { ranker, confidence, extension };
 }
 
 function roundAll(p: ThresholdPoint): ThresholdPoint {

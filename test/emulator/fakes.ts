@@ -152,7 +152,7 @@ export class FakeEngine implements Engine {
   }
 
   async explain(question: string): Promise<Explanation> {
-    return { question, confidence: 0, threshold: 0.5, answered: false, confidenceContributions: [], candidates: [] };
+    return { question, confidence: 0, threshold: 0.5, answered: false, confidenceContributions: [], extension: [], candidates: [] };
   }
 
   async ask(question: string): Promise<Answer> {

@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--chunks N] [--dim D] [--seed S] [--questions Q] [--only ingest,hnsw,index,serve] [--keep] [--json]
+ * npm run bench -- [--chunks N] [--dim D] [--seed S] [--questions Q] [--only ingest,hnsw,index,serve] [--keep] [--reuse DIR] [--json]
  * npm run bench -- --model-shape bge-small-zh|e5-small [--dtype q8|fp32] [--layers L --hidden H --vocab V] [--threads T] [--chunks N] [--json]
  * Synthetic corpus from the seed pages' sentences → parse/chunk, keyword, HNSW, indexer, ask latency, RSS.
  * With --model-shape: a generated model of that shape (random weights, real cost) embeds the seed pages
@@ -23,7 +23,7 @@ function intFlag(values: Map<string, string>, name: string): number | undefined 
 }
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), ['chunks', 'dim', 'seed', 'questions', 'only', 'vector-queries', 'model-shape', 'dtype', 'layers', 'hidden', 'vocab', 'threads']);
+  const args = parseArgs(process.argv.slice(2), ['chunks', 'dim', 'seed', 'questions', 'only', 'vector-queries', 'model-shape', 'dtype', 'layers', 'hidden', 'vocab', 'threads', 'reuse']);
   const shape = args.values.get('model-shape');
   const custom = ['layers', 'hidden', 'vocab'].some((k) => args.values.has(k));
   if (shape !== undefined && !MODEL_SHAPES[shape] && shape !== 'custom') {
@@ -44,6 +44,7 @@ runCli(async () => {
     vectorQueries: intFlag(args.values, 'vector-queries'),
     only,
     keep: args.flags.has('keep'),
+    reuse: args.values.get('reuse'),
     modelShape: shape === 'custom' ? undefined : shape,
     ...(shape === 'custom' ? { modelShape: 'bge-small-zh' } : {}),
     modelDtype: dtype as 'q8' | 'fp32' | undefined,

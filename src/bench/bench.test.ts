@@ -11,6 +11,8 @@ import { parseSeedsDir } from '../ingest/index.js';
 import { generateCorpus, readSeedMaterial } from './corpus.js';
 import { buildQuestions } from './questions.js';
 import { Rng } from './random.js';
+import { VectorIndex } from '../store/hnsw.js';
+import { denseRecall, exactTopK } from './dense-recall.js';
 import { runBench } from './run.js';
 import { quantile } from './stats.js';
 import { bruteForceTopK, documentVectors, LowRankSpace, recallAt } from './vectors.js';
@@ -33,6 +35,20 @@ describe('bench helpers', () => {
     expect(scores[0]).toBeCloseTo(1, 5);
     for (let i = 1; i < 5; i++) expect(scores[i] as number).toBeLessThanOrEqual(scores[i - 1] as number);
     expect(recallAt([7, 99], [7, 3])).toBe(0.5);
+  });
+
+  it("dense recall: the exact scan finds each stored vector first; a graph searched exhaustively has recall 1", () => {
+    const space = new LowRankSpace({ dim: 16, rank: 4 }, new Rng(3));
+    const { data } = documentVectors(space, 200, new Rng(4));
+    const vi = VectorIndex.create(16, { M: 8, efConstruction: 200, ef: 400 }, 256);
+    for (let i = 0; i < 200; i++) vi.add(i, data.subarray(i * 16, (i + 1) * 16));
+    const ids = Array.from({ length: 200 }, (_, i) => i);
+    const qs = [3, 50, 199].map((i) => data.slice(i * 16, (i + 1) * 16));
+    const top = exactTopK(vi, ids, qs, 5);
+    expect(top.map((t) => t.ids[0])).toEqual([3, 50, 199]);
+    expect(Array.from(top[1]!.ids)).toEqual(Array.from(bruteForceTopK(data, 16, qs[1]!, 5).ids));
+    const r = denseRecall(vi, ids, { a: qs.slice(0, 2), b: qs.slice(2) }, 5);
+    expect(r).toMatchObject({ ef: 400, queries: 3, recall_at_10: 1, recall_by_queries: { a: 1, b: 1 } });
   });
 
   it('generates pages the real parser reads without errors, deterministically', async () => {
@@ -93,6 +109,9 @@ describe('runBench at --chunks 300', () => {
     expect(r.targets.length).toBeGreaterThan(0);
     expect(Object.keys(r)).toEqual(expect.arrayContaining(['bot_rss_mb', 'reindex_one_page']));
     expect(r.keyword.build_s).toBeCloseTo(r.keyword.build_ms / 1000, 1);
+    // The bot's own graph, at its ef, against an exact scan of its vectors.
+    expect(r.hnsw.bot_graph).toMatchObject({ k: 10, queries: 180 });
+    expect(r.hnsw.bot_graph.recall_at_10 as number).toBeGreaterThan(0.5);
   }, 180_000);
 });
 

@@ -40,6 +40,7 @@ export function formatReport(r: BenchResult): string {
       ['HNSW build', r.hnsw.build_per_s, `vectors/s wall, ${fmt(h.build_per_cpu_s)}/s per CPU-second (M ${fmt(h.M)}, efC ${fmt(h.ef_construction)})`],
       ['HNSW query p50 / p95', `${r.hnsw.p50_ms} / ${r.hnsw.p95_ms}`, `ms at ef ${fmt(h.ef)}`],
       ['HNSW recall@10', r.hnsw.recall_at_10, `(near-doc ${fmt(h.recall_near)}, random ${fmt(h.recall_random)})`],
+      ['HNSW recall@10, the bot\'s graph', fmt(r.hnsw.bot_graph.recall_at_10), `at ef ${fmt(r.hnsw.bot_graph.ef)} (${fmt(r.hnsw.bot_graph.queries)} question vectors vs an exact scan; search p95 ${fmt((r.hnsw.bot_graph.search as Obj | undefined)?.p95_ms)} ms)`],
       ['brute force p50', r.hnsw.brute_p50_ms, `ms → speed-up ${r.hnsw.speedup}×`],
       ['ask p50 / p95 keyword', `${fmt(kw.p50_ms)} / ${fmt(kw.p95_ms)}`, `ms (answered ${fmt(kw.answered)})`],
       ['ask p50 / p95 hybrid', `${fmt(hy.p50_ms)} / ${fmt(hy.p95_ms)}`, `ms, question vectors precomputed (answered ${fmt(hy.answered)})`],

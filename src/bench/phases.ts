@@ -519,6 +519,55 @@ async function questionModel(
 }
 
 /** Load the index as the bot does; answer every question (keyword, hybrid without embedding, hybrid with the tiny model). */
+/**
+ * Hybrid asks with a real transformers.js model embedding each question (the --model-shape model,
+ * else the tiny one): the question's embedding alone and the whole ask, timed.
+ */
+async function askWithQuestionModel(
+  input: PhaseInput,
+  model: Awaited<ReturnType<typeof loadBenchModel>> | null,
+  questions: readonly string[],
+  ask: (emb: Embedder) => Promise<{ best: number[]; first: number[] }>,
+): Promise<Record<string, unknown>> {
+  const { load, modelInfo } = await questionModel(input, model);
+  if (!load.ok) return { error: load.reason };
+  const emb = load.embedder;
+  progress(`serve: hybrid mode with ${String(modelInfo.model)} embedding each question`);
+  const embMs = await timeBest(questions, (q) => emb.embedQuery(q));
+  const passagesBefore = 'passagesEmbedded' in emb ? (emb as { passagesEmbedded: number }).passagesEmbedded : 0;
+  const askMs = await ask(emb);
+  const passagesAsked = 'passagesEmbedded' in emb ? (emb as { passagesEmbedded: number }).passagesEmbedded - passagesBefore : 0;
+  return {
+    ...summarize(askMs.best),
+    first_pass: summarize(askMs.first),
+    embed_only: summarize(embMs.best),
+    ...modelInfo,
+    // Passages (candidate sentences) the model embedded while answering: 0 with index-time sentence vectors.
+    passages_embedded_while_answering: passagesAsked,
+  };
+}
+
+/**
+ * recall@10 of the bot's own graph at its ef against an exact scan: the questions' own vectors, and
+ * `pieces` halves of random chunks' text (a question quoting a report: it has a true near neighbour,
+ * as the hnsw phase's near-document queries do). null for an index without vectors.
+ */
+async function botGraphRecall(index: ReturnType<typeof loadIndex>, base: Embedder, questionVectors: Float32Array[], pieces: number, seed: number): Promise<Record<string, unknown> | null> {
+  const graph = index instanceof MemoryIndex ? index.vectors : null;
+  if (!graph) return null;
+  progress(`serve: dense recall@10 of the bot's graph (ef ${graph.params.ef}) against an exact scan`);
+  const ids = [...index.chunks.keys()];
+  const rng = new Rng(seed ^ 0x5e7e);
+  const halves: Float32Array[] = [];
+  for (let i = 0; i < pieces; i++) {
+    const text = index.chunks.get(ids[rng.int(0, ids.length - 1)] as number)?.text ?? '';
+    const len = Math.ceil(text.length / 2);
+    const from = rng.int(0, text.length - len);
+    halves.push(await base.embedQuery(text.slice(from, from + len)));
+  }
+  return denseRecall(graph, ids, { questions: questionVectors, chunk_halves: halves });
+}
+
 export async function servePhase(input: PhaseInput): Promise<Record<string, unknown>> {
   const loadStart = machineLoad().load_avg_1m;
   const config = benchConfig(input);
@@ -554,48 +603,12 @@ export async function servePhase(input: PhaseInput): Promise<Record<string, unkn
     sentencesPerQuestion = pre.passagesEmbedded / (questions.length + Math.min(20, questions.length));
   });
 
-  // With a real transformers.js model embedding each question: the --model-shape model, else the tiny one.
-  let embedded: Record<string, unknown> = { error: 'not run' };
-  const { load, modelInfo } = await questionModel(input, model);
-  if (load.ok) {
-    const emb = load.embedder;
-    progress(`serve: hybrid mode with ${String(modelInfo.model)} embedding each question`);
-    const embMs = await timeBest(questions, (q) => emb.embedQuery(q));
-    const passagesBefore = 'passagesEmbedded' in emb ? (emb as { passagesEmbedded: number }).passagesEmbedded : 0;
-    const askMs = await ask(emb, 'embedded');
-    const passagesAsked = 'passagesEmbedded' in emb ? (emb as { passagesEmbedded: number }).passagesEmbedded - passagesBefore : 0;
-    embedded = {
-      ...summarize(askMs.best),
-      first_pass: summarize(askMs.first),
-      embed_only: summarize(embMs.best),
-      ...modelInfo,
-      // Passages (candidate sentences) the model embedded while answering: 0 with index-time sentence vectors.
-      passages_embedded_while_answering: passagesAsked,
-    };
-  } else {
-    embedded = { error: load.reason };
-  }
+  const embedded = await askWithQuestionModel(input, model, questions, (emb) => ask(emb, 'embedded'));
   // The bot's peak and memory are taken before the exact scan below, which is the bench's, not the bot's.
   const rssPeak = peakRssMb();
   const afterAsks = memoryNow();
   const endLoad = machineLoad();
-  let dense: Record<string, unknown> | null = null;
-  const graph = index instanceof MemoryIndex ? index.vectors : null;
-  if (graph) {
-    progress(`serve: dense recall@10 of the bot's graph (ef ${graph.params.ef}) against an exact scan`);
-    // The questions' own vectors, and twice as many halves of random chunks' text (a question
-    // quoting a report: it has a true near neighbour, as the hnsw phase's near-document queries do).
-    const ids = [...index.chunks.keys()];
-    const rng = new Rng(input.seed ^ 0x5e7e);
-    const pieces: Float32Array[] = [];
-    for (let i = 0; i < 2 * questions.length; i++) {
-      const text = index.chunks.get(ids[rng.int(0, ids.length - 1)] as number)?.text ?? '';
-      const len = Math.ceil(text.length / 2);
-      const from = rng.int(0, text.length - len);
-      pieces.push(await base.embedQuery(text.slice(from, from + len)));
-    }
-    dense = denseRecall(graph, ids, { questions: [...vectors.values()], chunk_halves: pieces });
-  }
+  const dense = await botGraphRecall(index, base, [...vectors.values()], 2 * questions.length, input.seed);
 
   return {
     mode: index.mode,

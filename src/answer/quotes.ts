@@ -6,6 +6,7 @@
  */
 import { bylinePrefixLength } from '../ingest/byline.js';
 import type { SentenceSpan } from '../types.js';
+import { MAX_QUOTE_CHARS } from '../rank/extend.js';
 
 /** Sentences a quotation block may span before we stop extending (a speech is not one quote). */
 const MAX_BLOCK = 4;
@@ -81,7 +82,7 @@ export function quoteSpan(
   if (first !== i || last !== i) {
     // Keep the chosen sentence's own quote when the block would be long: a quote is read on a phone.
     const len = (spans[last] as SentenceSpan).end - (spans[first] as SentenceSpan).start;
-    if (len > 320) {
+    if (len > MAX_QUOTE_CHARS) {
       first = i;
       last = Math.min(last, i + 1);
     }

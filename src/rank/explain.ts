@@ -9,7 +9,6 @@ import { confidenceFeatures } from './confidence.js';
 import type { Contribution } from './model.js';
 import { confidenceModel, rankSentences } from './sentences.js';
 import { extensionDecisions, extensionModel } from './extend.js';
-import { sentenceSpansOf } from './features.js';
 
 export interface Explanation {
   question: string;
@@ -47,7 +46,7 @@ export async function explainQuestion(index: SearchIndex, embedder: Embedder | n
     extension: best
       ? extensionDecisions(best, ranked, ext).map((d) => ({
           toward: d.previous ? ('previous' as const) : ('next' as const),
-          sentence: sentenceText(d.neighbor),
+          sentence: d.neighbor.article.text.slice(d.neighbor.start, d.neighbor.end),
           probability: d.probability,
           threshold: ext.threshold,
           extend: d.extend,
@@ -59,16 +58,11 @@ export async function explainQuestion(index: SearchIndex, embedder: Embedder | n
       probability: c.probability,
       article: headlineOf(c.article),
       file: c.article.file,
-      sentence: sentenceText(c),
+      sentence: c.article.text.slice(c.start, c.end),
       logOdds: model.logOdds(c.features),
       contributions: model.explain(c.features),
     })),
   };
-}
-
-function sentenceText(c: { article: { text: string }; sentenceIndex: number }): string {
-  const s = sentenceSpansOf(c.article as Parameters<typeof sentenceSpansOf>[0])[c.sentenceIndex];
-  return s ? c.article.text.slice(s.start, s.end) : '';
 }
 
 const f3 = (x: number): string => (x >= 0 ? ' ' : '') + x.toFixed(3);

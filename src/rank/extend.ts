@@ -80,6 +80,15 @@ export function extensionFeatures(best: PairSide, neighbor: PairSide, previous: 
   };
 }
 
+/**
+ * The features of the pair when it can be one quote — the earlier sentence runs on into the later
+ * in one paragraph and both fit `MAX_QUOTE_CHARS` — else null. Training and answering both ask this.
+ */
+export function pairFeatures(best: PairSide, neighbor: PairSide, previous: boolean, asksType: boolean): Record<ExtensionFeature, number> | null {
+  if (!(previous ? neighbor : best).shape.joinsNext || best.shape.chars + neighbor.shape.chars > MAX_QUOTE_CHARS) return null;
+  return extensionFeatures(best, neighbor, previous, asksType);
+}
+
 /** Whether the question asks for a kind of thing (`asks_*_has` is 0 for every candidate when not). */
 export function asksType(features: Record<SentenceFeature, number>): boolean {
   return ASKED_TYPES.some((t) => features[t] !== 0);
@@ -96,6 +105,9 @@ export function extensionModel(): LinearModel {
 /** A ranked sentence as the extension reads it. */
 export interface RankedSentence {
   article: Article;
+  /** Sentence span in article.text. */
+  start: number;
+  end: number;
   sentenceIndex: number;
   features: Record<SentenceFeature, number>;
   probability: number;
@@ -117,14 +129,13 @@ export interface ExtensionDecision {
 export function extensionDecisions(best: RankedSentence, ranked: readonly RankedSentence[], m: LinearModel = extensionModel()): ExtensionDecision[] {
   const spans = sentenceSpansOf(best.article);
   const side = (c: RankedSentence): PairSide => ({ features: c.features, probability: c.probability, shape: sentenceShape(best.article.text, spans, c.sentenceIndex) });
+  const b = side(best);
   const out: ExtensionDecision[] = [];
   for (const previous of [false, true]) {
     const neighbor = ranked.find((c) => c.article.id === best.article.id && c.sentenceIndex === best.sentenceIndex + (previous ? -1 : 1));
     if (!neighbor) continue;
-    const b = side(best);
-    const n = side(neighbor);
-    if (!(previous ? n : b).shape.joinsNext || b.shape.chars + n.shape.chars > MAX_QUOTE_CHARS) continue;
-    const features = extensionFeatures(b, n, previous, asksType(best.features));
+    const features = pairFeatures(b, side(neighbor), previous, asksType(best.features));
+    if (!features) continue;
     const probability = m.probability(features);
     out.push({ previous, neighbor, features, probability, extend: probability >= m.threshold });
   }

@@ -4,7 +4,7 @@
  * before and the one after, when they share its paragraph and the pair fits one quote.
  */
 import { answerable, type LabeledQuestion } from '../eval/labeled.js';
-import { asksType, EXTENSION_FEATURES, extensionFeatures, MAX_QUOTE_CHARS, type PairSide, type SentenceShape } from './extend.js';
+import { asksType, EXTENSION_FEATURES, pairFeatures, type PairSide, type SentenceShape } from './extend.js';
 import { fitLogistic } from './logistic.js';
 import { LinearModel, type WeightsFile } from './model.js';
 import type { SentenceFeature } from './features.js';
@@ -38,11 +38,8 @@ export function extensionExamples(ranked: RankedForExtension[]): ExtensionExampl
     for (const previous of [false, true]) {
       const n = order.find((o) => o.article === top.article && r.sentenceIndex[o.row] === si + (previous ? -1 : 1));
       if (!n) continue;
-      const best = side(top);
-      const neighbor = side(n);
-      if (!(previous ? neighbor : best).shape.joinsNext) continue;
-      if (best.shape.chars + neighbor.shape.chars > MAX_QUOTE_CHARS) continue;
-      const f = extensionFeatures(best, neighbor, previous, asksType(top.features));
+      const f = pairFeatures(side(top), side(n), previous, asksType(top.features));
+      if (!f) continue;
       out.push({ features: EXTENSION_FEATURES.map((k) => f[k]), label: (previous ? r.extendPrevious : r.extendNext)[top.row] as number, weight });
     }
   }

@@ -89,6 +89,8 @@ export async function rowsOf(set: TrainingSet, embedder: Embedder | null = null)
       };
       return { spans, at };
     };
+    type View = ReturnType<typeof shapesOf>;
+    const views = cs.candidates.map(shapesOf);
     out.push({
       set: set.name,
       question: q,
@@ -99,15 +101,9 @@ export async function rowsOf(set: TrainingSet, embedder: Embedder | null = null)
       articleRight: cs.candidates.map((c) => answerable(q) && isExpectedArticle(q, c.article)),
       reachable: labels.some((l) => l === 1),
       sentenceIndex: cs.candidates.map((c) => c.sentenceIndex),
-      shapes: cs.candidates.map((c) => shapesOf(c).at(c.sentenceIndex)),
-      extendNext: cs.candidates.map((c) => {
-        const { spans, at } = shapesOf(c);
-        return extensionLabel(q, c, spans, at, false);
-      }),
-      extendPrevious: cs.candidates.map((c) => {
-        const { spans, at } = shapesOf(c);
-        return extensionLabel(q, c, spans, at, true);
-      }),
+      shapes: cs.candidates.map((c, i) => (views[i] as View).at(c.sentenceIndex)),
+      extendNext: cs.candidates.map((c, i) => extensionLabel(q, c, (views[i] as View).spans, (views[i] as View).at, false)),
+      extendPrevious: cs.candidates.map((c, i) => extensionLabel(q, c, (views[i] as View).spans, (views[i] as View).at, true)),
     });
   }
   return out;

@@ -13,6 +13,7 @@ import { buildQuestions } from './questions.js';
 import { Rng } from './random.js';
 import { VectorIndex } from '../store/hnsw.js';
 import { denseRecall, exactTopK } from './dense-recall.js';
+import { lowRankEmbedder } from './embedder.js';
 import { runBench } from './run.js';
 import { quantile } from './stats.js';
 import { bruteForceTopK, documentVectors, LowRankSpace, recallAt } from './vectors.js';
@@ -49,6 +50,16 @@ describe('bench helpers', () => {
     expect(Array.from(top[1]!.ids)).toEqual(Array.from(bruteForceTopK(data, 16, qs[1]!, 5).ids));
     const r = denseRecall(vi, ids, { a: qs.slice(0, 2), b: qs.slice(2) }, 5);
     expect(r).toMatchObject({ ef: 400, queries: 3, recall_at_10: 1, recall_by_queries: { a: 1, b: 1 } });
+  });
+
+  it("the bench's embedder gives a text and its near copy near vectors, unrelated texts far ones", async () => {
+    const e = lowRankEmbedder({ dim: 384 });
+    const text = '北京市总工会今年为一线职工送去清凉慰问品，覆盖全市两千多个工地。';
+    const [a, copy, other] = await e.embedPassages([text, text.slice(0, -1), '东城区职工运动会在地坛体育馆开幕，三十多支代表队参赛。']);
+    const cos = (x: Float32Array, y: Float32Array): number => x.reduce((s, v, i) => s + v * (y[i] as number), 0);
+    // Low rank plus a quarter of noise: a near copy at ≈ 1/(1 + 0.25), not at the ≈ 0 of pure noise.
+    expect(cos(a!, copy!)).toBeGreaterThan(0.7);
+    expect(cos(a!, other!)).toBeLessThan(0.5);
   });
 
   it('generates pages the real parser reads without errors, deterministically', async () => {

@@ -58,7 +58,11 @@ export function lowRankEmbedder(opts: { dim: number; rank?: number; modelId?: st
       z[r] = (z[r] as number) + (h & 1 ? 1 : -1);
       count++;
     }
-    const s = 1 / Math.sqrt(Math.max(1, count));
+    // Each factor sums about count/rank signs: scaled to unit variance, like LowRankSpace's N(0, I)
+    // latents, so the signal carries the energy `embed` gives its noise a quarter of. (Scaled by
+    // 1/√count, the signal had 1/rank of that: noise eight times the signal, vectors of one text and
+    // its near copy at cosine ≈ 0, and a graph with no real neighbours to find.)
+    const s = Math.sqrt(rank / Math.max(1, count));
     for (let r = 0; r < rank; r++) z[r] = (z[r] as number) * s;
     return space.embed(z, new Rng(fnv1a(text)));
   };

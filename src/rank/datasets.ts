@@ -1,6 +1,6 @@
 /**
  * The labelled sets the ranker is trained and validated on, each indexed by the normal indexer:
- * the dev-format questions over the seed pages (eval/dev.jsonl, eval/more.jsonl, eval/extra.jsonl)
+ * the dev-format questions over the seed pages (eval/dev.jsonl, more, extra, written, fresh)
  * and the SQuAD-format external sets (eval/external/), each paragraph an article, a fifth left out.
  */
 import { readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import type { Logger } from '../log.js';
 import type { TrainingSet } from './train.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const DEV_FORMAT_FILES = ['eval/dev.jsonl', 'eval/more.jsonl', 'eval/extra.jsonl', 'eval/written.jsonl'];
+export const DEV_FORMAT_FILES = ['eval/dev.jsonl', 'eval/more.jsonl', 'eval/extra.jsonl', 'eval/written.jsonl', 'eval/fresh.jsonl'];
 export const TOPIC_FILES = ['eval/topics.jsonl', 'eval/more-topics.jsonl', 'eval/extra-topics.jsonl'];
 export const SQUAD_FILES = ['eval/external/cmrc2018_trial.json', 'eval/external/DRCD_dev.json'];
 /** The fifth of paragraphs left out of each external corpus, as `npm run eval -- --squad` does. */

@@ -38,7 +38,7 @@ function indexOf(c: Corpus): KeywordIndex {
 /** Questions of the project's eval files (dev format), every one of them. */
 function evalQuestions(): string[] {
   const out: string[] = [];
-  for (const f of ['dev', 'more', 'extra', 'written']) {
+  for (const f of ['dev', 'more', 'extra', 'written', 'fresh']) {
     for (const line of fs.readFileSync(path.join(EVAL_DIR, `${f}.jsonl`), 'utf8').split('\n')) {
       if (line.trim()) out.push((JSON.parse(line) as { question: string }).question);
     }

@@ -188,7 +188,7 @@ describe('chat-native: citations people recognise (front matter on the seed page
 
   it('Answer.more: verbatim slices, best first, never overlapping a shown quote or each other, citations numbered from 1', async () => {
     let withMore = 0;
-    for (const q of ['最近有哪些工会组织职工去植树？', '通州区去年新发展了多少工会会员？', '女职工', '暖心驿站', '顺义区去年吸纳了多少工会会员？']) {
+    for (const q of ['最近有哪些工会组织职工去植树？', '通州区去年新发展了多少工会会员？', '工会给女职工办了哪些活动？', '哪些地方建了暖心驿站？', '顺义区去年吸纳了多少工会会员？']) {
       const a = await real.engine.ask(q);
       const more = a.more ?? { quotes: [], citations: [] };
       if (more.quotes.length) withMore++;

@@ -13,6 +13,7 @@ import { buildQuestions } from './questions.js';
 import { Rng } from './random.js';
 import { VectorIndex } from '../store/hnsw.js';
 import { denseRecall, exactTopK } from './dense-recall.js';
+import { cosine } from '../rank/dense.js';
 import { lowRankEmbedder } from './embedder.js';
 import { runBench } from './run.js';
 import { quantile } from './stats.js';
@@ -56,10 +57,9 @@ describe('bench helpers', () => {
     const e = lowRankEmbedder({ dim: 384 });
     const text = '北京市总工会今年为一线职工送去清凉慰问品，覆盖全市两千多个工地。';
     const [a, copy, other] = await e.embedPassages([text, text.slice(0, -1), '东城区职工运动会在地坛体育馆开幕，三十多支代表队参赛。']);
-    const cos = (x: Float32Array, y: Float32Array): number => x.reduce((s, v, i) => s + v * (y[i] as number), 0);
     // Low rank plus a quarter of noise: a near copy at ≈ 1/(1 + 0.25), not at the ≈ 0 of pure noise.
-    expect(cos(a!, copy!)).toBeGreaterThan(0.7);
-    expect(cos(a!, other!)).toBeLessThan(0.5);
+    expect(cosine(a!, copy!)).toBeGreaterThan(0.7);
+    expect(cosine(a!, other!)).toBeLessThan(0.5);
   });
 
   it('generates pages the real parser reads without errors, deterministically', async () => {

@@ -147,6 +147,16 @@ interface Cursor {
   term: number;
 }
 
+/** The first position in `ids[lo..hi)` holding an id ≥ `x` (binary search); `hi` when none does. */
+function firstAtLeast(ids: Int32Array, lo: number, hi: number, x: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((ids[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Moves `c` to its first posting with id ≥ `x` (galloping, then binary search); its position. */
 function advance(c: Cursor, x: number): number {
   const { ids } = c;
@@ -162,14 +172,8 @@ function advance(c: Cursor, x: number): number {
   }
   if (hi > n) hi = n;
   // ids[lo] < x; the answer is in (lo, hi].
-  lo++;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((ids[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  c.pos = lo;
-  return lo;
+  c.pos = firstAtLeast(ids, lo + 1, hi, x);
+  return c.pos;
 }
 
 const NONE = 0x7fffffff;
@@ -269,34 +273,27 @@ class Walk {
       }
     }
     if (matched * sum * (1 + BOUND_SLACK) < theta) return;
-    // The exact score: weights added term by term, field by field, as exhaustive scoring adds them.
+    if (heap.offer(x, this.exactSum(visit) * matched) && heap.size === heap.k) this.updateSplit();
+  }
+
+  /** The exact sum of the weights recorded at `visit`: term by term, field by field, as exhaustive scoring adds them. */
+  exactSum(visit: number): number {
+    const { contrib, stamp } = this;
     let s = 0;
     for (let slot = 0; slot < contrib.length; slot++) if (stamp[slot] === visit) s += contrib[slot] as number;
-    if (heap.offer(x, s * matched) && heap.size === heap.k) this.updateSplit();
+    return s;
   }
 }
 
 /** Documents scored in full before the walk, to start it with a k-th score near the final one. */
 export const SEED_DOCS = 256;
 
-/** Position of `x` in `ids` (binary search), or -1. */
-function indexOf(ids: Int32Array, x: number): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((ids[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < ids.length && ids[lo] === x ? lo : -1;
-}
-
 /**
  * Scores in full the documents of the most valuable units whose postings are few (the rare words a
  * top document is likely to hold), at most {@link SEED_DOCS}, and offers them: the walk then starts
  * with a k-th score close to its final one, so the common words are looked up, not walked, from the
  * first document on instead of only once the walk has found good documents by itself. Exact: each
- * is scored as {@link Walk.finish} scores it. The documents offered (the walk skips them).
+ * is summed by {@link Walk.exactSum}, as the walk sums. The documents offered (the walk skips them).
  */
 function seedHeap(walk: Walk, docIds: Int32Array | null): Set<number> {
   const seeded = new Set<number>();
@@ -314,8 +311,8 @@ function seedHeap(walk: Walk, docIds: Int32Array | null): Set<number> {
         let matched = 0;
         for (let slot = 0; slot < cursorsOf.length; slot++) {
           for (const d of cursorsOf[slot] as Cursor[]) {
-            const at = indexOf(d.ids, x);
-            if (at < 0) continue;
+            const at = firstAtLeast(d.ids, 0, d.ids.length, x);
+            if (at >= d.ids.length || d.ids[at] !== x) continue;
             contrib[slot] = bm25Weight(d.tfs[at] as number, d.f.lens[x] as number, d.f.avgLen, d.f.idf, d.f.boost);
             stamp[slot] = visit;
             if (termStamp[d.term] !== visit) {
@@ -324,9 +321,7 @@ function seedHeap(walk: Walk, docIds: Int32Array | null): Set<number> {
             }
           }
         }
-        let sc = 0;
-        for (let slot = 0; slot < contrib.length; slot++) if (stamp[slot] === visit) sc += contrib[slot] as number;
-        walk.heap.offer(x, sc * matched);
+        walk.heap.offer(x, walk.exactSum(visit) * matched);
       }
     }
   }

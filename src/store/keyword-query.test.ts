@@ -9,6 +9,7 @@ import { readSquad } from '../eval/squad.js';
 import { SEEDS_DIR } from '../../test/indexing.js';
 import type { Article, Chunk } from '../types.js';
 import { KeywordIndex } from './keyword.js';
+import { WINDOW } from './keyword-query.js';
 
 const EVAL_DIR = path.join(SEEDS_DIR, '..', 'eval');
 const KS = [1, 10, 60];
@@ -86,6 +87,8 @@ describe('keyword search (MaxScore) against scoring every posting', () => {
   it('is exact on a synthetic archive whose common words are in most chunks, and the top ones are found', () => {
     const kw = indexOf(synthetic);
     expect(kw.df('工会') / kw.size).toBeGreaterThan(0.5);
+    // Several windows of the walk, so a window's state must not leak into the next.
+    expect(kw.size).toBeGreaterThan(WINDOW);
     expectExact(kw, syntheticQuestions);
   });
 

@@ -21,6 +21,14 @@
  * on every term is essential; {@link seedHeap} first scores the few documents of the rarest terms in
  * full (1M chunks: −25 % to −30 % per query, bench). Block maxima per 64 postings were tried for the
  * bounds too and were slower (finding a candidate's block costs about what looking it up costs).
+ *
+ * The walk goes a window of {@link WINDOW} ids at a time, as Lucene's MaxScore bulk scorer does: the
+ * essential units' postings in the window are summed term at a time into per-document slots, then each
+ * non-essential unit is looked up for all the window's documents still in the running before the next
+ * unit is (tight loops over one posting list instead of a pass over every cursor per document: at 1M
+ * chunks, p95 −18 % for the same lookups). Ending the walk early buys little here: started with the
+ * final k-th score, the same queries are only 10 % faster, because the OR score multiplies the sum by
+ * the terms matched and so keeps bounds loose.
  */
 
 /** MiniSearch's BM25+ parameters (its defaults, which we use). */
@@ -187,6 +195,8 @@ const NONE = 0x7fffffff;
 class Walk {
   /** Units: 2·term + field position (slots). */
   readonly units: number;
+  /** Slots: 2 per term. */
+  readonly slots: number;
   /** Units by upper bound, smallest first. */
   readonly order: Int32Array;
   /** prefix[j]: the bounds of order[0..j) summed. */
@@ -203,11 +213,9 @@ class Walk {
   /** order[0 .. nonEssential) are looked up, the rest walked. */
   nonEssential = 0;
   essential: Cursor[];
-  /** Set when {@link updateSplit} moved units out of the essential ones. */
-  splitMoved = false;
 
   constructor(termList: readonly TermPostings[], k: number) {
-    const slots = 2 * termList.length;
+    const slots = (this.slots = 2 * termList.length);
     const ub = new Float64Array(slots);
     const present: number[] = [];
     this.cursorsOf = Array.from({ length: slots }, () => []);
@@ -244,39 +252,11 @@ class Walk {
     while (p < this.units && (this.prefix[p + 1] as number) * (this.terms[p + 1] as number) * (1 + BOUND_SLACK) < theta) p++;
     if (p === this.nonEssential) return;
     this.nonEssential = p;
-    this.splitMoved = true;
     const walked = new Set(this.order.slice(p));
     this.essential = this.essential.filter((c) => walked.has(c.slot));
   }
 
-  /**
-   * Looks the non-essential units up for document `x` (most valuable first), then offers it when it
-   * can still reach the k-th score. `sum`, `matched`: what its essential units gave.
-   */
-  finish(x: number, sum: number, matched: number): void {
-    const { heap, order, prefix, terms, contrib, stamp, termStamp, visit } = this;
-    const theta = heap.threshold;
-    for (let j = this.nonEssential - 1; j >= 0; j--) {
-      if ((sum + (prefix[j + 1] as number)) * (matched + (terms[j + 1] as number)) * (1 + BOUND_SLACK) < theta) return;
-      for (const c of this.cursorsOf[order[j] as number] as Cursor[]) {
-        const at = advance(c, x);
-        if (at < c.ids.length && c.ids[at] === x) {
-          const w = bm25Weight(c.tfs[at] as number, c.f.lens[x] as number, c.f.avgLen, c.f.idf, c.f.boost);
-          contrib[c.slot] = w;
-          stamp[c.slot] = visit;
-          sum += w;
-          if (termStamp[c.term] !== visit) {
-            termStamp[c.term] = visit;
-            matched++;
-          }
-        }
-      }
-    }
-    if (matched * sum * (1 + BOUND_SLACK) < theta) return;
-    if (heap.offer(x, this.exactSum(visit) * matched) && heap.size === heap.k) this.updateSplit();
-  }
-
-  /** The exact sum of the weights recorded at `visit`: term by term, field by field, as exhaustive scoring adds them. */
+    /** The exact sum of the weights recorded at `visit`: term by term, field by field, as exhaustive scoring adds them. */
   exactSum(visit: number): number {
     const { contrib, stamp } = this;
     let s = 0;
@@ -326,8 +306,144 @@ function seedHeap(walk: Walk, docIds: Int32Array | null): Set<number> {
     }
   }
   if (walk.heap.size === walk.heap.k) walk.updateSplit();
-  walk.splitMoved = false;
   return seeded;
+}
+
+/** Documents per window: the essential units are scored a window at a time, term at a time. */
+export const WINDOW = 1024;
+
+/**
+ * Per-window scratch, reused across queries (the search is synchronous): per document of the window
+ * its running sum and terms matched, and per (unit, document) and (term, document) the weight it got,
+ * valid where the stamp is the window's.
+ */
+class WindowScratch {
+  acc = new Float64Array(WINDOW);
+  matched = new Int32Array(WINDOW);
+  seen = new Int32Array(WINDOW);
+  docs = new Int32Array(WINDOW);
+  contrib = new Float64Array(0);
+  slotSeen = new Int32Array(0);
+  termSeen = new Int32Array(0);
+  stamp = 0;
+
+  /** Ready for `slots` units of `terms` terms; a fresh stamp. */
+  prepare(slots: number, terms: number): void {
+    if (this.contrib.length < slots * WINDOW) {
+      this.contrib = new Float64Array(slots * WINDOW);
+      this.slotSeen = new Int32Array(slots * WINDOW);
+    }
+    if (this.termSeen.length < terms * WINDOW) this.termSeen = new Int32Array(terms * WINDOW);
+    if (this.stamp >= 0x3fffffff) {
+      this.stamp = 0;
+      this.seen.fill(0);
+      this.slotSeen.fill(0);
+      this.termSeen.fill(0);
+    }
+  }
+}
+
+const scratch = new WindowScratch();
+
+/** Adds unit `c`'s weight for window document `d` (x = its short id) to the window's sums. */
+function addHit(w: WindowScratch, c: Cursor, at: number, d: number, x: number): void {
+  const wt = bm25Weight(c.tfs[at] as number, c.f.lens[x] as number, c.f.avgLen, c.f.idf, c.f.boost);
+  w.acc[d] = (w.acc[d] as number) + wt;
+  const cell = c.slot * WINDOW + d;
+  w.contrib[cell] = wt;
+  w.slotSeen[cell] = w.stamp;
+  const tcell = c.term * WINDOW + d;
+  if (w.termSeen[tcell] !== w.stamp) {
+    w.termSeen[tcell] = w.stamp;
+    w.matched[d] = (w.matched[d] as number) + 1;
+  }
+}
+
+/** The essential units' postings in [from, from + WINDOW), term at a time; the window's documents, ascending. */
+function scoreEssential(walk: Walk, w: WindowScratch, from: number): number {
+  const end = from + WINDOW;
+  let n = 0;
+  for (const c of walk.essential) {
+    const { ids } = c;
+    let pos = c.pos;
+    for (; pos < ids.length && (ids[pos] as number) < end; pos++) {
+      const x = ids[pos] as number;
+      const d = x - from;
+      if (w.seen[d] !== w.stamp) {
+        w.seen[d] = w.stamp;
+        w.acc[d] = 0;
+        w.matched[d] = 0;
+        w.docs[n++] = d;
+      }
+      addHit(w, c, pos, d, x);
+    }
+    c.pos = pos;
+  }
+  if (n > WINDOW >> 3) {
+    // Dense: the window in order is cheaper than a sort.
+    n = 0;
+    for (let d = 0; d < WINDOW; d++) if (w.seen[d] === w.stamp) w.docs[n++] = d;
+  } else w.docs.subarray(0, n).sort();
+  return n;
+}
+
+/**
+ * Keeps those of the window's first `n` documents whose bound — their sum so far plus the bounds of
+ * units order[0..j), times their terms matched plus those units' terms — can reach the k-th score.
+ */
+function stillPossible(walk: Walk, w: WindowScratch, n: number, j: number, theta: number): number {
+  const p = walk.prefix[j] as number;
+  const t = walk.terms[j] as number;
+  let kept = 0;
+  for (let i = 0; i < n; i++) {
+    const d = w.docs[i] as number;
+    if (((w.acc[d] as number) + p) * ((w.matched[d] as number) + t) * (1 + BOUND_SLACK) >= theta) w.docs[kept++] = d;
+  }
+  return kept;
+}
+
+/**
+ * One window: the essential units scored, then the non-essential ones looked up unit by unit (most
+ * valuable first) for the documents that can still reach the k-th score, and the survivors offered
+ * with their exact sums (unit by unit in slot order, as exhaustive scoring adds them).
+ */
+function scoreWindow(walk: Walk, w: WindowScratch, from: number, docIds: Int32Array | null, seeded: Set<number>): void {
+  let n = scoreEssential(walk, w, from);
+  let kept = 0;
+  for (let i = 0; i < n; i++) {
+    const d = w.docs[i] as number;
+    if ((docIds === null || (docIds[from + d] as number) >= 0) && (seeded.size === 0 || !seeded.has(from + d))) w.docs[kept++] = d;
+  }
+  const theta = walk.heap.threshold;
+  n = stillPossible(walk, w, kept, walk.nonEssential, theta);
+  for (let j = walk.nonEssential - 1; j >= 0 && n > 0; j--) {
+    for (const c of walk.cursorsOf[walk.order[j] as number] as Cursor[]) {
+      for (let i = 0; i < n; i++) {
+        const d = w.docs[i] as number;
+        const at = advance(c, from + d);
+        if (at >= c.ids.length) break;
+        if (c.ids[at] === from + d) addHit(w, c, at, d, from + d);
+      }
+    }
+    n = stillPossible(walk, w, n, j, theta);
+  }
+  let entered = false;
+  for (let i = 0; i < n; i++) {
+    const d = w.docs[i] as number;
+    const matched = w.matched[d] as number;
+    if (matched * (w.acc[d] as number) * (1 + BOUND_SLACK) < walk.heap.threshold) continue;
+    let exact = 0;
+    for (let slot = 0, cell = d; slot < walk.slots; slot++, cell += WINDOW) if (w.slotSeen[cell] === w.stamp) exact += w.contrib[cell] as number;
+    if (walk.heap.offer(from + d, exact * matched)) entered = true;
+  }
+  if (entered && walk.heap.size === walk.heap.k) walk.updateSplit();
+}
+
+/** The smallest next id among the essential units' cursors (NONE when all are done). */
+function nextEssential(walk: Walk): number {
+  let x = NONE;
+  for (const c of walk.essential) if (c.pos < c.ids.length && (c.ids[c.pos] as number) < x) x = c.ids[c.pos] as number;
+  return x;
 }
 
 /**
@@ -339,42 +455,10 @@ export function topDocs(terms: readonly TermPostings[], k: number, docIds: Int32
   if (k <= 0 || terms.length === 0) return [];
   const walk = new Walk(terms, k);
   const seeded = seedHeap(walk, docIds);
-  const { contrib, stamp, termStamp } = walk;
-  let x = NONE;
-  for (const c of walk.essential) if (c.ids.length > 0 && (c.ids[0] as number) < x) x = c.ids[0] as number;
-  while (x !== NONE) {
-    const visit = ++walk.visit;
-    let sum = 0;
-    let matched = 0;
-    let next = NONE;
-    // The essential terms' weights for x, and the next document any of them has.
-    for (const c of walk.essential) {
-      let pos = c.pos;
-      const { ids } = c;
-      if (pos >= ids.length) continue;
-      if (ids[pos] === x) {
-        const w = bm25Weight(c.tfs[pos] as number, c.f.lens[x] as number, c.f.avgLen, c.f.idf, c.f.boost);
-        contrib[c.slot] = w;
-        stamp[c.slot] = visit;
-        sum += w;
-        if (termStamp[c.term] !== visit) {
-          termStamp[c.term] = visit;
-          matched++;
-        }
-        c.pos = ++pos;
-        if (pos >= ids.length) continue;
-      }
-      const id = ids[pos] as number;
-      if (id < next) next = id;
-    }
-    if ((docIds === null || (docIds[x] as number) >= 0) && !seeded.has(x)) walk.finish(x, sum, matched);
-    x = next;
-    if (walk.splitMoved) {
-      // A term that just became non-essential no longer proposes documents.
-      walk.splitMoved = false;
-      x = NONE;
-      for (const c of walk.essential) if (c.pos < c.ids.length && (c.ids[c.pos] as number) < x) x = c.ids[c.pos] as number;
-    }
+  scratch.prepare(walk.slots, terms.length);
+  for (let from = nextEssential(walk); from !== NONE; from = nextEssential(walk)) {
+    scratch.stamp++;
+    scoreWindow(walk, scratch, from, docIds, seeded);
   }
   return walk.heap.sorted();
 }

@@ -15,7 +15,7 @@ import { VectorIndex } from '../store/hnsw.js';
 import { denseRecall, exactTopK } from './dense-recall.js';
 import { cosine } from '../rank/dense.js';
 import { lowRankEmbedder } from './embedder.js';
-import { runBench } from './run.js';
+import { checkTargets, runBench } from './run.js';
 import { quantile } from './stats.js';
 import { bruteForceTopK, documentVectors, LowRankSpace, recallAt } from './vectors.js';
 
@@ -123,6 +123,11 @@ describe('runBench at --chunks 300', () => {
     // The bot's own graph, at its ef, against an exact scan of its vectors.
     expect(r.hnsw.bot_graph).toMatchObject({ k: 10, queries: 180 });
     expect(r.hnsw.bot_graph.recall_at_10 as number).toBeGreaterThan(0.5);
+    // Each size is judged by its own ask target: 20 ms up to 100k, 40 ms at 1M.
+    const names = (x: typeof r): string[] => checkTargets(x).map((t) => t.name);
+    expect(names(r)).toContain('ask p95 (keyword)');
+    expect(names({ ...r, chunks: 1_000_000 })).toEqual(expect.arrayContaining(['ask p95 at 1M (keyword, hybrid)']));
+    expect(names({ ...r, chunks: 1_000_000 })).not.toContain('ask p95 (keyword)');
   }, 180_000);
 });
 

@@ -9,7 +9,8 @@ import { readSquad } from '../eval/squad.js';
 import { SEEDS_DIR } from '../../test/indexing.js';
 import type { Article, Chunk } from '../types.js';
 import { KeywordIndex } from './keyword.js';
-import { WINDOW } from './keyword-query.js';
+import { KEPT_SCRATCH_TERMS, WINDOW } from './keyword-query.js';
+import { queryTerms } from '../text/tokenize.js';
 
 const EVAL_DIR = path.join(SEEDS_DIR, '..', 'eval');
 const KS = [1, 10, 60];
@@ -90,6 +91,10 @@ describe('keyword search (MaxScore) against scoring every posting', () => {
     // Several windows of the walk, so a window's state must not leak into the next.
     expect(kw.size).toBeGreaterThan(WINDOW);
     expectExact(kw, syntheticQuestions);
+    // A pasted paragraph: more terms than the scratch kept between queries, so it gets its own.
+    const long = syntheticQuestions.slice(0, 12).join('');
+    expect(queryTerms(long).length).toBeGreaterThan(KEPT_SCRATCH_TERMS);
+    expectExact(kw, [long, syntheticQuestions[0] as string]);
   });
 
   it('is exact on the external sets (CMRC 2018 trial, DRCD dev) with their own questions', () => {

@@ -313,37 +313,50 @@ function seedHeap(walk: Walk, docIds: Int32Array | null): Set<number> {
 export const WINDOW = 1024;
 
 /**
- * Per-window scratch, reused across queries (the search is synchronous): per document of the window
- * its running sum and terms matched, and per (unit, document) and (term, document) the weight it got,
- * valid where the stamp is the window's.
+ * Per-window scratch: per document of the window its running sum and terms matched, and per (unit,
+ * document) and (term, document) the weight it got, valid where the stamp is the window's.
  */
 class WindowScratch {
-  acc = new Float64Array(WINDOW);
-  matched = new Int32Array(WINDOW);
-  seen = new Int32Array(WINDOW);
-  docs = new Int32Array(WINDOW);
-  contrib = new Float64Array(0);
-  slotSeen = new Int32Array(0);
-  termSeen = new Int32Array(0);
+  readonly acc = new Float64Array(WINDOW);
+  readonly matched = new Int32Array(WINDOW);
+  readonly seen = new Int32Array(WINDOW);
+  readonly docs = new Int32Array(WINDOW);
+  readonly contrib: Float64Array;
+  readonly slotSeen: Int32Array;
+  readonly termSeen: Int32Array;
   stamp = 0;
 
-  /** Ready for `slots` units of `terms` terms; a fresh stamp. */
-  prepare(slots: number, terms: number): void {
-    if (this.contrib.length < slots * WINDOW) {
-      this.contrib = new Float64Array(slots * WINDOW);
-      this.slotSeen = new Int32Array(slots * WINDOW);
-    }
-    if (this.termSeen.length < terms * WINDOW) this.termSeen = new Int32Array(terms * WINDOW);
+  constructor(
+    readonly slots: number,
+    readonly terms: number,
+  ) {
+    this.contrib = new Float64Array(slots * WINDOW);
+    this.slotSeen = new Int32Array(slots * WINDOW);
+    this.termSeen = new Int32Array(terms * WINDOW);
+  }
+
+  /** A stamp no cell holds yet (the cells are cleared when the counter would run out). */
+  nextStamp(): void {
     if (this.stamp >= 0x3fffffff) {
       this.stamp = 0;
       this.seen.fill(0);
       this.slotSeen.fill(0);
       this.termSeen.fill(0);
     }
+    this.stamp++;
   }
 }
 
-const scratch = new WindowScratch();
+/** Terms of the scratch kept between queries (1.5 MB); a longer query gets its own, dropped after it. */
+export const KEPT_SCRATCH_TERMS = 64;
+let keptScratch: WindowScratch | null = null;
+
+/** Scratch for a query of `terms` terms: the one kept between queries (the search is synchronous) when it fits. */
+function scratchFor(terms: number): WindowScratch {
+  if (terms > KEPT_SCRATCH_TERMS) return new WindowScratch(2 * terms, terms);
+  keptScratch ??= new WindowScratch(2 * KEPT_SCRATCH_TERMS, KEPT_SCRATCH_TERMS);
+  return keptScratch;
+}
 
 /** Adds unit `c`'s weight for window document `d` (x = its short id) to the window's sums. */
 function addHit(w: WindowScratch, c: Cursor, at: number, d: number, x: number): void {
@@ -455,9 +468,9 @@ export function topDocs(terms: readonly TermPostings[], k: number, docIds: Int32
   if (k <= 0 || terms.length === 0) return [];
   const walk = new Walk(terms, k);
   const seeded = seedHeap(walk, docIds);
-  scratch.prepare(walk.slots, terms.length);
+  const scratch = scratchFor(terms.length);
   for (let from = nextEssential(walk); from !== NONE; from = nextEssential(walk)) {
-    scratch.stamp++;
+    scratch.nextStamp();
     scoreWindow(walk, scratch, from, docIds, seeded);
   }
   return walk.heap.sorted();

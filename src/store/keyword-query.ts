@@ -205,11 +205,6 @@ class Walk {
   readonly terms: Int32Array;
   readonly cursorsOf: Cursor[][];
   readonly heap: TopHeap;
-  /** Per slot: the weight the current document got, valid when stamp[slot] is the document's visit. */
-  readonly contrib: Float64Array;
-  readonly stamp: Int32Array;
-  readonly termStamp: Int32Array;
-  visit = 0;
   /** order[0 .. nonEssential) are looked up, the rest walked. */
   nonEssential = 0;
   essential: Cursor[];
@@ -240,9 +235,6 @@ class Walk {
     }
     this.essential = this.cursorsOf.flat();
     this.heap = new TopHeap(k);
-    this.contrib = new Float64Array(slots);
-    this.stamp = new Int32Array(slots);
-    this.termStamp = new Int32Array(termList.length);
   }
 
   /** After the k-th score rose: the units that can no longer carry a document alone become looked-up ones. */
@@ -255,14 +247,17 @@ class Walk {
     const walked = new Set(this.order.slice(p));
     this.essential = this.essential.filter((c) => walked.has(c.slot));
   }
+}
 
-    /** The exact sum of the weights recorded at `visit`: term by term, field by field, as exhaustive scoring adds them. */
-  exactSum(visit: number): number {
-    const { contrib, stamp } = this;
-    let s = 0;
-    for (let slot = 0; slot < contrib.length; slot++) if (stamp[slot] === visit) s += contrib[slot] as number;
-    return s;
-  }
+/**
+ * The exact score's sum: the weights of `slots` slots whose `seen` cell holds `stamp`, added slot by
+ * slot — term by term, field by field, as exhaustive scoring adds them, so scores agree to the bit.
+ * Slot `s` is at `first + s·stride` (one document's row of a per-slot table, or its column of a window's).
+ */
+function slotOrderSum(contrib: Float64Array, seen: Int32Array, stamp: number, slots: number, first = 0, stride = 1): number {
+  let sum = 0;
+  for (let slot = 0, cell = first; slot < slots; slot++, cell += stride) if (seen[cell] === stamp) sum += contrib[cell] as number;
+  return sum;
 }
 
 /** Documents scored in full before the walk, to start it with a k-th score near the final one. */
@@ -273,11 +268,16 @@ export const SEED_DOCS = 256;
  * top document is likely to hold), at most {@link SEED_DOCS}, and offers them: the walk then starts
  * with a k-th score close to its final one, so the common words are looked up, not walked, from the
  * first document on instead of only once the walk has found good documents by itself. Exact: each
- * is summed by {@link Walk.exactSum}, as the walk sums. The documents offered (the walk skips them).
+ * is summed by {@link slotOrderSum}, as the walk sums. The documents offered (the walk skips them).
  */
 function seedHeap(walk: Walk, docIds: Int32Array | null): Set<number> {
   const seeded = new Set<number>();
-  const { order, cursorsOf, contrib, stamp, termStamp } = walk;
+  const { order, cursorsOf, slots } = walk;
+  // Per slot the weight the current document got, valid where stamp[slot] is its visit.
+  const contrib = new Float64Array(slots);
+  const stamp = new Int32Array(slots);
+  const termStamp = new Int32Array(slots / 2);
+  let visit = 0;
   for (let j = walk.units - 1; j >= 0 && seeded.size < SEED_DOCS; j--) {
     const cursors = cursorsOf[order[j] as number] as Cursor[];
     const n = cursors.reduce((a, c) => a + c.ids.length, 0);
@@ -287,7 +287,7 @@ function seedHeap(walk: Walk, docIds: Int32Array | null): Set<number> {
         const x = c.ids[i] as number;
         if (seeded.has(x) || (docIds !== null && (docIds[x] as number) < 0)) continue;
         seeded.add(x);
-        const visit = ++walk.visit;
+        visit++;
         let matched = 0;
         for (let slot = 0; slot < cursorsOf.length; slot++) {
           for (const d of cursorsOf[slot] as Cursor[]) {
@@ -301,7 +301,7 @@ function seedHeap(walk: Walk, docIds: Int32Array | null): Set<number> {
             }
           }
         }
-        walk.heap.offer(x, walk.exactSum(visit) * matched);
+        walk.heap.offer(x, slotOrderSum(contrib, stamp, visit, slots) * matched);
       }
     }
   }
@@ -326,10 +326,7 @@ class WindowScratch {
   readonly termSeen: Int32Array;
   stamp = 0;
 
-  constructor(
-    readonly slots: number,
-    readonly terms: number,
-  ) {
+  constructor(slots: number, terms: number) {
     this.contrib = new Float64Array(slots * WINDOW);
     this.slotSeen = new Int32Array(slots * WINDOW);
     this.termSeen = new Int32Array(terms * WINDOW);
@@ -445,8 +442,7 @@ function scoreWindow(walk: Walk, w: WindowScratch, from: number, docIds: Int32Ar
     const d = w.docs[i] as number;
     const matched = w.matched[d] as number;
     if (matched * (w.acc[d] as number) * (1 + BOUND_SLACK) < walk.heap.threshold) continue;
-    let exact = 0;
-    for (let slot = 0, cell = d; slot < walk.slots; slot++, cell += WINDOW) if (w.slotSeen[cell] === w.stamp) exact += w.contrib[cell] as number;
+    const exact = slotOrderSum(w.contrib, w.slotSeen, w.stamp, walk.slots, d, WINDOW);
     if (walk.heap.offer(from + d, exact * matched)) entered = true;
   }
   if (entered && walk.heap.size === walk.heap.k) walk.updateSplit();
